@@ -1,0 +1,135 @@
+//! The catalog: items loaded from TOML content files, validated as a whole.
+//!
+//! A content folder holds item files (`*.toml`, any depth, each only `[[item]]` tables) and an
+//! optional `synonyms.toml` at its top. The folder in the repository is compiled into the binary;
+//! `--content DIR` loads another one through the same code.
+
+mod model;
+mod parse;
+mod problem;
+mod synonyms;
+
+pub use model::{Item, Kind, Link, Person};
+pub use parse::{MAX_LABEL, MAX_SUMMARY, MAX_TITLE, MAX_URL};
+pub use problem::{Problem, Problems, Source};
+pub use synonyms::SYNONYMS_FILE;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The content folder of the repository, as compiled in: (path relative to `content/`, text).
+const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_content.rs"));
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub items: Vec<Item>,
+    /// Groups of interchangeable search terms ("ses", "simple email service", "email").
+    pub synonyms: Vec<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read content folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("content folder {0} holds no .toml item files")]
+    Empty(PathBuf),
+    #[error("{0}")]
+    Invalid(#[from] Problems),
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary.
+    pub fn bundled() -> Result<Catalog, Problems> {
+        let files: Vec<(String, String)> =
+            BUNDLED.iter().map(|(p, t)| (format!("content/{p}"), t.to_string())).collect();
+        Catalog::from_files(&files)
+    }
+
+    /// Loads every `.toml` file below `dir`. Nothing is returned unless all of it is valid.
+    pub fn load_dir(dir: &Path) -> Result<Catalog, LoadError> {
+        let mut paths = Vec::new();
+        walk(dir, &mut paths).map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
+        paths.sort();
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            files.push((path.display().to_string(), text));
+        }
+        if !files.iter().any(|(p, _)| !is_synonyms_file(p)) {
+            return Err(LoadError::Empty(dir.to_path_buf()));
+        }
+        Ok(Catalog::from_files(&files)?)
+    }
+
+    /// Builds a catalog from (path, text) pairs; a top-level `synonyms.toml` holds synonyms.
+    pub fn from_files(files: &[(String, String)]) -> Result<Catalog, Problems> {
+        let mut problems = Vec::new();
+        let mut catalog = Catalog::default();
+        let mut first_seen: HashMap<String, Problem> = HashMap::new();
+        for (path, text) in files {
+            let src = Source::new(path, text);
+            if is_synonyms_file(path) {
+                catalog.synonyms.extend(synonyms::parse(&src, &mut problems));
+                continue;
+            }
+            for located in parse::items(&src, &mut problems) {
+                let id = located.item.id.clone();
+                if let Some(first) = first_seen.get(&id) {
+                    let at = &located.id_problem_anchor;
+                    problems.push(Problem {
+                        message: format!(
+                            "duplicate id `{id}` (first defined at {}:{}:{})",
+                            first.path, first.line, first.column
+                        ),
+                        ..at.clone()
+                    });
+                    continue;
+                }
+                first_seen.insert(id, located.id_problem_anchor);
+                catalog.items.push(located.item);
+            }
+        }
+        if problems.is_empty() {
+            Ok(catalog)
+        } else {
+            problems.sort();
+            Err(Problems(problems))
+        }
+    }
+
+    /// Items per kind, in `Kind::ALL` order, leaving out kinds with none.
+    pub fn count_by_kind(&self) -> Vec<(Kind, usize)> {
+        Kind::ALL
+            .into_iter()
+            .map(|k| (k, self.items.iter().filter(|i| i.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+fn is_synonyms_file(path: &str) -> bool {
+    let p = Path::new(path);
+    p.file_name().is_some_and(|n| n == SYNONYMS_FILE)
+        && (p.parent().is_some_and(|d| d.file_name().is_some_and(|n| n == "content")) || !path.contains('/'))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Command-line parsing and the subcommands that work without Discord.
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use marquee::catalog::{Catalog, Kind, LoadError};
+use marquee::search::{Engine, Outcome, SearchOptions};
+use std::io::{BufRead as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "marquee", version, about = "A Discord bot for the stories of Netflix on AWS")]
+#[command(arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct ContentArg {
+    /// Load the catalog from this folder instead of the one built into the binary.
+    #[arg(long, value_name = "DIR", global = true)]
+    content: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Search the catalog, as the bot's /search does.
+    Search(SearchArgs),
+    /// Validate the catalog and report every problem as path:line:col.
+    Check {
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Write a deterministic synthetic content folder (for benchmarks and scale tests).
+    #[command(hide = true)]
+    Synthesize {
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also include the bundled catalog's items.
+        #[arg(long)]
+        with_catalog: bool,
+    },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// What to look for; half-remembered and misspelled is fine.
+    #[arg(required_unless_present = "stdin", conflicts_with = "stdin")]
+    query: Option<String>,
+    /// Read one query per line from standard input; write one result line per query.
+    #[arg(long)]
+    stdin: bool,
+    /// Only items of this kind (repeat for several).
+    #[arg(long, value_parser = parse_kind)]
+    kind: Vec<Kind>,
+    /// Only items from this year.
+    #[arg(long)]
+    year: Option<u16>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+    limit: u16,
+    /// Print a JSON array of results, best first.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    content: ContentArg,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("marquee: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the bundled catalog or `dir`; a bad catalog is reported in full and refused.
+pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, LoadError> {
+    match dir {
+        Some(dir) => Catalog::load_dir(dir),
+        None => Ok(Catalog::bundled()?),
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check { content } => Ok(check(content.content.as_deref())),
+        Command::Search(args) => search(args),
+        Command::Synthesize { items, out, with_catalog } => {
+            let mut all = marquee::synthetic::catalog_items(items);
+            if with_catalog {
+                all.extend(Catalog::bundled()?.items);
+            }
+            marquee::synthetic::write_folder(&all, &out, 1000)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!("wrote {} items to {}", all.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check(dir: Option<&Path>) -> ExitCode {
+    match load_catalog(dir) {
+        Ok(catalog) => {
+            let kinds: Vec<String> =
+                catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
+            println!(
+                "ok: {} items ({}), {} synonym groups",
+                catalog.items.len(),
+                kinds.join(", "),
+                catalog.synonyms.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let catalog = match load_catalog(args.content.content.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let engine = Engine::new(catalog);
+    let options = SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into() };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.stdin {
+        for line in std::io::stdin().lock().lines() {
+            let line = line.context("reading queries from standard input")?;
+            let outcome = engine.search(&line, &options);
+            writeln!(out, "{}", serde_json::to_string(&json_hits(&outcome))?)?;
+        }
+    } else {
+        let query = args.query.unwrap_or_default();
+        let outcome = engine.search(&query, &options);
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&json_hits(&outcome))?)?;
+        } else {
+            print_readable(&mut out, &query, &outcome)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn json_hits(outcome: &Outcome<'_>) -> Vec<serde_json::Value> {
+    outcome
+        .hits
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "id": h.item.id,
+                "title": h.item.title,
+                "kind": h.item.kind,
+                "year": h.item.year,
+                "score": (f64::from(h.score) * 1000.0).round() / 1000.0,
+                "url": h.item.primary_link().url,
+            })
+        })
+        .collect()
+}
+
+fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<'_>) -> std::io::Result<()> {
+    if outcome.hits.is_empty() {
+        writeln!(out, "Nothing in the catalog matches {query:?}.")?;
+        if !outcome.suggestions.is_empty() {
+            writeln!(out, "Did you mean:")?;
+            for item in &outcome.suggestions {
+                writeln!(out, "  - {} ({})", item.title, item.kind.label())?;
+            }
+        }
+        return Ok(());
+    }
+    for (i, hit) in outcome.hits.iter().enumerate() {
+        let item = hit.item;
+        let year = item.year.map(|y| format!(" · {y}")).unwrap_or_default();
+        writeln!(out, "{}. {}", i + 1, item.title)?;
+        writeln!(out, "   {}{year} · {}", item.kind.label(), item.primary_link().url)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! Search over the catalog: forgiving of typos, unfinished words, word order and synonyms, and
+//! willing to say "nothing" when nothing fits. See ARCHITECTURE.md for how ranking works.
+//!
+//! The index is built once per catalog; a query allocates only small per-query lists (score
+//! buffers are pooled), does no I/O and never panics on any input.
+
+mod index;
+mod query;
+pub mod text;
+mod typo;
+
+use crate::catalog::{Catalog, Item, Kind};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use index::Index;
+use std::sync::Mutex;
+
+pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+
+/// A result needs this share of the query's weight matched (typos and completions count for
+/// less than exact words), so off-topic queries that graze one word return nothing.
+const MIN_COVERAGE: f32 = 0.5;
+/// ... and this much evidence, unless its title or alias reads like the query.
+const MIN_SCORE: f32 = 0.5;
+const TITLE_LIKE: f32 = 0.9;
+/// How much a title or alias that contains the query as a subsequence lifts an item.
+const TITLE_BONUS: f32 = 0.3;
+/// Candidates re-ranked with the subsequence scorer.
+const RERANK: usize = 32;
+const SUGGESTIONS: usize = 3;
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    /// Only these kinds; empty means all.
+    pub kinds: Vec<Kind>,
+    pub year: Option<u16>,
+    pub limit: usize,
+}
+
+impl SearchOptions {
+    pub fn limit(limit: usize) -> Self {
+        SearchOptions { limit, ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit<'e> {
+    pub item: &'e Item,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome<'e> {
+    /// Best first; ties broken by id.
+    pub hits: Vec<Hit<'e>>,
+    /// When there are no hits: the nearest misses, as "did you mean".
+    pub suggestions: Vec<&'e Item>,
+}
+
+/// Per-document accumulators, reused across queries.
+#[derive(Default)]
+struct Scratch {
+    slot_best: Vec<f32>,
+    slot_quality: Vec<f32>,
+    total: Vec<f32>,
+    coverage: Vec<f32>,
+    in_slot: Vec<u32>,
+    in_query: Vec<u32>,
+}
+
+pub struct Engine {
+    /// Sorted by id, so a document number orders like its id.
+    items: Vec<Item>,
+    index: Index,
+    /// Folded title and aliases per item, for the subsequence re-rank.
+    names: Vec<Vec<String>>,
+    kinds: Vec<Kind>,
+    matcher: SkimMatcherV2,
+    scratch: Mutex<Vec<Scratch>>,
+}
+
+impl Engine {
+    pub fn new(catalog: Catalog) -> Engine {
+        let Catalog { mut items, synonyms } = catalog;
+        items.sort_by(|a, b| a.id.cmp(&b.id));
+        let index = Index::build(&items, &synonyms);
+        let names = items
+            .iter()
+            .map(|i| std::iter::once(&i.title).chain(&i.aliases).map(|s| text::folded(s)).collect())
+            .collect();
+        let kinds = items.iter().map(|i| i.kind).collect();
+        Engine { items, index, names, kinds, matcher: SkimMatcherV2::default(), scratch: Mutex::default() }
+    }
+
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Item> {
+        self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok().map(|i| &self.items[i])
+    }
+
+    /// Index statistics: (items, terms, approximate heap bytes).
+    pub fn stats(&self) -> (usize, usize, usize) {
+        (self.index.doc_count(), self.index.term_count(), self.index.heap_bytes())
+    }
+
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Outcome<'_> {
+        let limit = options.limit.max(1);
+        let slots = query::parse(&self.index, &self.matcher, query);
+        let total_weight: f32 = slots.iter().map(|s| s.weight).sum();
+        if slots.is_empty() || total_weight <= 0.0 {
+            return Outcome::default();
+        }
+        let allowed = |doc: u32| {
+            let item = &self.items[doc as usize];
+            (options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc as usize]))
+                && options.year.is_none_or(|y| item.year == Some(y))
+        };
+
+        let mut s = self.take_scratch();
+        for slot in &slots {
+            for &(term, quality) in &slot.alternatives {
+                let idf = self.index.idf(term);
+                for (doc, score) in self.index.postings(term) {
+                    let d = doc as usize;
+                    if !allowed(doc) {
+                        continue;
+                    }
+                    // Quality is never 0, so 0 marks a document this slot has not reached yet.
+                    if s.slot_quality[d] == 0.0 {
+                        s.in_slot.push(doc);
+                    }
+                    s.slot_best[d] = s.slot_best[d].max(quality * idf * score);
+                    s.slot_quality[d] = s.slot_quality[d].max(quality);
+                }
+            }
+            let Scratch { slot_best, slot_quality, total, coverage, in_slot, in_query } = &mut s;
+            for &doc in in_slot.iter() {
+                let d = doc as usize;
+                if coverage[d] == 0.0 {
+                    in_query.push(doc);
+                }
+                total[d] += slot_best[d];
+                coverage[d] += slot.weight * slot_quality[d];
+                slot_best[d] = 0.0;
+                slot_quality[d] = 0.0;
+            }
+            in_slot.clear();
+        }
+
+        // (score, coverage, evidence, doc) for every document that matched anything.
+        let mut ranked: Vec<(f32, f32, f32, u32)> = s
+            .in_query
+            .iter()
+            .map(|&doc| {
+                let d = doc as usize;
+                let coverage = s.coverage[d] / total_weight;
+                (s.total[d] * (0.5 + 0.5 * coverage), coverage, s.total[d], doc)
+            })
+            .collect();
+        self.put_scratch(s);
+
+        let by_score =
+            |a: &(f32, f32, f32, u32), b: &(f32, f32, f32, u32)| b.0.total_cmp(&a.0).then(a.3.cmp(&b.3));
+        let keep = RERANK.max(limit);
+        if ranked.len() > keep {
+            ranked.select_nth_unstable_by(keep - 1, by_score);
+            ranked.truncate(keep);
+        }
+        let folded_query = text::folded(query::truncate_for_rerank(query));
+        let perfect = self.matcher.fuzzy_match(&folded_query, &folded_query).unwrap_or(0).max(1);
+        let mut hits = Vec::new();
+        let mut near = Vec::new();
+        for &(score, coverage, evidence, doc) in &ranked {
+            let likeness = self.names[doc as usize]
+                .iter()
+                .filter_map(|n| self.matcher.fuzzy_match(n, &folded_query))
+                .max()
+                .map_or(0.0, |m| (m as f32 / perfect as f32).clamp(0.0, 1.0));
+            let score = score * (1.0 + TITLE_BONUS * likeness);
+            if coverage >= MIN_COVERAGE && (evidence >= MIN_SCORE || likeness >= TITLE_LIKE) {
+                hits.push((score, doc));
+            } else if coverage >= MIN_COVERAGE / 2.0 {
+                near.push((score, doc));
+            }
+        }
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        hits.sort_by(order);
+        hits.truncate(limit);
+        let mut outcome = Outcome {
+            hits: hits
+                .into_iter()
+                .map(|(score, doc)| Hit { item: &self.items[doc as usize], score })
+                .collect(),
+            suggestions: Vec::new(),
+        };
+        if outcome.hits.is_empty() {
+            near.sort_by(order);
+            outcome.suggestions =
+                near.into_iter().take(SUGGESTIONS).map(|(_, d)| &self.items[d as usize]).collect();
+        }
+        outcome
+    }
+
+    fn take_scratch(&self) -> Scratch {
+        let n = self.items.len();
+        let mut s = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
+        if s.total.len() != n {
+            for v in [&mut s.slot_best, &mut s.slot_quality, &mut s.total, &mut s.coverage] {
+                v.clear();
+                v.resize(n, 0.0);
+            }
+        }
+        s
+    }
+
+    fn put_scratch(&self, mut s: Scratch) {
+        for &doc in &s.in_query {
+            s.total[doc as usize] = 0.0;
+            s.coverage[doc as usize] = 0.0;
+        }
+        s.in_query.clear();
+        self.scratch.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+    }
+}

@@ -1,0 +1,148 @@
+//! Text normalisation shared by indexing and querying, so both sides agree on what a word is.
+//!
+//! A word is a run of letters or digits after compatibility decomposition with combining marks
+//! removed and case folded: "VERNĀ" and "Vernā" both become "verna", "ﬁle" becomes "file".
+//! Words are then lightly stemmed (plural endings only) so "graphs" meets "graph".
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Words too common to tell items apart; dropped from items and queries alike.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does", "find", "for",
+    "from", "how", "i", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please",
+    "show", "some", "tell", "that", "the", "their", "there", "this", "to", "was", "we", "what", "when",
+    "where", "which", "who", "why", "with", "you", "your",
+];
+
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// Appends the folded form of `ch` to `out`, or returns false if it is not part of a word.
+fn push_folded(ch: char, out: &mut String) -> bool {
+    if ch.is_ascii() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+            return true;
+        }
+        return false;
+    }
+    let mut any = false;
+    decompose_compatible(ch, |c| {
+        if is_combining_mark(c) {
+            return;
+        }
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            any = true;
+        }
+    });
+    any
+}
+
+/// The words of `text`, folded but not stemmed and with stopwords kept, in order.
+pub fn raw_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for ch in text.chars() {
+        // Combining marks sit inside words ("e\u{301}"): skip them without splitting.
+        if is_combining_mark(ch) {
+            continue;
+        }
+        if !push_folded(ch, &mut current) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// The folded text as one string of words separated by single spaces (for subsequence scoring).
+pub fn folded(text: &str) -> String {
+    raw_words(text).join(" ")
+}
+
+/// Strips English plural endings (Harman's S-stemmer). Only plain ASCII words of 4+ letters.
+pub fn stem(word: &str) -> &str {
+    let b = word.as_bytes();
+    if b.len() < 4 || !b.iter().all(u8::is_ascii_lowercase) {
+        return word;
+    }
+    if word.ends_with("ies") && !word.ends_with("eies") && !word.ends_with("aies") {
+        // "countries" and "country" meet at "countr" (see the -y rule below).
+        return &word[..word.len() - 3];
+    }
+    if word.ends_with("es") && !(word.ends_with("aes") || word.ends_with("ees") || word.ends_with("oes")) {
+        return &word[..word.len() - 1];
+    }
+    if word.ends_with('s') && !(word.ends_with("us") || word.ends_with("ss") || word.ends_with("is")) {
+        return &word[..word.len() - 1];
+    }
+    if word.ends_with('y') && word.len() > 4 {
+        // Singular of an -ies plural: "country" and "countries" meet at "countr".
+        let before = b[b.len() - 2];
+        if !matches!(before, b'a' | b'e' | b'i' | b'o' | b'u') {
+            return &word[..word.len() - 1];
+        }
+    }
+    word
+}
+
+/// A word as the index sees it: stemmed, with its unstemmed form for prefix matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub raw: String,
+    pub stem: String,
+}
+
+/// The searchable words of `text`: folded, stopwords and lone letters dropped, stemmed.
+pub fn words(text: &str) -> Vec<Word> {
+    raw_words(text)
+        .into_iter()
+        .filter(|w| !is_stopword(w) && (w.chars().count() > 1 || w.chars().all(|c| c.is_numeric())))
+        .map(|raw| Word { stem: stem(&raw).to_string(), raw })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn folds_case_accents_and_compatibility_forms() {
+        assert_eq!(raw_words("VERNĀ Myers"), ["verna", "myers"]);
+        assert_eq!(raw_words("Vernā"), raw_words("Verna\u{304}"));
+        assert_eq!(raw_words("ﬁle ＡＷＳ"), ["file", "aws"]);
+        assert_eq!(raw_words("re:Invent 2020 — “The Crown”"), ["re", "invent", "2020", "the", "crown"]);
+    }
+
+    #[test]
+    fn stems_plurals_both_ways() {
+        assert_eq!(stem("graphs"), stem("graph"));
+        assert_eq!(stem("countries"), stem("country"));
+        assert_eq!(stem("instances"), stem("instance"));
+        assert_eq!(stem("kubernetes"), "kubernete");
+        assert_eq!(stem("process"), "process");
+        assert_eq!(stem("analysis"), "analysis");
+        assert_eq!(stem("g5"), "g5");
+    }
+
+    #[test]
+    fn words_drop_stopwords_and_lone_letters() {
+        let w: Vec<String> = words("The Crown's 600 VFX shots").into_iter().map(|w| w.stem).collect();
+        assert_eq!(w, ["crown", "600", "vfx", "shot"]);
+    }
+
+    #[test]
+    fn odd_input_yields_no_words() {
+        assert!(words("").is_empty());
+        assert!(words(" \t\n\u{200b}\u{202e}🎬🍿").is_empty());
+    }
+}

@@ -1,0 +1,178 @@
+//! Typo tolerance: finds vocabulary words within a small edit distance of a query word without
+//! scanning the vocabulary (symmetric deletion, as in SymSpell).
+//!
+//! Two words within distance d share a string obtained by deleting at most d characters from
+//! each. At build time every word's deletion variants are hashed into a sorted table; at query
+//! time the query word's variants are looked up there and each candidate is verified with the
+//! true (optimal string alignment) distance, so hash collisions cost time, never correctness.
+
+/// Edits allowed for a query word of `len` characters: none for short words (too many
+/// accidental neighbours), one for ordinary words, two for long ones.
+pub fn max_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Deletions to index for a vocabulary word: enough to meet any query word it may match.
+fn index_edits(len: usize) -> usize {
+    match len {
+        0..=2 => 0,
+        3..=6 => 1,
+        _ => 2,
+    }
+}
+
+fn hash(chars: &[char]) -> u64 {
+    // FNV-1a: stable across runs and platforms, fast on short strings.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in chars {
+        for b in (c as u32).to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Hashes of `word` and of every string made by deleting up to `depth` characters from it.
+fn variants(word: &[char], depth: usize, out: &mut Vec<u64>) {
+    out.push(hash(word));
+    if depth == 0 || word.len() <= 1 {
+        return;
+    }
+    let mut shorter = Vec::with_capacity(word.len() - 1);
+    for i in 0..word.len() {
+        // Deleting either of two equal neighbours gives the same string: skip the repeat.
+        if i > 0 && word[i] == word[i - 1] {
+            continue;
+        }
+        shorter.clear();
+        shorter.extend_from_slice(&word[..i]);
+        shorter.extend_from_slice(&word[i + 1..]);
+        variants(&shorter, depth - 1, out);
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct TypoIndex {
+    /// (variant hash, word id), sorted.
+    table: Vec<(u64, u32)>,
+}
+
+impl TypoIndex {
+    /// `words` yields (word id, word) for every word that may be reached by a typo.
+    pub fn build<'a>(words: impl Iterator<Item = (u32, &'a str)>) -> TypoIndex {
+        let mut table = Vec::new();
+        let mut hashes = Vec::new();
+        let mut chars = Vec::new();
+        for (id, word) in words {
+            chars.clear();
+            chars.extend(word.chars());
+            hashes.clear();
+            variants(&chars, index_edits(chars.len()), &mut hashes);
+            hashes.sort_unstable();
+            hashes.dedup();
+            table.extend(hashes.iter().map(|&h| (h, id)));
+        }
+        table.sort_unstable();
+        table.dedup();
+        TypoIndex { table }
+    }
+
+    /// Ids of words that may be within `max_edits(query.len())` of `query`; unverified.
+    pub fn candidates(&self, query: &[char], out: &mut Vec<u32>) {
+        let mut hashes = Vec::new();
+        variants(query, max_edits(query.len()), &mut hashes);
+        hashes.sort_unstable();
+        hashes.dedup();
+        for h in hashes {
+            let start = self.table.partition_point(|&(k, _)| k < h);
+            out.extend(self.table[start..].iter().take_while(|&&(k, _)| k == h).map(|&(_, id)| id));
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.table.capacity() * std::mem::size_of::<(u64, u32)>()
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transposition), or `None`
+/// once it must exceed `limit`.
+pub fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    Some(prev[n]).filter(|&d| d <= limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance(&c("crown"), &c("cruwn"), 2), Some(1));
+        assert_eq!(distance(&c("metaflow"), &c("metaflwo"), 2), Some(1));
+        assert_eq!(distance(&c("spinnaker"), &c("spinaker"), 2), Some(1));
+        assert_eq!(distance(&c("migration"), &c("migrating"), 2), Some(2));
+        assert_eq!(distance(&c("abc"), &c("xyz"), 2), None);
+        assert_eq!(distance(&c(""), &c("ab"), 2), Some(2));
+    }
+
+    #[test]
+    fn finds_every_word_within_the_allowed_distance() {
+        let vocab = ["crown", "cybersecurity", "kubernete", "spinnaker", "metaflow", "cloud", "clout"];
+        let index = TypoIndex::build(vocab.iter().enumerate().map(|(i, w)| (i as u32, *w)));
+        for (query, want) in [
+            ("cruwn", "crown"),
+            ("cybersecurty", "cybersecurity"),
+            ("kubernet", "kubernete"),
+            ("spinaker", "spinnaker"),
+            ("metaflwo", "metaflow"),
+            ("mteaflow", "metaflow"),
+            ("metafolw", "metaflow"),
+            ("cybrsecurty", "cybersecurity"),
+            ("spinnakr", "spinnaker"),
+        ] {
+            let mut out = Vec::new();
+            index.candidates(&c(query), &mut out);
+            let found: Vec<&str> = out
+                .iter()
+                .map(|&i| vocab[i as usize])
+                .filter(|w| distance(&c(query), &c(w), max_edits(query.len())).is_some())
+                .collect();
+            assert!(found.contains(&want), "{query} -> {found:?}");
+        }
+    }
+}
