@@ -20,6 +20,15 @@ use std::path::{Path, PathBuf};
 /// The content folder of the repository, as compiled in: (path relative to `content/`, text).
 const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_content.rs"));
 
+/// One file of a content folder.
+pub struct ContentFile {
+    /// The name problems are reported under.
+    pub path: String,
+    pub text: String,
+    /// The folder's top-level `synonyms.toml` rather than an item file.
+    pub synonyms: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub items: Vec<Item>,
@@ -44,8 +53,14 @@ pub enum LoadError {
 impl Catalog {
     /// The catalog compiled into the binary.
     pub fn bundled() -> Result<Catalog, Problems> {
-        let files: Vec<(String, String)> =
-            BUNDLED.iter().map(|(p, t)| (format!("content/{p}"), t.to_string())).collect();
+        let files: Vec<ContentFile> = BUNDLED
+            .iter()
+            .map(|(p, t)| ContentFile {
+                path: format!("content/{p}"),
+                text: t.to_string(),
+                synonyms: *p == SYNONYMS_FILE,
+            })
+            .collect();
         Catalog::from_files(&files)
     }
 
@@ -58,22 +73,23 @@ impl Catalog {
         for path in paths {
             let text = std::fs::read_to_string(&path)
                 .map_err(|source| LoadError::Io { path: path.clone(), source })?;
-            files.push((path.display().to_string(), text));
+            let synonyms = path == dir.join(SYNONYMS_FILE);
+            files.push(ContentFile { path: path.display().to_string(), text, synonyms });
         }
-        if !files.iter().any(|(p, _)| !is_synonyms_file(p)) {
+        if files.iter().all(|f| f.synonyms) {
             return Err(LoadError::Empty(dir.to_path_buf()));
         }
         Ok(Catalog::from_files(&files)?)
     }
 
-    /// Builds a catalog from (path, text) pairs; a top-level `synonyms.toml` holds synonyms.
-    pub fn from_files(files: &[(String, String)]) -> Result<Catalog, Problems> {
+    /// Builds a catalog from content files, refusing it whole if any file has a problem.
+    pub fn from_files(files: &[ContentFile]) -> Result<Catalog, Problems> {
         let mut problems = Vec::new();
         let mut catalog = Catalog::default();
         let mut first_seen: HashMap<String, Problem> = HashMap::new();
-        for (path, text) in files {
-            let src = Source::new(path, text);
-            if is_synonyms_file(path) {
+        for file in files {
+            let src = Source::new(&file.path, &file.text);
+            if file.synonyms {
                 catalog.synonyms.extend(synonyms::parse(&src, &mut problems));
                 continue;
             }
@@ -114,12 +130,6 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
-}
-
-fn is_synonyms_file(path: &str) -> bool {
-    let p = Path::new(path);
-    p.file_name().is_some_and(|n| n == SYNONYMS_FILE)
-        && (p.parent().is_some_and(|d| d.file_name().is_some_and(|n| n == "content")) || !path.contains('/'))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

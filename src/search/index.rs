@@ -297,10 +297,11 @@ impl Index {
         self.idf[term as usize]
     }
 
-    /// The weight of a word no item contains: as informative as a word can be.
+    /// The weight of a word no item contains: that of the rarest word an item can have, so
+    /// one unknown word (a misspelt name) weighs as much as one known rare word, not more.
     pub fn unseen_idf(&self) -> f32 {
         let n = self.doc_count as f32;
-        (1.0 + (n + 0.5) / 0.5).ln()
+        (1.0 + (n - 0.5) / 1.5).ln()
     }
 
     pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32)> + '_ {

@@ -22,7 +22,7 @@ pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 const MIN_COVERAGE: f32 = 0.5;
 /// ... and this much evidence, unless its title or alias reads like the query.
 const MIN_SCORE: f32 = 0.5;
-const TITLE_LIKE: f32 = 0.9;
+const TITLE_LIKE: f32 = 0.8;
 /// How much a title or alias that contains the query as a subsequence lifts an item.
 const TITLE_BONUS: f32 = 0.3;
 /// Candidates re-ranked with the subsequence scorer.
@@ -74,6 +74,8 @@ pub struct Engine {
     index: Index,
     /// Folded title and aliases per item, for the subsequence re-rank.
     names: Vec<Vec<String>>,
+    /// The same names as their search words, to recognise a query that is exactly a name.
+    name_keys: Vec<Vec<String>>,
     kinds: Vec<Kind>,
     matcher: SkimMatcherV2,
     scratch: Mutex<Vec<Scratch>>,
@@ -88,8 +90,20 @@ impl Engine {
             .iter()
             .map(|i| std::iter::once(&i.title).chain(&i.aliases).map(|s| text::folded(s)).collect())
             .collect();
+        let name_keys = items
+            .iter()
+            .map(|i| std::iter::once(&i.title).chain(&i.aliases).map(|s| name_key(s)).collect())
+            .collect();
         let kinds = items.iter().map(|i| i.kind).collect();
-        Engine { items, index, names, kinds, matcher: SkimMatcherV2::default(), scratch: Mutex::default() }
+        Engine {
+            items,
+            index,
+            names,
+            name_keys,
+            kinds,
+            matcher: SkimMatcherV2::default(),
+            scratch: Mutex::default(),
+        }
     }
 
     pub fn items(&self) -> &[Item] {
@@ -170,28 +184,41 @@ impl Engine {
         }
         let folded_query = text::folded(query::truncate_for_rerank(query));
         let perfect = self.matcher.fuzzy_match(&folded_query, &folded_query).unwrap_or(0).max(1);
+        let query_key = name_key(query::truncate(query));
+        let query_chars = folded_query.chars().count() as f32;
         let mut hits = Vec::new();
         let mut near = Vec::new();
         for &(score, coverage, evidence, doc) in &ranked {
-            let likeness = self.names[doc as usize]
+            let d = doc as usize;
+            let exact_name = !query_key.is_empty() && self.name_keys[d].contains(&query_key);
+            // How well a name reads like the query: subsequence score, favouring names the
+            // query covers more of ("netflix" is more the overview's name than a long title's).
+            let likeness = self.names[d]
                 .iter()
-                .filter_map(|n| self.matcher.fuzzy_match(n, &folded_query))
-                .max()
-                .map_or(0.0, |m| (m as f32 / perfect as f32).clamp(0.0, 1.0));
+                .filter_map(|n| {
+                    let m = self.matcher.fuzzy_match(n, &folded_query)?;
+                    let ratio = (m as f32 / perfect as f32).clamp(0.0, 1.0);
+                    let covered = (query_chars / n.chars().count().max(1) as f32).min(1.0);
+                    Some(ratio * (0.7 + 0.3 * covered))
+                })
+                .fold(0.0f32, f32::max);
             let score = score * (1.0 + TITLE_BONUS * likeness);
-            if coverage >= MIN_COVERAGE && (evidence >= MIN_SCORE || likeness >= TITLE_LIKE) {
-                hits.push((score, doc));
+            let confident = evidence >= MIN_SCORE || likeness >= TITLE_LIKE || exact_name;
+            if coverage >= MIN_COVERAGE && confident {
+                // A query that is exactly an item's title or alias (ignoring case, accents and
+                // stopwords) puts that item first, whatever the word statistics say.
+                hits.push((exact_name, score, doc));
             } else if coverage >= MIN_COVERAGE / 2.0 {
                 near.push((score, doc));
             }
         }
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        hits.sort_by(order);
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(order(&(a.1, a.2), &(b.1, b.2))));
         hits.truncate(limit);
         let mut outcome = Outcome {
             hits: hits
                 .into_iter()
-                .map(|(score, doc)| Hit { item: &self.items[doc as usize], score })
+                .map(|(_, score, doc)| Hit { item: &self.items[doc as usize], score })
                 .collect(),
             suggestions: Vec::new(),
         };
@@ -223,4 +250,9 @@ impl Engine {
         s.in_query.clear();
         self.scratch.lock().unwrap_or_else(|e| e.into_inner()).push(s);
     }
+}
+
+/// A name or query reduced to its search words, for exact-name comparison.
+fn name_key(text: &str) -> String {
+    text::words(text).into_iter().map(|w| w.stem).collect::<Vec<_>>().join(" ")
 }

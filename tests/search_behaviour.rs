@@ -1,0 +1,162 @@
+//! How search behaves beyond the quality numbers: normalisation, filters, autocomplete-style
+//! prefixes, determinism, suggestions, and odd input (property tests).
+
+mod support;
+
+use marquee::catalog::Kind;
+use marquee::search::{Engine, SearchOptions, MAX_QUERY_CHARS};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+use support::bundled;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::new(bundled()))
+}
+
+fn top(query: &str) -> Option<String> {
+    engine().search(query, &SearchOptions::limit(5)).hits.first().map(|h| h.item.id.clone())
+}
+
+#[test]
+fn case_and_accents_do_not_matter() {
+    for q in ["VERNĀ MYERS", "Vernā Myers", "verna myers", "VERNA\u{304} MYERS", "ｖｅｒｎａ ｍｙｅｒｓ"]
+    {
+        assert_eq!(top(q).as_deref(), Some("courage-of-innovation"), "{q}");
+    }
+}
+
+#[test]
+fn words_in_any_order_and_unfinished_last_word() {
+    assert_eq!(top("gregg brendan").as_deref(), Some("reinvent-2017-ec2-tuning"));
+    assert_eq!(top("spinn").as_deref(), Some("reinvent-2020-spinnaker"));
+    assert_eq!(top("the cr").as_deref(), Some("the-crown-in-the-cloud"));
+    assert_eq!(top("brendan gr").as_deref(), Some("reinvent-2017-ec2-tuning"));
+}
+
+#[test]
+fn kind_and_year_filters() {
+    let engine = engine();
+    let only_quotes = SearchOptions { kinds: vec![Kind::Quote], limit: 10, ..Default::default() };
+    let hits = engine.search("email", &only_quotes).hits;
+    assert_eq!(hits.first().map(|h| h.item.id.as_str()), Some("quote-chawla-ses"));
+    assert!(hits.iter().all(|h| h.item.kind == Kind::Quote));
+
+    let talks_2020 = SearchOptions { kinds: vec![Kind::Talk], year: Some(2020), limit: 10 };
+    let hits = engine.search("netflix", &talks_2020).hits;
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.item.kind == Kind::Talk && h.item.year == Some(2020)));
+
+    let none = SearchOptions { kinds: vec![Kind::Podcast], limit: 10, ..Default::default() };
+    assert!(engine.search("brendan gregg", &none).hits.is_empty());
+}
+
+#[test]
+fn results_are_ordered_deterministically_and_limited() {
+    let engine = engine();
+    for q in ["netflix", "aws", "vfx", "talk", "re:invent 2020"] {
+        let a: Vec<(String, f32)> = engine
+            .search(q, &SearchOptions::limit(25))
+            .hits
+            .iter()
+            .map(|h| (h.item.id.clone(), h.score))
+            .collect();
+        let b: Vec<(String, f32)> = engine
+            .search(q, &SearchOptions::limit(25))
+            .hits
+            .iter()
+            .map(|h| (h.item.id.clone(), h.score))
+            .collect();
+        assert_eq!(a, b, "{q}");
+        for w in a.windows(2) {
+            assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0), "{q}: {a:?}");
+        }
+        assert!(engine.search(q, &SearchOptions::limit(2)).hits.len() <= 2);
+    }
+}
+
+#[test]
+fn ties_are_broken_by_id() {
+    // Two items that differ only in id score the same and come out in id order.
+    let mut catalog = bundled();
+    let mut twin = catalog.get("quote-chawla-ses").unwrap().clone();
+    twin.id = "a-twin".into();
+    catalog.items.push(twin);
+    let engine = Engine::new(catalog);
+    let hits = engine.search("devika chawla", &SearchOptions::limit(2)).hits;
+    assert_eq!(hits[0].score, hits[1].score);
+    assert_eq!(hits[0].item.id, "a-twin");
+    assert_eq!(hits[1].item.id, "quote-chawla-ses");
+}
+
+#[test]
+fn off_topic_returns_nothing_but_near_misses_get_suggestions() {
+    let engine = engine();
+    for q in ["chocolate cake", "weather in paris", "zzzzzz", "xkcd 927", "the", "", "   ", "🍿🎬"] {
+        assert!(engine.search(q, &SearchOptions::limit(5)).hits.is_empty(), "{q:?} matched");
+    }
+    // Half of the words match well: not confident enough for a hit, close enough to suggest.
+    let outcome = engine.search("kowalski birthday party", &SearchOptions::limit(5));
+    assert!(outcome.hits.is_empty());
+    assert_eq!(outcome.suggestions.first().map(|i| i.id.as_str()), Some("quote-kowalski-g5"));
+}
+
+#[test]
+fn an_exact_title_wins() {
+    assert_eq!(top("Netflix on AWS").as_deref(), Some("netflix-on-aws"));
+    assert_eq!(top("how netflix encodes at scale").as_deref(), Some("reinvent-2017-encoding"));
+}
+
+#[test]
+fn long_queries_are_truncated_not_rejected() {
+    let long = format!("brendan gregg {}", "flame ".repeat(5_000));
+    assert!(long.chars().count() > 10 * MAX_QUERY_CHARS);
+    assert_eq!(top(&long).as_deref(), Some("reinvent-2017-ec2-tuning"));
+    let noise = "x".repeat(10_000);
+    assert!(engine().search(&noise, &SearchOptions::limit(5)).hits.is_empty());
+}
+
+#[test]
+fn mentions_and_markup_are_just_words() {
+    assert_eq!(top("@everyone the crown").as_deref(), Some("the-crown-in-the-cloud"));
+    assert_eq!(top("<@&123456789> **spinnaker**").as_deref(), Some("reinvent-2020-spinnaker"));
+}
+
+fn odd_text() -> impl Strategy<Value = String> {
+    let pieces = prop::collection::vec(
+        prop_oneof![
+            any::<char>().prop_map(|c| c.to_string()),
+            Just("\u{200b}".to_string()),
+            Just("\u{202e}".to_string()),
+            Just("\u{301}".to_string()),
+            Just("👩‍👩‍👧".to_string()),
+            Just("مرحبا".to_string()),
+            Just("crown".to_string()),
+            Just(" ".to_string()),
+            Just("\0\x07\x1b".to_string()),
+        ],
+        0..64,
+    );
+    prop_oneof![pieces.prop_map(|p| p.concat()), any::<String>(), "\\PC{0,300}"]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn search_never_panics_and_stays_bounded(query in odd_text(), limit in 1usize..30) {
+        let outcome = engine().search(&query, &SearchOptions::limit(limit));
+        prop_assert!(outcome.hits.len() <= limit);
+        prop_assert!(outcome.suggestions.len() <= 3);
+        for h in &outcome.hits {
+            prop_assert!(h.score.is_finite() && h.score > 0.0);
+        }
+    }
+
+    #[test]
+    fn huge_queries_are_handled(query in "\\PC{1,20}", repeat in 100usize..600) {
+        let long = query.repeat(repeat);
+        let outcome = engine().search(&long, &SearchOptions::limit(5));
+        prop_assert!(outcome.hits.len() <= 5);
+    }
+}
