@@ -1,1 +1,170 @@
-fn main() {}
+//! Search speed and scale: `cargo bench --bench search`.
+//!
+//! Synthetic catalogs of 100, 10 000 and 100 000 items (plus the 25 real ones, so real queries
+//! have answers), typo tolerance on, one thread. Criterion measures the mean over a query mix;
+//! each query is also timed alone to report the median and p99 a user sees, next to the
+//! fuzzy-matcher baseline of scanning every title (and title + summary). Index build time and
+//! resident memory are measured at each size.
+
+use criterion::Criterion;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use marquee::catalog::{Catalog, Item};
+use marquee::search::{Engine, SearchOptions};
+use marquee::synthetic::{catalog_items, Rng};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+const SIZES: [usize; 3] = [100, 10_000, 100_000];
+
+fn dev_queries() -> Vec<String> {
+    let text = include_str!("../tests/queries-dev.toml");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("query = "))
+        .map(|q| q.trim_matches('"').to_string())
+        .collect()
+}
+
+/// Queries about synthetic items as people type them: two or three title words, some with a
+/// typo, some with the last word cut short (autocomplete).
+fn synthetic_queries(items: &[Item], n: usize) -> Vec<String> {
+    let mut rng = Rng::new(7);
+    (0..n)
+        .map(|i| {
+            let item = &items[rng.below(items.len())];
+            let words: Vec<&str> = item.title.split(' ').collect();
+            let take = 2 + rng.below(2);
+            let start = rng.below(words.len().saturating_sub(take).max(1));
+            let mut q: Vec<String> = words[start..(start + take).min(words.len())].iter().map(|w| w.to_lowercase()).collect();
+            match i % 3 {
+                0 => {
+                    // Swap two letters of the longest word.
+                    if let Some(w) = q.iter_mut().max_by_key(|w| w.len()) {
+                        let mut c: Vec<char> = w.chars().collect();
+                        if c.len() > 3 {
+                            c.swap(1, 2);
+                            *w = c.into_iter().collect();
+                        }
+                    }
+                }
+                1 => {
+                    if let Some(w) = q.last_mut() {
+                        let keep = (w.chars().count() / 2).max(2);
+                        *w = w.chars().take(keep).collect();
+                    }
+                }
+                _ => {}
+            }
+            q.join(" ")
+        })
+        .collect()
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1e3)
+}
+
+/// Each query timed alone, `rounds` times; returns (median, p99).
+fn per_query(rounds: usize, queries: &[String], mut run: impl FnMut(&str)) -> (Duration, Duration) {
+    let mut samples = Vec::with_capacity(rounds * queries.len());
+    for _ in 0..rounds {
+        for q in queries {
+            let t = Instant::now();
+            run(q);
+            samples.push(t.elapsed());
+        }
+    }
+    samples.sort();
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+}
+
+struct Row {
+    size: usize,
+    median: Duration,
+    p99: Duration,
+    build: Duration,
+    rss_mib: f64,
+    titles: (Duration, Duration),
+    titles_summaries: (Duration, Duration),
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    let real = Catalog::bundled().expect("bundled catalog");
+    let mut rows = Vec::new();
+    for size in SIZES {
+        let mut items = catalog_items(size);
+        let mut queries = dev_queries();
+        queries.extend(synthetic_queries(&items, 60));
+        items.extend(real.items.iter().cloned());
+
+        let before = rss_kib();
+        let t = Instant::now();
+        let engine = Engine::new(Catalog { items: items.clone(), synonyms: real.synonyms.clone() });
+        let build = t.elapsed();
+        let rss_mib = rss_kib().saturating_sub(before) as f64 / 1024.0;
+
+        let options = SearchOptions::limit(10);
+        criterion.bench_function(&format!("search/{size}"), |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % queries.len();
+                black_box(engine.search(black_box(&queries[i]), &options).hits.len())
+            })
+        });
+        let rounds = if size >= 100_000 { 5 } else { 20 };
+        let (median, p99) = per_query(rounds, &queries, |q| {
+            black_box(engine.search(q, &options));
+        });
+
+        // The baseline the issue compares against: fuzzy-matcher over every title (+ summary).
+        let matcher = SkimMatcherV2::default();
+        let titles: Vec<String> = items.iter().map(|i| i.title.to_lowercase()).collect();
+        let both: Vec<String> = items.iter().map(|i| format!("{} {}", i.title, i.summary).to_lowercase()).collect();
+        let base_rounds = if size >= 100_000 { 1 } else { 3 };
+        let scan = |texts: &[String], q: &str| {
+            let mut best: Vec<(i64, usize)> =
+                texts.iter().enumerate().filter_map(|(i, t)| matcher.fuzzy_match(t, q).map(|s| (s, i))).collect();
+            best.sort_unstable_by(|a, b| b.cmp(a));
+            best.truncate(10);
+            black_box(best);
+        };
+        let titles_t = per_query(base_rounds, &queries, |q| scan(&titles, q));
+        let both_queries: Vec<String> = if size >= 100_000 { queries[..20].to_vec() } else { queries.clone() };
+        let titles_summaries = per_query(1, &both_queries, |q| scan(&both, q));
+        rows.push(Row { size, median, p99, build, rss_mib, titles: titles_t, titles_summaries });
+        drop(engine);
+    }
+    criterion.final_summary();
+
+    println!("\nper query, one thread, typo tolerance on ({} queries: dev set + synthetic)", dev_queries().len() + 60);
+    println!("| items | median ms | p99 ms | index build ms | RSS growth MiB | fuzzy titles median / p99 ms | fuzzy title+summary median / p99 ms |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.1} | {} / {} | {} / {} |",
+            r.size,
+            ms(r.median),
+            ms(r.p99),
+            r.build.as_secs_f64() * 1e3,
+            r.rss_mib,
+            ms(r.titles.0),
+            ms(r.titles.1),
+            ms(r.titles_summaries.0),
+            ms(r.titles_summaries.1)
+        );
+    }
+}

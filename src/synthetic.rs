@@ -223,6 +223,16 @@ pub fn to_toml(items: &[Item]) -> String {
     out
 }
 
+/// Renders synonym groups as a `synonyms.toml`.
+pub fn synonyms_to_toml(groups: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for g in groups {
+        let terms: Vec<String> = g.iter().map(|t| quoted(t)).collect();
+        let _ = writeln!(out, "[[group]]\nterms = [{}]\n", terms.join(", "));
+    }
+    out
+}
+
 /// Writes `items` as a content folder of files of at most `per_file` items each.
 pub fn write_folder(items: &[Item], dir: &Path, per_file: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

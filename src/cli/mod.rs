@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
-use marquee::catalog::{Catalog, Kind, LoadError};
+use marquee::catalog::{Catalog, Kind, LoadError, SYNONYMS_FILE};
 use marquee::search::{Engine, Outcome, SearchOptions};
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -98,11 +98,20 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search(args),
         Command::Synthesize { items, out, with_catalog } => {
             let mut all = marquee::synthetic::catalog_items(items);
+            let mut synonyms = Vec::new();
             if with_catalog {
-                all.extend(Catalog::bundled()?.items);
+                let real = Catalog::bundled()?;
+                all.extend(real.items);
+                synonyms = real.synonyms;
             }
-            marquee::synthetic::write_folder(&all, &out, 1000)
-                .with_context(|| format!("writing {}", out.display()))?;
+            let write = || -> std::io::Result<()> {
+                marquee::synthetic::write_folder(&all, &out, 1000)?;
+                if !synonyms.is_empty() {
+                    std::fs::write(out.join(SYNONYMS_FILE), marquee::synthetic::synonyms_to_toml(&synonyms))?;
+                }
+                Ok(())
+            };
+            write().with_context(|| format!("writing {}", out.display()))?;
             println!("wrote {} items to {}", all.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }

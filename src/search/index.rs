@@ -6,7 +6,8 @@
 //! work. Words are stemmed; synonym groups and joined word pairs ("auto scaling" → "autoscaling")
 //! are indexed as extra terms so those matches are plain lookups too.
 
-use super::text::{words, Word};
+use super::text::{words, Stems};
+use std::hash::{BuildHasherDefault, Hasher};
 use super::typo::TypoIndex;
 use crate::catalog::Item;
 use std::collections::HashMap;
@@ -48,9 +49,11 @@ impl Field {
         }
     }
 
-    /// Short fields also index adjacent words joined, so "route53" meets "Route 53".
+    /// Name-like fields also index adjacent words joined, so "route53" meets "Route 53" and
+    /// "autoscaling" meets "Auto Scaling". Not titles and prose: their pairs would be most of
+    /// the vocabulary and almost never typed.
     fn joins_pairs(self) -> bool {
-        !matches!(self, Field::Summary | Field::Kind)
+        matches!(self, Field::Alias | Field::Service | Field::Tag)
     }
 }
 
@@ -68,7 +71,7 @@ impl Synonyms {
         let mut phrases: HashMap<String, Vec<(Vec<String>, u32)>> = HashMap::new();
         for (g, terms) in groups.iter().enumerate() {
             for term in terms {
-                let stems: Vec<String> = words(term).into_iter().map(|w| w.stem).collect();
+                let stems: Vec<String> = words(term).iter().map(|w| w.stem().to_string()).collect();
                 if let Some(first) = stems.first() {
                     phrases.entry(first.clone()).or_default().push((stems, g as u32));
                 }
@@ -125,67 +128,71 @@ pub struct Index {
     doc_count: usize,
 }
 
-/// Per-item fields as lists of texts.
-fn fields(item: &Item) -> Vec<(Field, String)> {
-    let mut out = vec![(Field::Title, item.title.clone())];
-    out.extend(item.aliases.iter().map(|a| (Field::Alias, a.clone())));
-    out.extend(item.people.iter().map(|p| (Field::People, p.name.clone())));
-    out.extend(item.services.iter().map(|s| (Field::Service, s.clone())));
-    out.extend(item.tags.iter().map(|t| (Field::Tag, t.clone())));
-    let mut kind = item.kind.search_words().to_string();
-    if let Some(y) = item.year {
-        kind.push_str(&format!(" {y}"));
-    }
-    out.push((Field::Kind, kind));
-    out.push((Field::Summary, item.summary.clone()));
-    out
+/// Per-item fields as lists of texts; the kind field also carries the year.
+fn fields<'a>(item: &'a Item, year: &'a str) -> impl Iterator<Item = (Field, &'a str)> {
+    std::iter::once((Field::Title, item.title.as_str()))
+        .chain(item.aliases.iter().map(|a| (Field::Alias, a.as_str())))
+        .chain(item.people.iter().map(|p| (Field::People, p.name.as_str())))
+        .chain(item.services.iter().map(|s| (Field::Service, s.as_str())))
+        .chain(item.tags.iter().map(|t| (Field::Tag, t.as_str())))
+        .chain([(Field::Kind, item.kind.search_words()), (Field::Kind, year), (Field::Summary, &item.summary)])
 }
 
 /// The terms one field text contributes: its stems, joined pairs, synonym groups.
-fn field_terms(field: Field, ws: &[Word], synonyms: &Synonyms, mut emit: impl FnMut(&str)) {
-    for w in ws {
-        emit(&w.stem);
+/// `emit(term, is_word)`: only plain words are reachable by typo matching; joined pairs and
+/// synonym groups are matched exactly (they would multiply the typo table many times over).
+fn field_terms(field: Field, ws: &Stems, synonyms: &Synonyms, mut emit: impl FnMut(&str, bool)) {
+    for w in ws.iter() {
+        emit(w, true);
     }
     if field.joins_pairs() {
-        for pair in ws.windows(2) {
-            let joined = format!("{}{}", pair[0].stem, pair[1].stem);
+        for i in 1..ws.len() {
+            let joined = format!("{}{}", ws.get(i - 1), ws.get(i));
             if joined.len() <= MAX_JOINED_LEN {
-                emit(&joined);
+                emit(&joined, false);
             }
         }
     }
-    let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
-    for (_, _, g) in synonyms.matches(&stems) {
-        emit(&group_term(g));
+    if !synonyms.phrases.is_empty() {
+        let stems: Vec<&str> = ws.iter().collect();
+        for (_, _, g) in synonyms.matches(&stems) {
+            emit(&group_term(g), false);
+        }
     }
 }
 
 impl Index {
     pub fn build(items: &[Item], synonym_groups: &[Vec<String>]) -> Index {
         let synonyms = Synonyms::new(synonym_groups);
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut ids: HashMap<String, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
         let mut names: Vec<String> = Vec::new();
+        // Whether a term occurs as a word of its own (see `field_terms`).
+        let mut is_word: Vec<bool> = Vec::new();
         // (term, doc, field, count), one per term occurring in a field of a doc.
         let mut entries: Vec<(u32, u32, u8, u16)> = Vec::new();
         let mut lengths: Vec<[u16; FIELDS]> = Vec::with_capacity(items.len());
         let mut occurrences: Vec<(u32, u8)> = Vec::new();
+        let mut ws = Stems::default();
 
         for (doc, item) in items.iter().enumerate() {
             let mut len = [0u16; FIELDS];
             occurrences.clear();
-            for (field, text) in fields(item) {
-                let ws = words(&text);
+            let year = item.year.map(|y| y.to_string()).unwrap_or_default();
+            for (field, text) in fields(item, &year) {
+                ws.fill(text);
                 len[field as usize] = len[field as usize].saturating_add(ws.len() as u16);
-                field_terms(field, &ws, &synonyms, |term| {
+                field_terms(field, &ws, &synonyms, |term, word| {
                     let id = match ids.get(term) {
                         Some(&id) => id,
                         None => {
                             let id = names.len() as u32;
                             ids.insert(term.to_string(), id);
                             names.push(term.to_string());
+                            is_word.push(false);
                             id
                         }
                     };
+                    is_word[id as usize] |= word;
                     occurrences.push((id, field as u8));
                 });
             }
@@ -203,11 +210,21 @@ impl Index {
         for (pos, &old) in order.iter().enumerate() {
             new_id[old as usize] = pos as u32;
         }
-        for e in &mut entries {
-            e.0 = new_id[e.0 as usize];
+        // Counting sort by new term id; stable, so docs stay ascending within a term.
+        let mut starts = vec![0usize; names.len() + 1];
+        for e in &entries {
+            starts[new_id[e.0 as usize] as usize + 1] += 1;
         }
-        // Stable: docs stay ascending within a term.
-        entries.sort_by_key(|e| e.0);
+        for t in 0..names.len() {
+            starts[t + 1] += starts[t];
+        }
+        let mut sorted = vec![(0u32, 0u32, 0u8, 0u16); entries.len()];
+        for e in entries {
+            let t = new_id[e.0 as usize];
+            sorted[starts[t as usize]] = (t, e.1, e.2, e.3);
+            starts[t as usize] += 1;
+        }
+        let entries = sorted;
 
         let mut average = [0f32; FIELDS];
         for f in 0..FIELDS {
@@ -261,11 +278,11 @@ impl Index {
             })
             .collect();
         let typos = TypoIndex::build(
-            terms
+            order
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.chars().all(char::is_alphabetic))
-                .map(|(i, t)| (i as u32, &**t)),
+                .filter(|&(_, &old)| is_word[old as usize] && names[old as usize].chars().all(char::is_alphabetic))
+                .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
         );
         Index { terms, offsets, docs, scores, idf, typos, synonyms, doc_count: items.len() }
     }
@@ -321,5 +338,24 @@ impl Index {
             + self.scores.capacity() * 4
             + self.idf.capacity() * 4
             + self.typos.heap_bytes()
+    }
+}
+
+/// The hash rustc uses for its own tables: much faster than SipHash on short words, and the
+/// keys here come from the catalog, not from users.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

@@ -254,5 +254,5 @@ impl Engine {
 
 /// A name or query reduced to its search words, for exact-name comparison.
 fn name_key(text: &str) -> String {
-    text::words(text).into_iter().map(|w| w.stem).collect::<Vec<_>>().join(" ")
+    text::words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
 }

@@ -42,7 +42,7 @@ pub fn truncate(query: &str) -> &str {
 pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     let mut ws: Vec<Word> = words(truncate(query));
     ws.truncate(MAX_QUERY_WORDS);
-    let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
+    let stems: Vec<&str> = ws.iter().map(|w| w.stem()).collect();
 
     // Multi-word synonym phrases ("simple email service") become one slot each, longest first.
     let mut covered = vec![false; ws.len()];
@@ -66,7 +66,7 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             continue;
         }
         let mut alternatives: Vec<(u32, f32)> = Vec::new();
-        let exact = index.lookup(&w.stem);
+        let exact = index.lookup(w.stem());
         if let Some(t) = exact {
             alternatives.push((t, 1.0));
         }
@@ -76,8 +76,8 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         if (i == last && typed >= 2) || (exact.is_none() && typed >= 3) {
             completions(index, &w.raw, exact, &mut alternatives);
         }
-        if exact.is_none() && !w.stem.chars().any(|c| c.is_numeric()) {
-            typos(index, &w.stem, &mut alternatives);
+        if exact.is_none() && !w.stem().chars().any(|c| c.is_numeric()) {
+            typos(index, w.stem(), &mut alternatives);
         }
         if alternatives.is_empty() && typed >= 3 {
             abbreviations(index, matcher, &w.raw, &mut alternatives);

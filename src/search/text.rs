@@ -40,23 +40,85 @@ fn push_folded(ch: char, out: &mut String) -> bool {
     any
 }
 
-/// The words of `text`, folded but not stemmed and with stopwords kept, in order.
-pub fn raw_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
+/// Calls `f` with each word of `text`, folded but not stemmed and with stopwords kept, in order.
+pub fn for_each_raw_word(text: &str, mut f: impl FnMut(&str)) {
+    if text.is_ascii() {
+        // Most catalog text: words are already slices of it, after lowercasing.
+        let mut current = String::new();
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                current.clear();
+                current.push_str(word);
+                current.make_ascii_lowercase();
+                f(&current);
+            } else {
+                f(word);
+            }
+        }
+        return;
+    }
     let mut current = String::new();
     for ch in text.chars() {
         // Combining marks sit inside words ("e\u{301}"): skip them without splitting.
-        if is_combining_mark(ch) {
+        if !ch.is_ascii() && is_combining_mark(ch) {
             continue;
         }
         if !push_folded(ch, &mut current) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+            f(&current);
+            current.clear();
         }
     }
     if !current.is_empty() {
-        words.push(current);
+        f(&current);
     }
+}
+
+/// The words of `text`, folded but not stemmed and with stopwords kept, in order.
+pub fn raw_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_raw_word(text, |w| words.push(w.to_string()));
     words
+}
+
+/// Whether a folded word is worth indexing: not a stopword, not a lone letter.
+fn searchable(word: &str) -> bool {
+    let mut chars = word.chars();
+    let first = chars.next();
+    !is_stopword(word) && (chars.next().is_some() || first.is_some_and(char::is_numeric))
+}
+
+/// The stems of a text's searchable words in one reusable buffer (the indexer's hot path:
+/// no allocation per word).
+#[derive(Debug, Default)]
+pub struct Stems {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl Stems {
+    pub fn fill(&mut self, text: &str) {
+        self.buf.clear();
+        self.ends.clear();
+        for_each_raw_word(text, |w| {
+            if searchable(w) {
+                self.buf.push_str(stem(w));
+                self.ends.push(self.buf.len());
+            }
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
 }
 
 /// The folded text as one string of words separated by single spaces (for subsequence scoring).
@@ -65,6 +127,7 @@ pub fn folded(text: &str) -> String {
 }
 
 /// Strips English plural endings (Harman's S-stemmer). Only plain ASCII words of 4+ letters.
+/// The result is always a prefix of `word`.
 pub fn stem(word: &str) -> &str {
     let b = word.as_bytes();
     if b.len() < 4 || !b.iter().all(u8::is_ascii_lowercase) {
@@ -94,15 +157,22 @@ pub fn stem(word: &str) -> &str {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub raw: String,
-    pub stem: String,
+    /// The stem is always a prefix of the raw word.
+    stem_len: usize,
+}
+
+impl Word {
+    pub fn stem(&self) -> &str {
+        &self.raw[..self.stem_len]
+    }
 }
 
 /// The searchable words of `text`: folded, stopwords and lone letters dropped, stemmed.
 pub fn words(text: &str) -> Vec<Word> {
     raw_words(text)
         .into_iter()
-        .filter(|w| !is_stopword(w) && (w.chars().count() > 1 || w.chars().all(|c| c.is_numeric())))
-        .map(|raw| Word { stem: stem(&raw).to_string(), raw })
+        .filter(|w| searchable(w))
+        .map(|raw| Word { stem_len: stem(&raw).len(), raw })
         .collect()
 }
 
@@ -136,7 +206,7 @@ mod tests {
 
     #[test]
     fn words_drop_stopwords_and_lone_letters() {
-        let w: Vec<String> = words("The Crown's 600 VFX shots").into_iter().map(|w| w.stem).collect();
+        let w: Vec<String> = words("The Crown's 600 VFX shots").iter().map(|w| w.stem().to_string()).collect();
         assert_eq!(w, ["crown", "600", "vfx", "shot"]);
     }
 
