@@ -19,10 +19,7 @@ const SIZES: [usize; 3] = [100, 10_000, 100_000];
 
 fn dev_queries() -> Vec<String> {
     let text = include_str!("../tests/queries-dev.toml");
-    text.lines()
-        .filter_map(|l| l.strip_prefix("query = "))
-        .map(|q| q.trim_matches('"').to_string())
-        .collect()
+    text.lines().filter_map(|l| l.strip_prefix("query = ")).map(|q| q.trim_matches('"').to_string()).collect()
 }
 
 /// Queries about synthetic items as people type them: two or three title words, some with a
@@ -35,7 +32,8 @@ fn synthetic_queries(items: &[Item], n: usize) -> Vec<String> {
             let words: Vec<&str> = item.title.split(' ').collect();
             let take = 2 + rng.below(2);
             let start = rng.below(words.len().saturating_sub(take).max(1));
-            let mut q: Vec<String> = words[start..(start + take).min(words.len())].iter().map(|w| w.to_lowercase()).collect();
+            let mut q: Vec<String> =
+                words[start..(start + take).min(words.len())].iter().map(|w| w.to_lowercase()).collect();
             match i % 3 {
                 0 => {
                     // Swap two letters of the longest word.
@@ -64,7 +62,9 @@ fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
 }
@@ -133,24 +133,32 @@ fn main() {
         // The baseline the issue compares against: fuzzy-matcher over every title (+ summary).
         let matcher = SkimMatcherV2::default();
         let titles: Vec<String> = items.iter().map(|i| i.title.to_lowercase()).collect();
-        let both: Vec<String> = items.iter().map(|i| format!("{} {}", i.title, i.summary).to_lowercase()).collect();
+        let both: Vec<String> =
+            items.iter().map(|i| format!("{} {}", i.title, i.summary).to_lowercase()).collect();
         let base_rounds = if size >= 100_000 { 1 } else { 3 };
         let scan = |texts: &[String], q: &str| {
-            let mut best: Vec<(i64, usize)> =
-                texts.iter().enumerate().filter_map(|(i, t)| matcher.fuzzy_match(t, q).map(|s| (s, i))).collect();
+            let mut best: Vec<(i64, usize)> = texts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| matcher.fuzzy_match(t, q).map(|s| (s, i)))
+                .collect();
             best.sort_unstable_by(|a, b| b.cmp(a));
             best.truncate(10);
             black_box(best);
         };
         let titles_t = per_query(base_rounds, &queries, |q| scan(&titles, q));
-        let both_queries: Vec<String> = if size >= 100_000 { queries[..20].to_vec() } else { queries.clone() };
+        let both_queries: Vec<String> =
+            if size >= 100_000 { queries[..20].to_vec() } else { queries.clone() };
         let titles_summaries = per_query(1, &both_queries, |q| scan(&both, q));
         rows.push(Row { size, median, p99, build, rss_mib, titles: titles_t, titles_summaries });
         drop(engine);
     }
     criterion.final_summary();
 
-    println!("\nper query, one thread, typo tolerance on ({} queries: dev set + synthetic)", dev_queries().len() + 60);
+    println!(
+        "\nper query, one thread, typo tolerance on ({} queries: dev set + synthetic)",
+        dev_queries().len() + 60
+    );
     println!("| items | median ms | p99 ms | index build ms | RSS growth MiB | fuzzy titles median / p99 ms | fuzzy title+summary median / p99 ms |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {

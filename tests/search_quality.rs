@@ -5,7 +5,7 @@ mod support;
 
 use marquee::catalog::Catalog;
 use marquee::search::Engine;
-use support::{bundled, dev_cases, measure};
+use support::{bundled, dev_cases, extra_cases, measure};
 
 #[test]
 fn dev_set_quality() {
@@ -20,6 +20,22 @@ fn dev_set_quality() {
     }
     assert!(q.top1 >= 0.95, "top-1 {:.3} < 0.95: {:#?}", q.top1, q.failures);
     assert_eq!(q.top3, 1.0, "top-3 below 1.0: {:#?}", q.failures);
+    assert_eq!(q.off_topic_silent, q.off_topic, "off-topic queries returned results: {:#?}", q.failures);
+}
+
+#[test]
+fn extra_set_quality() {
+    let engine = Engine::new(bundled());
+    let q = measure(&engine, &extra_cases());
+    println!(
+        "extra set: top-1 {:.3}, top-3 {:.3} over {} queries; off-topic silent {}/{}",
+        q.top1, q.top3, q.on_topic, q.off_topic_silent, q.off_topic
+    );
+    for f in &q.failures {
+        println!("  miss: {f}");
+    }
+    assert!(q.top1 >= 0.9, "top-1 {:.3} < 0.9: {:#?}", q.top1, q.failures);
+    assert!(q.top3 >= 0.95, "top-3 {:.3} < 0.95: {:#?}", q.top3, q.failures);
     assert_eq!(q.off_topic_silent, q.off_topic, "off-topic queries returned results: {:#?}", q.failures);
 }
 

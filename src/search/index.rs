@@ -7,10 +7,10 @@
 //! are indexed as extra terms so those matches are plain lookups too.
 
 use super::text::{words, Stems};
-use std::hash::{BuildHasherDefault, Hasher};
 use super::typo::TypoIndex;
 use crate::catalog::Item;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -63,12 +63,13 @@ const MAX_JOINED_LEN: usize = 24;
 /// Synonym groups as phrases of stems, keyed by their first stem.
 #[derive(Debug, Default)]
 pub struct Synonyms {
-    phrases: HashMap<String, Vec<(Vec<String>, u32)>>,
+    phrases: HashMap<String, Vec<(Vec<String>, u32)>, BuildHasherDefault<FxHasher>>,
 }
 
 impl Synonyms {
     pub fn new(groups: &[Vec<String>]) -> Synonyms {
-        let mut phrases: HashMap<String, Vec<(Vec<String>, u32)>> = HashMap::new();
+        let mut phrases: HashMap<String, Vec<(Vec<String>, u32)>, BuildHasherDefault<FxHasher>> =
+            HashMap::default();
         for (g, terms) in groups.iter().enumerate() {
             for term in terms {
                 let stems: Vec<String> = words(term).iter().map(|w| w.stem().to_string()).collect();
@@ -135,7 +136,11 @@ fn fields<'a>(item: &'a Item, year: &'a str) -> impl Iterator<Item = (Field, &'a
         .chain(item.people.iter().map(|p| (Field::People, p.name.as_str())))
         .chain(item.services.iter().map(|s| (Field::Service, s.as_str())))
         .chain(item.tags.iter().map(|t| (Field::Tag, t.as_str())))
-        .chain([(Field::Kind, item.kind.search_words()), (Field::Kind, year), (Field::Summary, &item.summary)])
+        .chain([
+            (Field::Kind, item.kind.search_words()),
+            (Field::Kind, year),
+            (Field::Summary, &item.summary),
+        ])
 }
 
 /// The terms one field text contributes: its stems, joined pairs, synonym groups.
@@ -281,7 +286,9 @@ impl Index {
             order
                 .iter()
                 .enumerate()
-                .filter(|&(_, &old)| is_word[old as usize] && names[old as usize].chars().all(char::is_alphabetic))
+                .filter(|&(_, &old)| {
+                    is_word[old as usize] && names[old as usize].chars().all(char::is_alphabetic)
+                })
                 .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
         );
         Index { terms, offsets, docs, scores, idf, typos, synonyms, doc_count: items.len() }
@@ -351,7 +358,8 @@ impl Hasher for FxHasher {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
 

@@ -57,6 +57,18 @@ pub struct Outcome<'e> {
     pub suggestions: Vec<&'e Item>,
 }
 
+/// A document that matched something, before the re-rank.
+#[derive(Clone, Copy)]
+struct Candidate {
+    score: f32,
+    /// Share of the query's weight matched, each slot at its match quality.
+    coverage: f32,
+    /// Sum of the slots' scores.
+    evidence: f32,
+    strongest: f32,
+    doc: u32,
+}
+
 /// Per-document accumulators, reused across queries.
 #[derive(Default)]
 struct Scratch {
@@ -64,6 +76,8 @@ struct Scratch {
     slot_quality: Vec<f32>,
     total: Vec<f32>,
     coverage: Vec<f32>,
+    /// Best quality of any slot: 1.0 once some word matched as typed (or as a synonym).
+    strongest: Vec<f32>,
     in_slot: Vec<u32>,
     in_query: Vec<u32>,
 }
@@ -134,8 +148,10 @@ impl Engine {
 
         let mut s = self.take_scratch();
         for slot in &slots {
+            // Every alternative is worth the slot's weight (the rarity of what was typed), not
+            // its own: a completion or typo guess must not win by being a rarer word.
             for &(term, quality) in &slot.alternatives {
-                let idf = self.index.idf(term);
+                let idf = slot.weight;
                 for (doc, score) in self.index.postings(term) {
                     let d = doc as usize;
                     if !allowed(doc) {
@@ -149,7 +165,7 @@ impl Engine {
                     s.slot_quality[d] = s.slot_quality[d].max(quality);
                 }
             }
-            let Scratch { slot_best, slot_quality, total, coverage, in_slot, in_query } = &mut s;
+            let Scratch { slot_best, slot_quality, total, coverage, strongest, in_slot, in_query } = &mut s;
             for &doc in in_slot.iter() {
                 let d = doc as usize;
                 if coverage[d] == 0.0 {
@@ -157,26 +173,31 @@ impl Engine {
                 }
                 total[d] += slot_best[d];
                 coverage[d] += slot.weight * slot_quality[d];
+                strongest[d] = strongest[d].max(slot_quality[d]);
                 slot_best[d] = 0.0;
                 slot_quality[d] = 0.0;
             }
             in_slot.clear();
         }
 
-        // (score, coverage, evidence, doc) for every document that matched anything.
-        let mut ranked: Vec<(f32, f32, f32, u32)> = s
+        let mut ranked: Vec<Candidate> = s
             .in_query
             .iter()
             .map(|&doc| {
                 let d = doc as usize;
                 let coverage = s.coverage[d] / total_weight;
-                (s.total[d] * (0.5 + 0.5 * coverage), coverage, s.total[d], doc)
+                Candidate {
+                    score: s.total[d] * (0.5 + 0.5 * coverage),
+                    coverage,
+                    evidence: s.total[d],
+                    strongest: s.strongest[d],
+                    doc,
+                }
             })
             .collect();
         self.put_scratch(s);
 
-        let by_score =
-            |a: &(f32, f32, f32, u32), b: &(f32, f32, f32, u32)| b.0.total_cmp(&a.0).then(a.3.cmp(&b.3));
+        let by_score = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
         let keep = RERANK.max(limit);
         if ranked.len() > keep {
             ranked.select_nth_unstable_by(keep - 1, by_score);
@@ -188,7 +209,7 @@ impl Engine {
         let query_chars = folded_query.chars().count() as f32;
         let mut hits = Vec::new();
         let mut near = Vec::new();
-        for &(score, coverage, evidence, doc) in &ranked {
+        for &Candidate { score, coverage, evidence, strongest, doc } in &ranked {
             let d = doc as usize;
             let exact_name = !query_key.is_empty() && self.name_keys[d].contains(&query_key);
             // How well a name reads like the query: subsequence score, favouring names the
@@ -203,12 +224,14 @@ impl Engine {
                 })
                 .fold(0.0f32, f32::max);
             let score = score * (1.0 + TITLE_BONUS * likeness);
-            let confident = evidence >= MIN_SCORE || likeness >= TITLE_LIKE || exact_name;
+            // Every word matched exactly: on topic, even if the words are common ("netflix").
+            let confident = evidence >= MIN_SCORE || coverage >= 0.99 || likeness >= TITLE_LIKE || exact_name;
             if coverage >= MIN_COVERAGE && confident {
                 // A query that is exactly an item's title or alias (ignoring case, accents and
                 // stopwords) puts that item first, whatever the word statistics say.
                 hits.push((exact_name, score, doc));
-            } else if coverage >= MIN_COVERAGE / 2.0 {
+            } else if coverage >= MIN_COVERAGE / 2.0 && strongest >= 1.0 {
+                // A suggestion rests on at least one word the user typed, not only on guesses.
                 near.push((score, doc));
             }
         }
@@ -234,7 +257,8 @@ impl Engine {
         let n = self.items.len();
         let mut s = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
         if s.total.len() != n {
-            for v in [&mut s.slot_best, &mut s.slot_quality, &mut s.total, &mut s.coverage] {
+            for v in [&mut s.slot_best, &mut s.slot_quality, &mut s.total, &mut s.coverage, &mut s.strongest]
+            {
                 v.clear();
                 v.resize(n, 0.0);
             }
@@ -246,6 +270,7 @@ impl Engine {
         for &doc in &s.in_query {
             s.total[doc as usize] = 0.0;
             s.coverage[doc as usize] = 0.0;
+            s.strongest[doc as usize] = 0.0;
         }
         s.in_query.clear();
         self.scratch.lock().unwrap_or_else(|e| e.into_inner()).push(s);

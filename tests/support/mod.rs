@@ -22,6 +22,11 @@ pub fn dev_cases() -> Vec<Case> {
     toml::from_str::<Cases>(text).expect("tests/queries-dev.toml parses").case
 }
 
+pub fn extra_cases() -> Vec<Case> {
+    let text = include_str!("../queries-extra.toml");
+    toml::from_str::<Cases>(text).expect("tests/queries-extra.toml parses").case
+}
+
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
 }
