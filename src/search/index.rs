@@ -63,13 +63,12 @@ const MAX_JOINED_LEN: usize = 24;
 /// Synonym groups as phrases of stems, keyed by their first stem.
 #[derive(Debug, Default)]
 pub struct Synonyms {
-    phrases: HashMap<String, Vec<(Vec<String>, u32)>, BuildHasherDefault<FxHasher>>,
+    phrases: FxHashMap<String, Vec<(Vec<String>, u32)>>,
 }
 
 impl Synonyms {
     pub fn new(groups: &[Vec<String>]) -> Synonyms {
-        let mut phrases: HashMap<String, Vec<(Vec<String>, u32)>, BuildHasherDefault<FxHasher>> =
-            HashMap::default();
+        let mut phrases: FxHashMap<String, Vec<(Vec<String>, u32)>> = FxHashMap::default();
         for (g, terms) in groups.iter().enumerate() {
             for term in terms {
                 let stems: Vec<String> = words(term).iter().map(|w| w.stem().to_string()).collect();
@@ -169,7 +168,7 @@ fn field_terms(field: Field, ws: &Stems, synonyms: &Synonyms, mut emit: impl FnM
 impl Index {
     pub fn build(items: &[Item], synonym_groups: &[Vec<String>]) -> Index {
         let synonyms = Synonyms::new(synonym_groups);
-        let mut ids: HashMap<String, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: Vec<String> = Vec::new();
         // Whether a term occurs as a word of its own (see `field_terms`).
         let mut is_word: Vec<bool> = Vec::new();
@@ -347,6 +346,8 @@ impl Index {
             + self.typos.heap_bytes()
     }
 }
+
+type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The hash rustc uses for its own tables: much faster than SipHash on short words, and the
 /// keys here come from the catalog, not from users.
