@@ -1,7 +1,11 @@
 //! Marquee: a Discord bot over a bundled catalog of the "Netflix on AWS" stories.
 //!
-//! The core (catalog, search) is plain Rust with no Discord types; see ARCHITECTURE.md.
+//! The core — `catalog`, `search`, `reply`, `commands` — is plain Rust with no Discord types;
+//! `discord` is the thin layer that connects it to Discord. See ARCHITECTURE.md.
 
 pub mod catalog;
+pub mod commands;
+pub mod discord;
+pub mod reply;
 pub mod search;
 pub mod synthetic;

@@ -1,4 +1,6 @@
-//! Command-line parsing and the subcommands that work without Discord.
+//! Command-line parsing and the subcommands.
+
+mod bot;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -10,10 +12,10 @@ use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "marquee", version, about = "A Discord bot for the stories of Netflix on AWS")]
-#[command(arg_required_else_help = true)]
+#[command(after_help = "With no command, runs the bot (as `marquee run`).")]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Args, Clone)]
@@ -25,6 +27,25 @@ struct ContentArg {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Discord bot (reads DISCORD_TOKEN and MARQUEE_GUILD_ID from the environment or .env).
+    Run {
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Print the slash commands exactly as the bot registers them (JSON).
+    Commands {
+        /// JSON output (the only format; accepted for clarity in scripts).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the exact interaction response body the bot would send.
+    Preview(PreviewArgs),
+    /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
+    InviteUrl {
+        /// The application's id (Developer Portal → General Information → Application ID).
+        #[arg(long, value_name = "ID")]
+        client_id: u64,
+    },
     /// Search the catalog, as the bot's /search does.
     Search(SearchArgs),
     /// Validate the catalog and report every problem as path:line:col.
@@ -69,13 +90,44 @@ struct SearchArgs {
     content: ContentArg,
 }
 
+#[derive(Args)]
+struct PreviewArgs {
+    /// The query, as typed into the command's `query` option.
+    #[arg(required_unless_present_any = ["autocomplete"])]
+    query: Option<String>,
+    /// Preview the autocomplete answer (type 8) for this partial text instead.
+    #[arg(long, value_name = "TEXT", conflicts_with = "query")]
+    autocomplete: Option<String>,
+    #[arg(long, value_enum, default_value_t = PreviewCommand::Search)]
+    command: PreviewCommand,
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<Kind>,
+    #[arg(long)]
+    year: Option<u16>,
+    /// Seed for /random (the bot uses the interaction id).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    #[command(flatten)]
+    content: ContentArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PreviewCommand {
+    Search,
+    Video,
+    Casestudy,
+    Random,
+    About,
+}
+
 fn parse_kind(s: &str) -> Result<Kind, String> {
     s.parse()
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let command = cli.command.unwrap_or(Command::Run { content: ContentArg { content: None } });
+    match run(command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("marquee: {e:#}");
@@ -94,6 +146,16 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, LoadError> {
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Run { content } => bot::run(content.content.as_deref()),
+        Command::Commands { json: _ } => {
+            println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview(args) => preview(args),
+        Command::InviteUrl { client_id } => {
+            println!("{}", marquee::discord::invite_url(client_id));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { content } => Ok(check(content.content.as_deref())),
         Command::Search(args) => search(args),
         Command::Synthesize { items, out, with_catalog } => {
@@ -204,4 +266,34 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
         writeln!(out, "   {}{year} · {}", item.kind.label(), item.primary_link().url)?;
     }
     Ok(())
+}
+
+fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
+    use marquee::commands::{respond, Command as Cmd, Request};
+    let catalog = match load_catalog(args.content.content.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let engine = Engine::new(catalog);
+    let command = match args.command {
+        PreviewCommand::Search => Cmd::Search,
+        PreviewCommand::Video => Cmd::Video,
+        PreviewCommand::Casestudy => Cmd::CaseStudy,
+        PreviewCommand::Random => Cmd::Random,
+        PreviewCommand::About => Cmd::About,
+    };
+    let request = match (args.autocomplete, command) {
+        (Some(text), command) => Request::Autocomplete { command, text, kind: args.kind },
+        (None, Cmd::Random) => Request::Random { kind: args.kind, seed: args.seed },
+        (None, Cmd::About) => Request::About,
+        (None, command) => {
+            Request::Find { command, query: args.query.unwrap_or_default(), kind: args.kind, year: args.year }
+        }
+    };
+    let body = marquee::reply::callback_body(&respond(&engine, &request));
+    println!("{}", serde_json::to_string_pretty(&body)?);
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,63 @@
+//! `marquee run`: configuration, logging, signals, then the gateway bot.
+
+use marquee::discord::{self, Settings};
+use marquee::search::Engine;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
+    // Configuration first: a missing token is one clear line, before anything connects.
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // serenity logs little of use at info; keep it at warn unless RUST_LOG says otherwise.
+    let filter = if std::env::var_os("RUST_LOG").is_some() {
+        filter
+    } else {
+        filter.add_directive("serenity=warn".parse()?)
+    };
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let catalog = match super::load_catalog(content) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let engine = Arc::new(Engine::new(catalog));
+    tracing::info!(items = engine.items().len(), guild = ?settings.guild_id, "catalog loaded; connecting");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(discord::run(settings, engine, shutdown_signal()))?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received"),
+        () = term => tracing::info!("SIGTERM received"),
+    }
+}

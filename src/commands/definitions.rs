@@ -1,0 +1,64 @@
+//! The slash commands as registered with Discord (`PUT /applications/{id}/commands`).
+
+use crate::catalog::Kind;
+use serde_json::{json, Value};
+
+/// Longest query accepted by Discord's own input box; longer text is cut by search anyway.
+pub const QUERY_MAX: u32 = 200;
+
+fn query_option(description: &str) -> Value {
+    json!({
+        "type": 3,
+        "name": "query",
+        "description": description,
+        "required": true,
+        "autocomplete": true,
+        "max_length": QUERY_MAX,
+    })
+}
+
+fn kind_option(description: &str) -> Value {
+    let choices: Vec<Value> =
+        Kind::ALL.iter().map(|k| json!({ "name": k.label(), "value": k.as_str() })).collect();
+    json!({ "type": 3, "name": "kind", "description": description, "required": false, "choices": choices })
+}
+
+/// The exact JSON array the bot registers.
+pub fn commands() -> Value {
+    json!([
+        {
+            "type": 1,
+            "name": "search",
+            "description": "Find a Netflix on AWS story: case studies, talks, videos, blog posts, quotes",
+            "options": [
+                query_option("What to look for; half-remembered or misspelled is fine"),
+                kind_option("Only this kind of story"),
+                { "type": 4, "name": "year", "description": "Only stories from this year", "required": false,
+                  "min_value": 1990, "max_value": 2100 },
+            ],
+        },
+        {
+            "type": 1,
+            "name": "video",
+            "description": "Find a video, re:Invent talk, keynote or podcast about Netflix on AWS",
+            "options": [query_option("What the video is about, or who speaks")],
+        },
+        {
+            "type": 1,
+            "name": "casestudy",
+            "description": "Find a case study or tech-blog post about Netflix on AWS",
+            "options": [query_option("What the case study is about")],
+        },
+        {
+            "type": 1,
+            "name": "random",
+            "description": "A Netflix on AWS story at random",
+            "options": [kind_option("Only this kind of story")],
+        },
+        {
+            "type": 1,
+            "name": "about",
+            "description": "What Marquee knows and how to ask it",
+        },
+    ])
+}

@@ -1,0 +1,211 @@
+//! What each command does, as plain functions from a `Request` to a `Response`.
+//!
+//! The Discord layer turns an interaction or a mention into a `Request`; `marquee preview`
+//! builds one from the command line. Both then call `respond`, so there is one reply path.
+
+pub mod definitions;
+
+use crate::catalog::{Item, Kind};
+use crate::reply::{render, Reply, Response};
+use crate::search::{Engine, SearchOptions};
+
+/// Results listed in the "more matches" menu.
+const LISTED: usize = 10;
+/// Autocomplete entries shown before anything is typed.
+const FEATURED: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Search,
+    Video,
+    CaseStudy,
+    Random,
+    About,
+}
+
+impl Command {
+    pub fn from_name(name: &str) -> Option<Command> {
+        Some(match name {
+            "search" => Command::Search,
+            "video" => Command::Video,
+            "casestudy" => Command::CaseStudy,
+            "random" => Command::Random,
+            "about" => Command::About,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Search => "search",
+            Command::Video => "video",
+            Command::CaseStudy => "casestudy",
+            Command::Random => "random",
+            Command::About => "about",
+        }
+    }
+
+    /// The kinds a command searches; empty means all.
+    pub fn kinds(self) -> &'static [Kind] {
+        match self {
+            Command::Video => &[Kind::Video, Kind::Talk, Kind::Keynote, Kind::Podcast],
+            Command::CaseStudy => &[Kind::CaseStudy, Kind::Blog],
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// `/search`, `/video`, `/casestudy` (and a mention, as `Search`).
+    Find {
+        command: Command,
+        query: String,
+        kind: Option<Kind>,
+        year: Option<u16>,
+    },
+    /// `/random`; `seed` makes the pick reproducible (the interaction id).
+    Random {
+        kind: Option<Kind>,
+        seed: u64,
+    },
+    About,
+    /// A choice in the "more matches" menu: show `id`, keep listing `listed`.
+    Pick {
+        id: String,
+        listed: Vec<String>,
+    },
+    /// Typing in a `query` option.
+    Autocomplete {
+        command: Command,
+        text: String,
+        kind: Option<Kind>,
+    },
+    /// A message that mentions the bot, with the mention removed.
+    Mention {
+        text: String,
+    },
+}
+
+pub fn respond(engine: &Engine, request: &Request) -> Response {
+    match request {
+        Request::Find { command, query, kind, year } => {
+            Response::Message(find(engine, *command, query, *kind, *year))
+        }
+        Request::Random { kind, seed } => Response::Message(random(engine, *kind, *seed)),
+        Request::About => {
+            let mut counts: Vec<(Kind, usize)> = Vec::new();
+            for k in Kind::ALL {
+                let n = engine.items().iter().filter(|i| i.kind == k).count();
+                if n > 0 {
+                    counts.push((k, n));
+                }
+            }
+            Response::Message(render::about(&counts, env!("CARGO_PKG_VERSION")))
+        }
+        Request::Pick { id, listed } => match engine.get(id) {
+            Some(item) => {
+                let listed: Vec<&Item> = listed.iter().filter_map(|l| engine.get(l)).collect();
+                let listed = if listed.iter().any(|i| i.id == item.id) { listed } else { vec![item] };
+                Response::Update(render::item_reply(item, &listed))
+            }
+            None => Response::Message(render::error("That story is no longer in the catalog.")),
+        },
+        Request::Autocomplete { command, text, kind } => {
+            Response::Choices(autocomplete(engine, *command, text, *kind))
+        }
+        Request::Mention { text } => {
+            let text = text.trim();
+            if text.is_empty() || text.eq_ignore_ascii_case("help") {
+                Response::Message(render::usage())
+            } else {
+                let mut reply = find(engine, Command::Search, text, None, None);
+                // A channel message cannot be private: say it to the channel instead.
+                reply.ephemeral = false;
+                Response::Message(reply)
+            }
+        }
+    }
+}
+
+fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize) -> SearchOptions {
+    let kinds = match kind {
+        // A kind the command does not cover yields nothing, as the user asked.
+        Some(k) if command.kinds().is_empty() || command.kinds().contains(&k) => vec![k],
+        Some(_) => vec![],
+        None => command.kinds().to_vec(),
+    };
+    SearchOptions { kinds, year, limit }
+}
+
+fn find(engine: &Engine, command: Command, query: &str, kind: Option<Kind>, year: Option<u16>) -> Reply {
+    let opts = options(command, kind, year, LISTED);
+    if kind.is_some_and(|k| !command.kinds().is_empty() && !command.kinds().contains(&k)) {
+        return render::no_match(query, &[]);
+    }
+    // An autocomplete choice submits the item id: show exactly that item.
+    if let Some(item) = engine.get(query.trim()) {
+        let mut listed = vec![item];
+        let related = engine.search(&item.title, &opts);
+        listed.extend(related.hits.iter().map(|h| h.item).filter(|i| i.id != item.id));
+        listed.truncate(LISTED);
+        return render::item_reply(item, &listed);
+    }
+    let outcome = engine.search(query, &opts);
+    match outcome.hits.first() {
+        Some(best) => {
+            let listed: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
+            render::item_reply(best.item, &listed)
+        }
+        None => render::no_match(query, &outcome.suggestions),
+    }
+}
+
+fn random(engine: &Engine, kind: Option<Kind>, seed: u64) -> Reply {
+    let pool: Vec<&Item> = engine.items().iter().filter(|i| kind.is_none_or(|k| i.kind == k)).collect();
+    if pool.is_empty() {
+        return render::error("The catalog has no stories of that kind.");
+    }
+    let mut rng = crate::synthetic::Rng::new(seed);
+    render::item_reply(pool[rng.below(pool.len())], &[])
+}
+
+/// Featured entries for an empty box: the newest story of each kind, newest first.
+fn featured<'e>(engine: &'e Engine, kinds: &[Kind]) -> Vec<&'e Item> {
+    let mut items: Vec<&Item> =
+        engine.items().iter().filter(|i| kinds.is_empty() || kinds.contains(&i.kind)).collect();
+    items.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+    let mut seen = Vec::new();
+    let mut out: Vec<&Item> = Vec::new();
+    for item in &items {
+        if !seen.contains(&item.kind) {
+            seen.push(item.kind);
+            out.push(item);
+        }
+    }
+    for item in items {
+        if out.len() >= FEATURED {
+            break;
+        }
+        if !out.iter().any(|o| o.id == item.id) {
+            out.push(item);
+        }
+    }
+    out.truncate(FEATURED);
+    out
+}
+
+fn autocomplete(
+    engine: &Engine,
+    command: Command,
+    text: &str,
+    kind: Option<Kind>,
+) -> Vec<crate::reply::Choice> {
+    let opts = options(command, kind, None, crate::reply::limits::CHOICES);
+    if text.trim().is_empty() {
+        return render::choices(&featured(engine, &opts.kinds));
+    }
+    let outcome = engine.search(text, &opts);
+    let items: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
+    render::choices(&items)
+}

@@ -1,0 +1,145 @@
+//! Configuration from the environment (and an optional `.env`), checked before connecting.
+
+use std::fmt;
+
+pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
+pub const GUILD_VAR: &str = "MARQUEE_GUILD_ID";
+/// Test-only: send REST calls to this base URL (a fake Discord) with rate limiting off.
+pub const API_VAR: &str = "MARQUEE_DISCORD_API";
+
+const WHERE: &str = "create an application at https://discord.com/developers/applications, open Bot, \
+                     press Reset Token, and put the token in .env (see .env.example)";
+
+#[derive(Clone)]
+pub struct Settings {
+    pub token: String,
+    /// Register commands in this guild only (development), instead of globally.
+    pub guild_id: Option<u64>,
+    pub api_base: Option<String>,
+}
+
+// The token is a secret: never print it, even in debug output.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &"<redacted>")
+            .field("guild_id", &self.guild_id)
+            .field("api_base", &self.api_base)
+            .finish()
+    }
+}
+
+/// A configuration problem: one line for the user, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Settings {
+    /// Reads the settings from `get` (the environment in production).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let token = get(TOKEN_VAR).map(|t| t.trim().to_string()).unwrap_or_default();
+        if token.is_empty() {
+            return Err(ConfigError(format!("{TOKEN_VAR} is not set: {WHERE}.")));
+        }
+        let token = token.strip_prefix("Bot ").unwrap_or(&token).trim().to_string();
+        if !token_shape_ok(&token) {
+            return Err(ConfigError(format!(
+                "{TOKEN_VAR} does not look like a bot token (three dot-separated parts, the first \
+                 encoding the bot's id); copy it again: {WHERE}."
+            )));
+        }
+        let guild_id = match get(GUILD_VAR).map(|g| g.trim().to_string()).filter(|g| !g.is_empty()) {
+            None => None,
+            Some(g) => Some(g.parse::<u64>().ok().filter(|&id| id > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "{GUILD_VAR} must be a server id (a number; Discord: Settings → Advanced → Developer Mode, \
+                     then right-click the server → Copy Server ID), got {g:?}."
+                ))
+            })?),
+        };
+        let api_base = get(API_VAR).filter(|s| !s.trim().is_empty());
+        Ok(Settings { token, guild_id, api_base })
+    }
+
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(ConfigError(format!(".env could not be read: {e}"))),
+        }
+        Settings::from_lookup(|k| std::env::var(k).ok())
+    }
+}
+
+/// A bot token is `base64(bot id).timestamp.hmac`; checking the shape catches a pasted client
+/// secret or a truncated copy before any connection is attempted.
+fn token_shape_ok(token: &str) -> bool {
+    let parts: Vec<&str> = token.split('.').collect();
+    let b64 =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    parts.len() == 3 && parts.iter().all(|p| b64(p)) && decode_id(parts[0]).is_some()
+}
+
+/// Decodes the first token part (unpadded base64) into the bot's numeric id.
+fn decode_id(part: &str) -> Option<u64> {
+    let mut bits = 0u32;
+    let mut acc = 0u32;
+    let mut out = Vec::new();
+    for b in part.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    std::str::from_utf8(&out).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token of the right shape for bot id 123456789012345678 (not a real token).
+    pub const FAKE: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.abcdefghijklmnopqrstuvwxyz0123456789AB";
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn token_is_required_and_checked() {
+        let e = settings(&[]).unwrap_err().0;
+        assert!(e.starts_with("DISCORD_TOKEN is not set") && e.contains("developers/applications"), "{e}");
+        let e = settings(&[(TOKEN_VAR, "not-a-token")]).unwrap_err().0;
+        assert!(e.starts_with("DISCORD_TOKEN does not look like a bot token"), "{e}");
+        assert!(!e.contains("not-a-token"), "the token must not be echoed");
+        let s = settings(&[(TOKEN_VAR, &format!("Bot {FAKE}"))]).unwrap();
+        assert_eq!(s.token, FAKE);
+        assert!(!format!("{s:?}").contains(FAKE));
+    }
+
+    #[test]
+    fn guild_id_is_optional_but_must_be_a_number() {
+        assert_eq!(settings(&[(TOKEN_VAR, FAKE)]).unwrap().guild_id, None);
+        assert_eq!(settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, " 42 ")]).unwrap().guild_id, Some(42));
+        let e = settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, "my server")]).unwrap_err().0;
+        assert!(e.starts_with("MARQUEE_GUILD_ID must be a server id"), "{e}");
+    }
+
+    #[test]
+    fn decodes_the_bot_id() {
+        assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4"), Some(123456789012345678));
+        assert_eq!(decode_id("!!"), None);
+    }
+}

@@ -1,0 +1,72 @@
+//! The thin Discord layer: a serenity gateway client whose handler turns events into
+//! `commands::Request`s and sends back what `commands::respond` renders.
+
+pub mod config;
+mod convert;
+mod handler;
+mod inflight;
+
+pub use config::{ConfigError, Settings};
+
+use crate::search::Engine;
+use handler::Handler;
+use inflight::InFlight;
+use serenity::all::ClientBuilder;
+use serenity::all::{GatewayIntents, GuildId, HttpBuilder};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::{info, warn};
+
+/// How long shutdown waits for replies already being worked on.
+pub const DRAIN: Duration = Duration::from_secs(5);
+
+/// Mentions need only these; message content arrives for messages that mention the bot
+/// without the privileged Message Content intent.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
+}
+
+/// Runs the gateway bot until `shutdown` completes, then closes the shards and lets in-flight
+/// replies finish (for at most `DRAIN`).
+pub async fn run(
+    settings: Settings,
+    engine: Arc<Engine>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let mut http = HttpBuilder::new(&settings.token);
+    if let Some(base) = &settings.api_base {
+        // A fake Discord in tests: its own base URL, and no rate-limit bookkeeping.
+        http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    let inflight = InFlight::default();
+    let handler = Handler::new(engine, settings.guild_id.map(GuildId::new), inflight.clone());
+    let mut client = ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await?;
+    let shards = client.shard_manager.clone();
+    let start = client.start();
+    tokio::pin!(start);
+    let result = tokio::select! {
+        result = &mut start => result,
+        () = shutdown => {
+            info!("shutting down: closing shards");
+            shards.shutdown_all().await;
+            start.await
+        }
+    };
+    let left = inflight.wait_idle(DRAIN).await;
+    if left > 0 {
+        warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
+    }
+    result.map_err(Into::into)
+}
+
+/// What the bot needs in a channel: see it, post there, embed links, and read history (a reply
+/// to a mention references the message). Interaction replies need no permission at all.
+pub const PERMISSIONS: u64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16);
+
+/// The OAuth2 URL that adds the bot (and its slash commands) to a server.
+pub fn invite_url(client_id: u64) -> String {
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={client_id}&permissions={PERMISSIONS}&scope=bot%20applications.commands"
+    )
+}
