@@ -131,3 +131,24 @@ pub fn marquee(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         String::from_utf8(out.stderr).unwrap(),
     )
 }
+
+pub mod fake_discord;
+pub mod payloads;
+
+/// The bot, running in this process against `fake`, until the returned sender is dropped or
+/// sent to. `content` overrides the bundled catalog.
+pub fn start_bot(
+    fake: &fake_discord::FakeDiscord,
+) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let settings = marquee::discord::Settings {
+        token: fake_discord::TOKEN.to_string(),
+        guild_id: None,
+        api_base: Some(fake.api_base()),
+    };
+    let engine = std::sync::Arc::new(Engine::new(bundled()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(marquee::discord::run(settings, engine, async move {
+        let _ = rx.await;
+    }));
+    (tx, handle)
+}

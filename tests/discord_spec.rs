@@ -1,0 +1,271 @@
+//! What the bot sends is valid for Discord: the bodies (command registration, interaction
+//! callbacks, channel messages) against Discord's official OpenAPI spec (read from
+//! ../shared/discord/openapi.json when present, never copied here) and the rules the spec
+//! misses, including for content far over every limit.
+
+mod support;
+
+use marquee::catalog::{Catalog, Item, Kind, Link, Person};
+use marquee::commands::{definitions, respond, Command, Request};
+use marquee::reply::{callback_body, channel_reply_body, Response};
+use marquee::search::Engine;
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+fn spec() -> Option<&'static Value> {
+    static SPEC: OnceLock<Option<Value>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/discord/openapi.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(serde_json::from_str(&text).expect("the spec parses"))
+    })
+    .as_ref()
+}
+
+/// A validator for the JSON request body of `method path`, with the spec's components beside
+/// it so `$ref`s resolve; formats are not checked (the spec uses custom ones).
+fn validator(path: &str, method: &str) -> Option<jsonschema::Validator> {
+    let spec = spec()?;
+    let mut schema =
+        spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"].clone();
+    assert!(!schema.is_null(), "no body schema for {method} {path}");
+    schema["components"] = spec["components"].clone();
+    schema["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    Some(
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false)
+            .build(&schema)
+            .expect("the schema compiles"),
+    )
+}
+
+fn assert_valid(validator: &jsonschema::Validator, body: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{e} at {} ({:?})", e.instance_path(), e.kind()))
+        .collect();
+    assert!(errors.is_empty(), "{what} is not valid for Discord:\n{}\nbody: {body:#}", errors.join("\n"));
+}
+
+fn name_ok(name: &str) -> bool {
+    let n = name.chars().count();
+    (1..=32).contains(&n)
+        && name.chars().all(|c| c == '-' || c == '_' || c == '\'' || c.is_alphanumeric())
+        && name.to_lowercase() == name
+}
+
+/// The rules Discord enforces that the spec does not express (shared/discord/README.md).
+fn check_message_rules(body: &Value) {
+    if let Some(content) = body["content"].as_str() {
+        assert!(content.chars().count() <= 2000, "content over 2000");
+    }
+    let embeds = body["embeds"].as_array().cloned().unwrap_or_default();
+    assert!(embeds.len() <= 10);
+    let count = |v: &Value| v.as_str().map_or(0, |s| s.trim().chars().count());
+    let total: usize = embeds
+        .iter()
+        .map(|e| {
+            count(&e["title"])
+                + count(&e["description"])
+                + count(&e["footer"]["text"])
+                + count(&e["author"]["name"])
+                + e["fields"]
+                    .as_array()
+                    .map_or(0, |f| f.iter().map(|f| count(&f["name"]) + count(&f["value"])).sum())
+        })
+        .sum();
+    assert!(total <= 6000, "embeds total {total} > 6000");
+    for row in body["components"].as_array().cloned().unwrap_or_default() {
+        for c in row["components"].as_array().unwrap() {
+            if c["type"] == 2 && c["style"] == 5 {
+                assert!(c.get("custom_id").is_none(), "link button with custom_id");
+                let url = c["url"].as_str().expect("link button has url");
+                assert!(url.chars().count() <= 512);
+                assert!(["http://", "https://", "discord://"].iter().any(|p| url.starts_with(p)), "{url}");
+            }
+            if let Some(id) = c["custom_id"].as_str() {
+                assert!((1..=100).contains(&id.chars().count()));
+            }
+        }
+    }
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "every message suppresses pings");
+}
+
+fn check_callback_rules(body: &Value) {
+    match body["type"].as_u64() {
+        Some(8) => {
+            let choices = body["data"]["choices"].as_array().unwrap();
+            assert!(choices.len() <= 25);
+            for c in choices {
+                assert!((1..=100).contains(&c["name"].as_str().unwrap().chars().count()));
+                assert!(c["value"].as_str().unwrap().chars().count() <= 100);
+            }
+        }
+        Some(4) | Some(7) => check_message_rules(&body["data"]),
+        other => panic!("unexpected callback type {other:?}"),
+    }
+}
+
+/// An item over every limit: to prove rendering stays valid whatever the catalog holds.
+fn monster() -> Item {
+    let long = "lorem ipsum dolor ".repeat(400);
+    Item {
+        id: "monster".into(),
+        title: long.clone(),
+        kind: Kind::Talk,
+        year: Some(2020),
+        summary: long.clone(),
+        people: (0..40).map(|i| Person { name: format!("{i} {long}"), role: Some(long.clone()) }).collect(),
+        services: (0..60).map(|i| format!("service {i} {}", "x".repeat(90))).collect(),
+        tags: vec!["monster".into()],
+        aliases: vec![],
+        links: (0..9)
+            .map(|i| Link {
+                label: format!("{i} {}", "label ".repeat(30)),
+                url: format!("https://e.com/{i}/{}", "p".repeat(490)),
+            })
+            .collect(),
+    }
+}
+
+fn engines() -> Vec<Engine> {
+    let mut big = support::bundled();
+    big.items.push(monster());
+    vec![Engine::new(support::bundled()), Engine::new(Catalog { items: big.items, synonyms: big.synonyms })]
+}
+
+fn requests() -> Vec<Request> {
+    let mut out = Vec::new();
+    for q in [
+        "the crown",
+        "nice dcv",
+        "chocolate cake",
+        "kowalski birthday party",
+        "monster",
+        "@everyone <@&1> 🎬",
+        &"x".repeat(10_000),
+    ] {
+        for command in [Command::Search, Command::Video, Command::CaseStudy] {
+            out.push(Request::Find { command, query: q.to_string(), kind: None, year: None });
+            out.push(Request::Autocomplete { command, text: q.to_string(), kind: None });
+        }
+        out.push(Request::Mention { text: q.to_string() });
+    }
+    out.push(Request::Autocomplete { command: Command::Search, text: String::new(), kind: None });
+    out.push(Request::Random { kind: None, seed: 7 });
+    out.push(Request::Random { kind: Some(Kind::Podcast), seed: 1 });
+    out.push(Request::About);
+    out.push(Request::Mention { text: "help".into() });
+    out.push(Request::Pick {
+        id: "monster".into(),
+        listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
+    });
+    out.push(Request::Pick {
+        id: "the-crown-in-the-cloud".into(),
+        listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
+    });
+    out
+}
+
+#[test]
+fn registered_commands_are_valid() {
+    let commands = definitions::commands();
+    for c in commands.as_array().unwrap() {
+        assert!(name_ok(c["name"].as_str().unwrap()), "{}", c["name"]);
+        assert!((1..=100).contains(&c["description"].as_str().unwrap().chars().count()));
+        let options = c["options"].as_array().cloned().unwrap_or_default();
+        assert!(options.len() <= 25);
+        let mut seen_optional = false;
+        for o in &options {
+            assert!(name_ok(o["name"].as_str().unwrap()));
+            assert!((1..=100).contains(&o["description"].as_str().unwrap().chars().count()));
+            let required = o["required"].as_bool().unwrap_or(false);
+            assert!(!(required && seen_optional), "required options come first");
+            seen_optional |= !required;
+            assert!(
+                !(o["autocomplete"] == true && o.get("choices").is_some()),
+                "autocomplete and choices are exclusive"
+            );
+            assert!(o["choices"].as_array().map_or(0, |c| c.len()) <= 25);
+        }
+        assert!(c.to_string().chars().count() <= 8000);
+    }
+    let Some(v) = validator("/applications/{application_id}/commands", "put") else {
+        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+        return;
+    };
+    assert_valid(&v, &commands, "the command registration");
+}
+
+#[test]
+fn every_reply_is_valid_even_over_every_limit() {
+    let callback = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post");
+    let message = validator("/channels/{channel_id}/messages", "post");
+    if callback.is_none() {
+        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+    }
+    for engine in engines() {
+        for request in requests() {
+            let response = respond(&engine, &request);
+            let body = callback_body(&response);
+            check_callback_rules(&body);
+            if let Some(v) = &callback {
+                assert_valid(v, &body, &format!("the callback for {request:?}"));
+            }
+            if let (Request::Mention { .. }, Response::Message(reply)) = (&request, &response) {
+                let body = channel_reply_body(reply, 42);
+                check_message_rules(&body);
+                assert_eq!(body["allowed_mentions"]["replied_user"], false);
+                if let Some(v) = &message {
+                    assert_valid(v, &body, &format!("the mention reply for {request:?}"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn preview_prints_exactly_what_the_bot_sends() {
+    let engine = Engine::new(support::bundled());
+    let request =
+        Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None };
+    let expected = callback_body(&respond(&engine, &request));
+    let (code, out, err) = support::marquee(&["preview", "the crown"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), expected);
+
+    let (code, out, _) = support::marquee(&["preview", "--autocomplete", "spinn"], None);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["type"], 8);
+    assert_eq!(v["data"]["choices"][0]["value"], "reinvent-2020-spinnaker");
+
+    let (code, out, _) = support::marquee(&["commands", "--json"], None);
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), definitions::commands());
+}
+
+#[test]
+fn invite_url_asks_for_the_least_permissions() {
+    let (code, out, _) = support::marquee(&["invite-url", "--client-id", "1234"], None);
+    assert_eq!(code, 0);
+    // View Channel, Send Messages, Embed Links, Read Message History.
+    assert_eq!(
+        out.trim(),
+        "https://discord.com/oauth2/authorize?client_id=1234&permissions=84992&scope=bot%20applications.commands"
+    );
+    let (code, _, err) = support::marquee(&["invite-url", "--client-id", "abc"], None);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn the_spec_check_can_fail() {
+    let Some(v) = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post") else {
+        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+        return;
+    };
+    assert!(v.is_valid(&json!({ "type": 4, "data": { "content": "hi" } })));
+    assert!(!v.is_valid(&json!({ "type": 4, "data": { "embeds": "not a list" } })));
+    assert!(!v.is_valid(&json!({ "type": 8, "data": { "choices": [{ "value": "x" }] } })));
+}
