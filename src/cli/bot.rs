@@ -23,7 +23,9 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
     } else {
         filter.add_directive("serenity=warn".parse()?)
     };
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // Colours only on a terminal: logs collected by a service manager stay plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
 
     let catalog = match super::load_catalog(content) {
         Ok(c) => c,

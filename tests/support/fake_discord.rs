@@ -79,12 +79,15 @@ impl FakeDiscord {
         let s = fake.state.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = rest_listener.accept().await {
+                // Small request/response exchanges: Nagle's algorithm would add ~40 ms stalls.
+                let _ = stream.set_nodelay(true);
                 tokio::spawn(serve_http(stream, s.clone()));
             }
         });
         let s = fake.state.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = ws_listener.accept().await {
+                let _ = stream.set_nodelay(true);
                 tokio::spawn(serve_gateway(stream, s.clone()));
             }
         });
@@ -145,7 +148,7 @@ impl FakeDiscord {
     /// Waits for the first request (after `after` requests) whose path contains `part`.
     pub async fn wait_request(&self, part: &str, after: usize) -> Recorded {
         self.wait_for(&format!("a request to {part}"), Duration::from_secs(10), |f| {
-            f.requests().into_iter().skip(after).find(|r| r.path.contains(part))
+            f.state.requests.lock().unwrap().iter().skip(after).find(|r| r.path.contains(part)).cloned()
         })
         .await
     }
@@ -162,13 +165,20 @@ impl FakeDiscord {
         self.state.gateway.lock().unwrap().is_some()
     }
 
-    /// Sends a dispatch to the connected bot, after checking serenity can decode it.
-    pub fn dispatch(&self, event: &str, data: Value) {
+    pub fn request_count(&self) -> usize {
+        self.state.requests.lock().unwrap().len()
+    }
+
+    /// Sends a dispatch to the connected bot, after checking serenity can decode it; returns
+    /// when it was handed to the connection.
+    pub fn dispatch(&self, event: &str, data: Value) -> Instant {
         let seq = self.state.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let payload = json!({ "op": 0, "t": event, "s": seq, "d": data });
         assert_decodes(&payload);
         let tx = self.state.gateway.lock().unwrap().clone().expect("the bot is connected");
+        let sent = Instant::now();
         tx.send(GatewayCommand::Send(payload)).expect("gateway connection alive");
+        sent
     }
 
     /// Drops the gateway connection without a close frame, as a network failure would.
@@ -240,7 +250,10 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
                 let text = match message {
                     WsMessage::Text(t) => t,
                     WsMessage::Binary(b) => String::from_utf8_lossy(&b).into_owned(),
-                    WsMessage::Close(_) => break,
+                    WsMessage::Close(_) => {
+                        let _ = sink.send(WsMessage::Close(None)).await;
+                        break;
+                    }
                     _ => continue,
                 };
                 let Ok(payload) = serde_json::from_str::<Value>(&text) else { continue };

@@ -1,0 +1,99 @@
+//! The `marquee` binary as an operator runs it: configuration errors, and signals.
+
+mod support;
+
+use serde_json::json;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::fake_discord::{FakeDiscord, Fault, TOKEN};
+use support::{payloads, TempDir};
+
+fn bot(fake: &FakeDiscord, token: Option<&str>, cwd: &TempDir) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_marquee"));
+    cmd.current_dir(&cwd.0)
+        .env_clear()
+        .env("MARQUEE_DISCORD_API", fake.api_base())
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(t) = token {
+        cmd.env("DISCORD_TOKEN", t);
+    }
+    cmd
+}
+
+#[tokio::test]
+async fn a_missing_or_malformed_token_is_one_clear_line_and_no_connection() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("no-token");
+    for (token, expect) in [
+        (None, "marquee: DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications"),
+        (Some("hunter2-not-a-token"), "marquee: DISCORD_TOKEN does not look like a bot token"),
+    ] {
+        for args in [&["run"][..], &[][..]] {
+            let out = bot(&fake, token, &dir).args(args).output().unwrap();
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            assert!(err.starts_with(expect), "{err}");
+            assert!(!err.contains("hunter2"), "the token is never printed");
+        }
+    }
+    assert_eq!(fake.requests().len(), 0, "no request was made");
+    assert_eq!(fake.connections(), 0, "no gateway connection was made");
+}
+
+/// Sends `signal` (by name, as `kill` takes it) to `pid`.
+fn signal(pid: u32, signal: &str) {
+    let status = Command::new("kill").args(["-s", signal, &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_the_shards_and_lets_a_reply_in_flight_finish() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("sigterm");
+    let mut child = bot(&fake, Some(TOKEN), &dir).spawn().unwrap();
+    fake.wait_ready().await;
+
+    let delay = Duration::from_millis(1500);
+    fake.fault(Fault { path_part: "/interactions/9001/".into(), status: 0, delay });
+    let before = fake.requests().len();
+    fake.dispatch("INTERACTION_CREATE", payloads::command(9001, "search", &[("query", json!("the crown"))]));
+    let request = fake.wait_request("/interactions/9001/", before).await;
+    signal(child.id(), "TERM");
+
+    let status = tokio::task::spawn_blocking(move || {
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        (status, err)
+    });
+    let (status, err) =
+        tokio::time::timeout(Duration::from_secs(15), status).await.expect("exits in time").unwrap();
+    let took = request.at.elapsed();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(took >= delay, "exited before the in-flight reply finished: {took:?}");
+    assert!(took < delay + marquee::discord::DRAIN, "{took:?}");
+    assert!(err.contains("SIGTERM received"), "{err}");
+    assert!(err.contains("answered interaction") && err.contains("ok=true"), "{err}");
+    assert!(!err.contains(TOKEN), "the token is never logged");
+    fake.wait_for("the gateway to close", Duration::from_secs(5), |f| (!f.gateway_open()).then_some(()))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_cleanly() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("sigint");
+    let mut child = bot(&fake, Some(TOKEN), &dir).spawn().unwrap();
+    fake.wait_ready().await;
+    let started = Instant::now();
+    signal(child.id(), "INT");
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap());
+    let status = tokio::time::timeout(Duration::from_secs(10), status).await.expect("exits in time").unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
