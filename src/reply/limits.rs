@@ -84,33 +84,29 @@ pub fn fit(reply: &mut Reply) {
             e.url = None;
         }
     }
-    // The 6000-character budget: shorten descriptions from the last embed backwards.
-    let total = |r: &Reply| -> usize {
-        r.embeds
-            .iter()
-            .map(|e| {
-                len(&e.title)
-                    + len(&e.description)
-                    + e.fields.iter().map(|f| len(&f.name) + len(&f.value)).sum::<usize>()
-                    + e.footer.as_deref().map_or(0, len)
-            })
-            .sum()
-    };
-    let mut over = total(reply).saturating_sub(EMBEDS_TOTAL);
-    for e in reply.embeds.iter_mut().rev() {
-        if over == 0 {
-            break;
+    // The 6000-character budget across all embeds: earlier embeds and parts keep their text,
+    // later ones are shortened, then dropped.
+    let mut budget = EMBEDS_TOTAL;
+    for e in &mut reply.embeds {
+        let take = |text: &mut String, budget: &mut usize| {
+            *text = cut(text, (*budget).min(len(text)));
+            *budget -= len(text);
+        };
+        take(&mut e.title, &mut budget);
+        take(&mut e.description, &mut budget);
+        for f in &mut e.fields {
+            take(&mut f.name, &mut budget);
+            take(&mut f.value, &mut budget);
         }
-        let d = len(&e.description);
-        let keep = d.saturating_sub(over + 1);
-        e.description = cut(&e.description, keep);
-        over = over.saturating_sub(d - len(&e.description));
+        e.fields.retain(|f| !f.name.is_empty() && !f.value.is_empty());
+        if let Some(footer) = &mut e.footer {
+            take(footer, &mut budget);
+        }
+        if e.footer.as_deref().is_some_and(str::is_empty) {
+            e.footer = None;
+        }
     }
-    while total(reply) > EMBEDS_TOTAL {
-        // Still over (huge fields): drop fields from the end.
-        let Some(e) = reply.embeds.iter_mut().rev().find(|e| !e.fields.is_empty()) else { break };
-        e.fields.pop();
-    }
+    reply.embeds.retain(|e| !e.title.is_empty() || !e.description.is_empty() || !e.fields.is_empty());
 
     for row in &mut reply.rows {
         match row {

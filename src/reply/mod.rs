@@ -125,7 +125,14 @@ pub fn callback_body(response: &Response) -> Value {
 }
 
 fn embed_json(e: &Embed) -> Value {
-    let mut v = json!({ "type": "rich", "title": e.title, "description": e.description, "color": e.color });
+    let mut v = json!({ "type": "rich", "color": e.color });
+    // Discord rejects empty strings here; an absent part is simply not shown.
+    if !e.title.is_empty() {
+        v["title"] = json!(e.title);
+    }
+    if !e.description.is_empty() {
+        v["description"] = json!(e.description);
+    }
     if let Some(url) = &e.url {
         v["url"] = json!(url);
     }
