@@ -273,3 +273,26 @@ async fn one_slow_request_does_not_block_other_interactions() {
         sent.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_session_after_an_invalid_one_does_not_register_again() {
+    let (fake, _stop, _handle) = started().await;
+    fake.wait_request("/commands", 0).await;
+    fake.invalidate_session();
+    fake.wait_for("a second IDENTIFY", Duration::from_secs(20), |f| {
+        (f.identifies() >= 2 && f.gateway_open()).then_some(())
+    })
+    .await;
+    let body = interact(&fake, 6101, payloads::command(6101, "about", &[])).await;
+    assert_eq!(body["data"]["embeds"][0]["title"], "About Marquee");
+    assert_eq!(fake.requests().iter().filter(|r| r.path.ends_with("/commands")).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_command_gets_a_short_private_error() {
+    let (fake, _stop, _handle) = started().await;
+    let body = interact(&fake, 6201, payloads::command(6201, "frobnicate", &[])).await;
+    assert_eq!(body["type"], 4);
+    assert_eq!(body["data"]["flags"], 64);
+    assert!(body["data"]["content"].as_str().unwrap().contains("don't know"), "{body}");
+}

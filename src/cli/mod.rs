@@ -92,8 +92,7 @@ struct SearchArgs {
 
 #[derive(Args)]
 struct PreviewArgs {
-    /// The query, as typed into the command's `query` option.
-    #[arg(required_unless_present_any = ["autocomplete"])]
+    /// The query, as typed into the command's `query` option (search, video, casestudy).
     query: Option<String>,
     /// Preview the autocomplete answer (type 8) for this partial text instead.
     #[arg(long, value_name = "TEXT", conflicts_with = "query")]
@@ -289,9 +288,13 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
         (Some(text), command) => Request::Autocomplete { command, text, kind: args.kind },
         (None, Cmd::Random) => Request::Random { kind: args.kind, seed: args.seed },
         (None, Cmd::About) => Request::About,
-        (None, command) => {
-            Request::Find { command, query: args.query.unwrap_or_default(), kind: args.kind, year: args.year }
-        }
+        (None, command) => match args.query {
+            Some(query) => Request::Find { command, query, kind: args.kind, year: args.year },
+            None => {
+                eprintln!("error: `marquee preview --command {}` needs a QUERY", command.name());
+                return Ok(ExitCode::from(2));
+            }
+        },
     };
     let body = marquee::reply::callback_body(&respond(&engine, &request));
     println!("{}", serde_json::to_string_pretty(&body)?);

@@ -3,7 +3,7 @@
 use super::convert;
 use super::inflight::InFlight;
 use crate::commands::{definitions, respond, Request};
-use crate::reply::{callback_body, channel_reply_body, Response};
+use crate::reply::{callback_body, channel_reply_body, render, Response};
 use crate::search::Engine;
 use serenity::all::{
     Context, EventHandler, GuildId, Interaction, InteractionId, Message, Ready, ResumedEvent, UserId,
@@ -116,14 +116,23 @@ impl EventHandler for Handler {
             Interaction::Component(c) => (c.id, c.token.clone(), convert::component(c)),
             _ => return,
         };
-        let Some(request) = request else {
-            warn!(interaction = %id, "interaction for an unknown command or component; ignored");
-            return;
+        let (response, label) = match &request {
+            Some(request) => (respond(&self.engine, request), label(request)),
+            None => {
+                // A command from an older registration, or a component of an old message.
+                warn!(interaction = %id, "interaction for an unknown command or component");
+                let response = match interaction {
+                    Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
+                    _ => Response::Message(render::error(
+                        "Sorry, I don't know that command any more. Try `/search` or `/about`.",
+                    )),
+                };
+                (response, "unknown")
+            }
         };
-        let response = respond(&self.engine, &request);
         let ok = self.answer(&ctx, id, &token, &response, started).await;
         info!(
-            command = label(&request),
+            command = label,
             latency_ms = started.elapsed().as_secs_f64() * 1e3,
             ok,
             "answered interaction"

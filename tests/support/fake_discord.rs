@@ -181,6 +181,15 @@ impl FakeDiscord {
         sent
     }
 
+    /// Tells the bot its session is invalid and not resumable (op 9, `d: false`): it must
+    /// identify again and receives a new READY.
+    pub fn invalidate_session(&self) {
+        let tx = self.state.gateway.lock().unwrap().clone().expect("the bot is connected");
+        let payload = json!({ "op": 9, "d": false });
+        assert_decodes(&payload);
+        tx.send(GatewayCommand::Send(payload)).expect("gateway connection alive");
+    }
+
     /// Drops the gateway connection without a close frame, as a network failure would.
     pub fn drop_gateway(&self) {
         if let Some(tx) = self.state.gateway.lock().unwrap().take() {
