@@ -72,6 +72,10 @@ fn main() {
             .env("DISCORD_TOKEN", TOKEN)
             .env("MARQUEE_DISCORD_API", fake.api_base())
             .env("RUST_LOG", "warn")
+            .env(
+                "DATABASE_URL",
+                std::env::temp_dir().join(format!("marquee-bench-{}.db", std::process::id())),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

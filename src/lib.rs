@@ -6,6 +6,8 @@
 pub mod catalog;
 pub mod commands;
 pub mod discord;
+pub mod highlights;
 pub mod reply;
 pub mod search;
+pub mod store;
 pub mod synthetic;

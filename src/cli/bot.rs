@@ -2,6 +2,8 @@
 
 use marquee::discord::{self, Settings};
 use marquee::search::Engine;
+use marquee::store::sqlite::SqliteStore;
+use marquee::store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,9 +37,23 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
         }
     };
     let engine = Arc::new(Engine::new(catalog));
-    tracing::info!(items = engine.items().len(), guild = ?settings.guild_id, "catalog loaded; connecting");
+    // A database that cannot be opened (corrupt, newer schema, unwritable) stops the bot with a
+    // clear message and is left untouched: nothing is lost, and nothing restarts in a loop.
+    let store: Arc<dyn Store> = match SqliteStore::open(&settings.database) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    tracing::info!(
+        items = engine.items().len(),
+        guild = ?settings.guild_id,
+        database = %settings.database.display(),
+        "catalog and database loaded; connecting"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(discord::run(settings, engine, shutdown_signal()))?;
+    runtime.block_on(discord::run(settings, engine, store, shutdown_signal()))?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

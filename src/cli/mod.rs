@@ -40,6 +40,9 @@ enum Command {
     },
     /// Print the exact interaction response body the bot would send.
     Preview(PreviewArgs),
+    /// Daily highlights, offline.
+    #[command(subcommand)]
+    Highlights(HighlightsCommand),
     /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
     InviteUrl {
         /// The application's id (Developer Portal → General Information → Application ID).
@@ -88,6 +91,23 @@ struct SearchArgs {
     json: bool,
     #[command(flatten)]
     content: ContentArg,
+}
+
+#[derive(Subcommand)]
+enum HighlightsCommand {
+    /// Print a server's coming highlight picks from the database (DATABASE_URL), creating its
+    /// rotation if it has none.
+    Preview {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=3660))]
+        days: u16,
+        /// A JSON array of {"date", "id"} in order.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        content: ContentArg,
+    },
 }
 
 #[derive(Args)]
@@ -151,6 +171,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview(args) => preview(args),
+        Command::Highlights(HighlightsCommand::Preview { guild, days, json, content }) => {
+            highlights_preview(guild, days, json, content.content.as_deref())
+        }
         Command::InviteUrl { client_id } => {
             println!("{}", marquee::discord::invite_url(client_id));
             Ok(ExitCode::SUCCESS)
@@ -298,5 +321,59 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
     };
     let body = marquee::reply::callback_body(&respond(&engine, &request));
     println!("{}", serde_json::to_string_pretty(&body)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>) -> anyhow::Result<ExitCode> {
+    use marquee::store::Store as _;
+    let catalog = match load_catalog(content) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let engine = Engine::new(catalog);
+    let path = match marquee::discord::config::database_path(std::env::var("DATABASE_URL").ok().as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = match marquee::store::sqlite::SqliteStore::open(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    // Days in the server's first subscription's timezone, else UTC, as the bot counts them.
+    let subs = store.subscriptions(Some(guild))?;
+    let tz = subs
+        .first()
+        .and_then(|s| marquee::highlights::schedule::parse_timezone(&s.timezone))
+        .unwrap_or(chrono_tz::Tz::UTC);
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let rotation = store.rotation(guild, today)?;
+    let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
+        .filter_map(|d| {
+            let date = today + chrono::Duration::days(d);
+            marquee::highlights::pick(&engine, &rotation, date).map(|i| (date, i))
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let list: Vec<serde_json::Value> = picks
+            .iter()
+            .map(|(d, i)| serde_json::json!({ "date": d.format("%Y-%m-%d").to_string(), "id": i.id }))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string(&list)?)?;
+    } else {
+        for (d, i) in picks {
+            writeln!(out, "{}  {}  ({})", d.format("%a %Y-%m-%d"), i.title, i.id)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

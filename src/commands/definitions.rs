@@ -60,5 +60,40 @@ pub fn commands() -> Value {
             "name": "about",
             "description": "What Marquee knows and how to ask it",
         },
+        {
+            "type": 1,
+            "name": "highlights",
+            "description": "Daily highlights: a Netflix on AWS story posted in a channel every day",
+            // Manage Channels, as Discord enforces it by default; checked again when run.
+            "default_member_permissions": 16,
+            "dm_permission": false,
+            "options": [
+                {
+                    "type": 1, "name": "subscribe", "description": "Post a daily highlight in a channel",
+                    "options": [
+                        { "type": 7, "name": "channel", "description": "Where to post", "required": true,
+                          "channel_types": [0, 5] },
+                        { "type": 3, "name": "time", "description": "Local time of day, 24-hour HH:MM (e.g. 09:00)",
+                          "required": true, "min_length": 4, "max_length": 5 },
+                        { "type": 3, "name": "timezone", "description": "IANA timezone, e.g. Europe/Paris (default UTC)",
+                          "required": false, "autocomplete": true, "max_length": 64 },
+                    ],
+                },
+                {
+                    "type": 1, "name": "unsubscribe", "description": "Stop daily highlights in a channel (or all)",
+                    "options": [
+                        { "type": 7, "name": "channel", "description": "The channel; leave empty for every channel",
+                          "required": false, "channel_types": [0, 5] },
+                    ],
+                },
+                { "type": 1, "name": "list", "description": "This server's highlight subscriptions and their next posts" },
+            ],
+        },
+        {
+            "type": 1,
+            "name": "highlight",
+            "description": "Today's highlight for this server",
+            "dm_permission": false,
+        },
     ])
 }

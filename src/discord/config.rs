@@ -4,6 +4,11 @@ use std::fmt;
 
 pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const GUILD_VAR: &str = "MARQUEE_GUILD_ID";
+pub const DATABASE_VAR: &str = "DATABASE_URL";
+pub const CATCHUP_VAR: &str = "MARQUEE_CATCHUP_HOURS";
+/// The database file when DATABASE_URL is not set, in the working directory.
+pub const DEFAULT_DATABASE: &str = "marquee.db";
+
 /// Test-only: send REST calls to this base URL (a fake Discord) with rate limiting off.
 pub const API_VAR: &str = "MARQUEE_DISCORD_API";
 
@@ -16,6 +21,10 @@ pub struct Settings {
     /// Register commands in this guild only (development), instead of globally.
     pub guild_id: Option<u64>,
     pub api_base: Option<String>,
+    /// SQLite file of subscriptions and posted highlights.
+    pub database: std::path::PathBuf,
+    /// How late a highlight may still be posted after downtime.
+    pub catchup: chrono::Duration,
 }
 
 // The token is a secret: never print it, even in debug output.
@@ -25,6 +34,8 @@ impl fmt::Debug for Settings {
             .field("token", &"<redacted>")
             .field("guild_id", &self.guild_id)
             .field("api_base", &self.api_base)
+            .field("database", &self.database)
+            .field("catchup", &self.catchup)
             .finish()
     }
 }
@@ -58,7 +69,19 @@ impl Settings {
             })?),
         };
         let api_base = get(API_VAR).filter(|s| !s.trim().is_empty());
-        Ok(Settings { token, guild_id, api_base })
+        let database = database_path(get(DATABASE_VAR).as_deref())?;
+        let catchup = match get(CATCHUP_VAR).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+            None => chrono::Duration::hours(crate::highlights::runner::DEFAULT_WINDOW_HOURS),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|h| (0.0..=23.0).contains(h))
+                .map(|h| chrono::Duration::seconds((h * 3600.0) as i64))
+                .ok_or_else(|| {
+                    ConfigError(format!("{CATCHUP_VAR} must be a number of hours from 0 to 23, got {v:?}."))
+                })?,
+        };
+        Ok(Settings { token, guild_id, api_base, database, catchup })
     }
 
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -69,6 +92,18 @@ impl Settings {
         }
         Settings::from_lookup(|k| std::env::var(k).ok())
     }
+}
+
+/// DATABASE_URL as a file path: `sqlite://path`, `sqlite:path` or a plain path.
+pub fn database_path(url: Option<&str>) -> Result<std::path::PathBuf, ConfigError> {
+    let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_DATABASE);
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(ConfigError(format!(
+            "{DATABASE_VAR} points at PostgreSQL, which this version does not support yet; use a SQLite file path."
+        )));
+    }
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    Ok(std::path::PathBuf::from(path))
 }
 
 /// A bot token is `base64(bot id).timestamp.hmac`; checking the shape catches a pasted client

@@ -2,6 +2,8 @@
 
 use crate::catalog::Kind;
 use crate::commands::{Command, Request};
+use crate::highlights::commands::HighlightRequest;
+use crate::highlights::permissions::{ADMINISTRATOR, MANAGE_CHANNELS};
 use crate::reply::render::PICK;
 use serenity::all::{
     ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction,
@@ -85,4 +87,71 @@ pub fn mention(message: &Message, me: UserId) -> Option<Request> {
     }
     let text = message.content.replace(&format!("<@{me}>"), " ").replace(&format!("<@!{me}>"), " ");
     Some(Request::Mention { text: text.split_whitespace().collect::<Vec<_>>().join(" ") })
+}
+
+/// `/highlights …` and `/highlight`; `bot_missing` is what the bot lacks in the target channel.
+pub fn highlight(
+    interaction: &CommandInteraction,
+    bot_missing: Vec<&'static str>,
+) -> Option<HighlightRequest> {
+    let guild_id = interaction.guild_id?.get();
+    if interaction.data.name == "highlight" {
+        return Some(HighlightRequest::Today { guild_id });
+    }
+    if interaction.data.name != "highlights" {
+        return None;
+    }
+    let can_manage = interaction
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.bits() & (MANAGE_CHANNELS | ADMINISTRATOR) != 0);
+    let sub = interaction.data.options.first()?;
+    let CommandDataOptionValue::SubCommand(options) = &sub.value else { return None };
+    let channel = options.iter().find(|o| o.name == "channel").and_then(|o| match o.value {
+        CommandDataOptionValue::Channel(c) => Some(c.get()),
+        _ => None,
+    });
+    Some(match sub.name.as_str() {
+        "subscribe" => HighlightRequest::Subscribe {
+            guild_id,
+            channel_id: channel?,
+            time: string_option(options, "time").unwrap_or_default().to_string(),
+            timezone: string_option(options, "timezone").map(str::to_string),
+            can_manage,
+            bot_missing,
+        },
+        "unsubscribe" => HighlightRequest::Unsubscribe { guild_id, channel_id: channel, can_manage },
+        "list" => HighlightRequest::List { guild_id },
+        _ => return None,
+    })
+}
+
+/// The channel a `/highlights subscribe` targets, to check the bot's access before answering.
+pub fn subscribe_target(interaction: &CommandInteraction) -> Option<u64> {
+    let sub = interaction.data.options.first()?;
+    if interaction.data.name != "highlights" || sub.name != "subscribe" {
+        return None;
+    }
+    let CommandDataOptionValue::SubCommand(options) = &sub.value else { return None };
+    options.iter().find_map(|o| match o.value {
+        CommandDataOptionValue::Channel(c) if o.name == "channel" => Some(c.get()),
+        _ => None,
+    })
+}
+
+/// Typing a timezone in `/highlights subscribe`.
+pub fn timezone_autocomplete(interaction: &CommandInteraction) -> Option<HighlightRequest> {
+    if interaction.data.name != "highlights" {
+        return None;
+    }
+    let CommandDataOptionValue::SubCommand(options) = &interaction.data.options.first()?.value else {
+        return None;
+    };
+    options.iter().find_map(|o| match &o.value {
+        CommandDataOptionValue::Autocomplete { value, .. } => {
+            Some(HighlightRequest::TimezoneAutocomplete { text: value.clone() })
+        }
+        _ => None,
+    })
 }

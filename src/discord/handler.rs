@@ -3,10 +3,15 @@
 use super::convert;
 use super::inflight::InFlight;
 use crate::commands::{definitions, respond, Request};
+use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
+use crate::highlights::permissions::{self, Overwrite, Target};
+use crate::highlights::runner::Runner;
 use crate::reply::{callback_body, channel_reply_body, render, Response};
 use crate::search::Engine;
+use crate::store::Store;
 use serenity::all::{
-    Context, EventHandler, GuildId, Interaction, InteractionId, Message, Ready, ResumedEvent, UserId,
+    Channel, ChannelId, CommandInteraction, Context, EventHandler, GuildId, Interaction, InteractionId,
+    Message, PermissionOverwriteType, Ready, ResumedEvent, UserId,
 };
 use serenity::async_trait;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,18 +22,114 @@ use tracing::{error, info, warn};
 /// Discord drops an interaction not answered within 3 s; a retry must leave room for itself.
 const RETRY_BEFORE: Duration = Duration::from_millis(2000);
 
+/// How often the highlight scheduler looks for due posts.
+const TICK: Duration = Duration::from_secs(30);
+
 pub struct Handler {
     pub engine: Arc<Engine>,
+    pub store: Arc<dyn Store>,
     pub guild_id: Option<GuildId>,
     pub inflight: InFlight,
+    /// How late a highlight may still be posted.
+    pub catchup: chrono::Duration,
     /// Commands are registered once per process, not on every (re)identify.
     registered: AtomicBool,
+    /// The highlight scheduler is started once per process, too.
+    scheduler_started: AtomicBool,
     me: OnceLock<UserId>,
 }
 
 impl Handler {
-    pub fn new(engine: Arc<Engine>, guild_id: Option<GuildId>, inflight: InFlight) -> Handler {
-        Handler { engine, guild_id, inflight, registered: AtomicBool::new(false), me: OnceLock::new() }
+    pub fn new(
+        engine: Arc<Engine>,
+        store: Arc<dyn Store>,
+        guild_id: Option<GuildId>,
+        inflight: InFlight,
+        catchup: chrono::Duration,
+    ) -> Handler {
+        Handler {
+            engine,
+            store,
+            guild_id,
+            inflight,
+            catchup,
+            registered: AtomicBool::new(false),
+            scheduler_started: AtomicBool::new(false),
+            me: OnceLock::new(),
+        }
+    }
+
+    fn start_scheduler(&self, ctx: &Context) {
+        if self.scheduler_started.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let runner = Runner {
+            store: self.store.clone(),
+            engine: self.engine.clone(),
+            poster: Arc::new(super::poster::HttpPoster(ctx.http.clone())),
+            owner: format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
+            window: self.catchup,
+            lease: chrono::Duration::seconds(crate::highlights::runner::LEASE_SECONDS),
+        };
+        let inflight = self.inflight.clone();
+        info!("highlight scheduler started");
+        tokio::spawn(async move {
+            loop {
+                let report = {
+                    let _guard = inflight.enter();
+                    runner.tick(chrono::Utc::now()).await
+                };
+                if report != Default::default() {
+                    info!(?report, "highlight tick");
+                }
+                tokio::time::sleep(TICK).await;
+            }
+        });
+    }
+
+    /// What the bot lacks to post in `channel` (empty when it can, or when it cannot tell).
+    async fn bot_missing(&self, ctx: &Context, guild: GuildId, channel: u64) -> Vec<&'static str> {
+        let Some(&me) = self.me.get() else { return Vec::new() };
+        let channel = match ctx.http.get_channel(ChannelId::new(channel)).await {
+            Ok(Channel::Guild(c)) => c,
+            Ok(_) => return Vec::new(),
+            Err(e) => {
+                warn!(error = %e, "cannot read the channel to check permissions");
+                return vec!["View Channel"];
+            }
+        };
+        let (roles, member) =
+            match (ctx.http.get_guild_roles(guild).await, ctx.http.get_member(guild, me).await) {
+                (Ok(r), Ok(m)) => (r, m),
+                (Err(e), _) | (_, Err(e)) => {
+                    warn!(error = %e, "cannot read roles to check permissions; the first post will tell");
+                    return Vec::new();
+                }
+            };
+        let roles: Vec<(u64, u64)> = roles.iter().map(|r| (r.id.get(), r.permissions.bits())).collect();
+        let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+        let overwrites: Vec<Overwrite> = channel
+            .permission_overwrites
+            .iter()
+            .filter_map(|o| {
+                let target = match o.kind {
+                    PermissionOverwriteType::Member(u) => Target::Member(u.get()),
+                    PermissionOverwriteType::Role(r) => Target::Role(r.get()),
+                    _ => return None,
+                };
+                Some(Overwrite { target, allow: o.allow.bits(), deny: o.deny.bits() })
+            })
+            .collect();
+        let perms = permissions::in_channel(guild.get(), &roles, me.get(), &member_roles, &overwrites);
+        permissions::missing_for_posting(perms)
+    }
+
+    async fn highlight_request(&self, ctx: &Context, c: &CommandInteraction) -> Option<HighlightRequest> {
+        let missing = match (c.guild_id, convert::subscribe_target(c)) {
+            (Some(guild), Some(channel)) => self.bot_missing(ctx, guild, channel).await,
+            _ => Vec::new(),
+        };
+        convert::highlight(c, missing)
     }
 
     async fn register(&self, ctx: &Context) {
@@ -101,6 +202,7 @@ impl EventHandler for Handler {
         let _ = self.me.set(ready.user.id);
         info!(user = %ready.user.name, guilds = ready.guilds.len(), shard = ?ready.shard, "connected to Discord");
         self.register(&ctx).await;
+        self.start_scheduler(&ctx);
     }
 
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
@@ -110,6 +212,39 @@ impl EventHandler for Handler {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let started = Instant::now();
         let _guard = self.inflight.enter();
+        // Highlight commands need the database: answered off the async threads.
+        let highlight = match &interaction {
+            Interaction::Command(c) if c.data.name.starts_with("highlight") => {
+                Some((c.id, c.token.clone(), self.highlight_request(&ctx, c).await))
+            }
+            Interaction::Autocomplete(c) if c.data.name == "highlights" => {
+                Some((c.id, c.token.clone(), convert::timezone_autocomplete(c)))
+            }
+            _ => None,
+        };
+        if let Some((id, token, request)) = highlight {
+            let response = match request {
+                Some(request) => {
+                    let (store, engine) = (self.store.clone(), self.engine.clone());
+                    tokio::task::spawn_blocking(move || {
+                        highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
+                    })
+                    .await
+                    .unwrap_or_else(|_| Response::Message(render::error("Sorry, something went wrong.")))
+                }
+                None => {
+                    Response::Message(render::error("Highlights work in a server, not in direct messages."))
+                }
+            };
+            let ok = self.answer(&ctx, id, &token, &response, started).await;
+            info!(
+                command = "highlights",
+                latency_ms = started.elapsed().as_secs_f64() * 1e3,
+                ok,
+                "answered interaction"
+            );
+            return;
+        }
         let (id, token, request) = match &interaction {
             Interaction::Command(c) => (c.id, c.token.clone(), convert::command(c)),
             Interaction::Autocomplete(c) => (c.id, c.token.clone(), convert::autocomplete(c)),

@@ -5,6 +5,7 @@ pub mod config;
 mod convert;
 mod handler;
 mod inflight;
+mod poster;
 
 pub use config::{ConfigError, Settings};
 
@@ -32,6 +33,7 @@ pub fn intents() -> GatewayIntents {
 pub async fn run(
     settings: Settings,
     engine: Arc<Engine>,
+    store: Arc<dyn crate::store::Store>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let mut http = HttpBuilder::new(&settings.token);
@@ -40,7 +42,8 @@ pub async fn run(
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     let inflight = InFlight::default();
-    let handler = Handler::new(engine, settings.guild_id.map(GuildId::new), inflight.clone());
+    let handler =
+        Handler::new(engine, store, settings.guild_id.map(GuildId::new), inflight.clone(), settings.catchup);
     let mut client = ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await?;
     let shards = client.shard_manager.clone();
     let start = client.start();

@@ -140,15 +140,21 @@ pub mod payloads;
 pub fn start_bot(
     fake: &fake_discord::FakeDiscord,
 ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let dir = TempDir::new("bot-db");
     let settings = marquee::discord::Settings {
         token: fake_discord::TOKEN.to_string(),
         guild_id: None,
         api_base: Some(fake.api_base()),
+        database: dir.0.join("marquee.db"),
+        catchup: chrono::Duration::hours(6),
     };
     let engine = std::sync::Arc::new(Engine::new(bundled()));
+    let store: std::sync::Arc<dyn marquee::store::Store> =
+        std::sync::Arc::new(marquee::store::sqlite::SqliteStore::open(&settings.database).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(marquee::discord::run(settings, engine, async move {
+    let handle = tokio::spawn(marquee::discord::run(settings, engine, store, async move {
         let _ = rx.await;
+        drop(dir);
     }));
     (tx, handle)
 }

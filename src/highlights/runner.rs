@@ -1,0 +1,192 @@
+//! The scheduler: at each tick, finds the slots due, claims each in the store, posts, and
+//! records the message — exactly once per (subscription, local date), across restarts and
+//! across processes sharing a database.
+//!
+//! Exactly once, step by step: the slot is claimed in the database before posting (only the
+//! claimant posts); the message is sent with a nonce derived from the slot and
+//! `enforce_nonce`, so a retried create is deduplicated by Discord; the message id is recorded
+//! after. A crash between claim and record leaves a claim that is taken over after `lease` and
+//! retried with the same nonce, inside the catch-up window.
+
+use super::schedule::{self, Slot};
+use super::today_reply;
+use crate::reply::message_body;
+use crate::search::Engine;
+use crate::store::{Claim, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::Value;
+use std::sync::Arc;
+use tracing::{error, info, warn};
+
+/// Why a post failed, as far as the scheduler cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostError {
+    /// The channel is gone or the bot lost access (404/403): pause, never retry in a loop.
+    Gone(String),
+    /// Worth retrying later (429, 5xx, network).
+    Retry(String),
+}
+
+#[serenity::async_trait]
+pub trait Poster: Send + Sync {
+    /// Creates a message in `channel_id`; returns its id.
+    async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError>;
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TickReport {
+    pub posted: usize,
+    pub skipped: usize,
+    pub paused: usize,
+    pub retrying: usize,
+    pub held: usize,
+    pub errors: usize,
+}
+
+pub struct Runner {
+    pub store: Arc<dyn Store>,
+    pub engine: Arc<Engine>,
+    pub poster: Arc<dyn Poster>,
+    /// Identifies this process's claims.
+    pub owner: String,
+    /// How late a post may still be made (default 6 h).
+    pub window: Duration,
+    /// After this long, an unrecorded claim is presumed abandoned by a crash.
+    pub lease: Duration,
+}
+
+pub const DEFAULT_WINDOW_HOURS: i64 = 6;
+pub const LEASE_SECONDS: i64 = 60;
+
+/// The nonce of a slot's message: the same on every retry, so Discord creates it once.
+pub fn nonce(subscription_id: i64, date: NaiveDate) -> String {
+    format!("h{subscription_id}d{}", date.format("%Y%m%d"))
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::seconds(30 * 2i64.pow(attempt.min(6)))
+}
+
+impl Runner {
+    /// Runs a store call off the async threads (SQLite may wait on a lock).
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .unwrap_or_else(|e| Err(StoreError::Other(format!("store task failed: {e}"))))
+    }
+
+    /// Does everything due at `now`. Never panics; problems are logged and counted.
+    pub async fn tick(&self, now: DateTime<Utc>) -> TickReport {
+        let mut report = TickReport::default();
+        let subscriptions = match self.db(|s| s.subscriptions(None)).await {
+            Ok(s) => s,
+            Err(e) => {
+                error!(error = %e, "highlights: cannot read subscriptions; will retry");
+                report.errors += 1;
+                return report;
+            }
+        };
+        for sub in subscriptions.into_iter().filter(|s| s.paused.is_none()) {
+            let Some(tz) = schedule::parse_timezone(&sub.timezone) else {
+                warn!(subscription = sub.id, timezone = %sub.timezone, "highlights: unknown timezone; pausing");
+                let _ = self.db(move |s| s.pause(sub.id, "unknown timezone")).await;
+                report.paused += 1;
+                continue;
+            };
+            for slot in schedule::slots(sub.time, tz, sub.created_at, now, self.window) {
+                match slot {
+                    Slot::Missed { date, at } => {
+                        let id = sub.id;
+                        match self
+                            .db(move |s| s.record_skip(id, date, "not posted within the catch-up window"))
+                            .await
+                        {
+                            Ok(true) => {
+                                warn!(subscription = id, %date, scheduled = %at, "highlights: missed the catch-up window; skipping the day");
+                                report.skipped += 1;
+                            }
+                            Ok(false) => {}
+                            Err(e) => {
+                                error!(error = %e, "highlights: cannot record a skip");
+                                report.errors += 1;
+                            }
+                        }
+                    }
+                    Slot::Due { date, .. } => self.post_slot(&sub, date, now, &mut report).await,
+                }
+            }
+        }
+        report
+    }
+
+    async fn post_slot(
+        &self,
+        sub: &crate::store::Subscription,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+        report: &mut TickReport,
+    ) {
+        let (id, owner, lease) = (sub.id, self.owner.clone(), self.lease);
+        let claim = match self.db(move |s| s.claim(id, date, &owner, now, lease)).await {
+            Ok(c) => c,
+            Err(e) => {
+                warn!(subscription = id, error = %e, "highlights: cannot claim a slot; will retry");
+                report.errors += 1;
+                return;
+            }
+        };
+        let attempt = match claim {
+            Claim::Mine { attempt } => attempt,
+            Claim::Held => {
+                report.held += 1;
+                return;
+            }
+            Claim::Done => return,
+        };
+        let guild = sub.guild_id;
+        let rotation = match self.db(move |s| s.rotation(guild, date)).await {
+            Ok(r) => r,
+            Err(e) => {
+                error!(error = %e, "highlights: cannot read the rotation");
+                report.errors += 1;
+                return;
+            }
+        };
+        let Some(reply) = today_reply(&self.engine, &rotation, date) else { return };
+        let mut body = message_body(&reply);
+        body["nonce"] = Value::String(nonce(id, date));
+        body["enforce_nonce"] = Value::Bool(true);
+        match self.poster.post(sub.channel_id, &body).await {
+            Ok(message_id) => {
+                match self.db(move |s| s.record_post(id, date, message_id)).await {
+                    Ok(()) => {
+                        info!(subscription = id, channel = sub.channel_id, %date, attempt, "highlights: posted")
+                    }
+                    // Posted but not recorded: the claim is retaken after the lease and the
+                    // retry is deduplicated by the nonce.
+                    Err(e) => {
+                        error!(subscription = id, error = %e, "highlights: posted but could not record it")
+                    }
+                }
+                report.posted += 1;
+            }
+            Err(PostError::Gone(reason)) => {
+                warn!(subscription = id, channel = sub.channel_id, %reason, "highlights: channel unavailable; pausing the subscription");
+                let r = reason.clone();
+                let _ = self.db(move |s| s.pause(id, &r)).await;
+                let _ = self.db(move |s| s.record_skip(id, date, &reason)).await;
+                report.paused += 1;
+            }
+            Err(PostError::Retry(reason)) => {
+                let retry_at = now + backoff(attempt);
+                warn!(subscription = id, %reason, attempt, %retry_at, "highlights: post failed; will retry");
+                let _ = self.db(move |s| s.retry_later(id, date, retry_at)).await;
+                report.retrying += 1;
+            }
+        }
+    }
+}

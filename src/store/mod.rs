@@ -1,0 +1,103 @@
+//! Persistent state for daily highlights: subscriptions, each server's rotation, and the
+//! (subscription, local date) slots that make posting exactly-once.
+//!
+//! `Store` is the whole contract the scheduler and commands rely on; `sqlite::SqliteStore` is
+//! the embedded implementation. A second backend (PostgreSQL, for several bot processes) only
+//! has to implement this trait: the claim must be atomic across processes, as SQLite's
+//! `BEGIN IMMEDIATE` makes it here.
+
+pub mod sqlite;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: i64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    /// Local time of day to post at.
+    pub time: NaiveTime,
+    /// IANA name, e.g. "Europe/Paris".
+    pub timezone: String,
+    /// Why posting stopped (channel deleted, access lost); `None` while active.
+    pub paused: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A server's rotation: a seed for the order of the catalog, and the day it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    pub seed: u64,
+    pub epoch: NaiveDate,
+}
+
+/// The outcome of trying to claim a slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This process holds the slot and must post (`attempt` counts from 1).
+    Mine { attempt: u32 },
+    /// Someone holds it and may still be posting; try again later.
+    Held,
+    /// Already posted or skipped: nothing to do.
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotRow {
+    pub subscription_id: i64,
+    pub date: NaiveDate,
+    /// "claimed", "posted" or "skipped".
+    pub state: String,
+    pub message_id: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("database is busy (locked by another process) — will retry: {0}")]
+    Busy(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub trait Store: Send + Sync {
+    /// Adds or replaces the subscription of `channel_id` (un-pausing it).
+    fn subscribe(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        time: NaiveTime,
+        timezone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription>;
+    /// Removes the subscription of one channel, or of every channel of the server.
+    fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
+    /// Subscriptions of one server, or of all servers.
+    fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>>;
+    fn pause(&self, subscription_id: i64, reason: &str) -> Result<()>;
+    /// The server's rotation, created (with a fresh random seed, starting `today`) if missing.
+    fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation>;
+    /// Claims slot (subscription, date) for `owner`. A claim older than `lease` whose holder
+    /// never recorded a post is taken over (its holder crashed); a claim of `owner` itself is
+    /// retaken once `retry_at` has passed.
+    fn claim(
+        &self,
+        subscription_id: i64,
+        date: NaiveDate,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Claim>;
+    /// Records the posted message: the slot is done.
+    fn record_post(&self, subscription_id: i64, date: NaiveDate, message_id: u64) -> Result<()>;
+    /// Keeps the claim but lets it be retried at `retry_at` (after a 429 or 5xx).
+    fn retry_later(&self, subscription_id: i64, date: NaiveDate, retry_at: DateTime<Utc>) -> Result<()>;
+    /// Marks a slot skipped (missed beyond the catch-up window, or channel gone). Returns true
+    /// if this call marked it, so the skip is logged once.
+    fn record_skip(&self, subscription_id: i64, date: NaiveDate, reason: &str) -> Result<bool>;
+    /// Every slot, for tests, the simulation and operators.
+    fn slots(&self) -> Result<Vec<SlotRow>>;
+}

@@ -1,0 +1,314 @@
+//! The embedded SQLite store (rusqlite, SQLite compiled in: nothing to install).
+//!
+//! One connection behind a mutex: the bot's database work is a few rows a minute. WAL mode and
+//! a busy timeout let a second process share the file; `BEGIN IMMEDIATE` makes each claim an
+//! atomic read-then-write across processes. Migrations are numbered and applied at open.
+
+use super::{Claim, Result, Rotation, Store, StoreError, Subscription};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Each entry upgrades the schema by one version (`PRAGMA user_version`). Never edit a
+/// released entry: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: subscriptions, rotations, slots.
+    "CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL UNIQUE,
+        time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        paused TEXT,
+        created_at INTEGER NOT NULL
+     );
+     CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+     CREATE TABLE rotations (
+        guild_id INTEGER PRIMARY KEY,
+        seed INTEGER NOT NULL,
+        epoch TEXT NOT NULL
+     );
+     CREATE TABLE slots (
+        subscription_id INTEGER NOT NULL,
+        local_date TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped')),
+        owner TEXT,
+        claimed_at INTEGER,
+        retry_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        message_id INTEGER,
+        reason TEXT,
+        PRIMARY KEY (subscription_id, local_date)
+     );",
+];
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn err(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy(e.to_string()),
+        _ => StoreError::Other(e.to_string()),
+    }
+}
+
+fn date_str(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+fn from_ts(ts: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(ts, 0).unwrap_or_default()
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date. A file
+    /// that is not a database, or a newer schema, is an error naming the file: it is never
+    /// overwritten, so no subscription is lost.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let open_err = |message: String| StoreError::Open { path: path.display().to_string(), message };
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| open_err(e.to_string()))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| open_err(format!("{e} (is it a Marquee database? it was left untouched)")))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(e.to_string()))?;
+        if version as usize > MIGRATIONS.len() {
+            return Err(open_err(format!(
+                "schema version {version} is newer than this Marquee knows ({}); upgrade Marquee",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.unchecked_transaction().map_err(|e| open_err(e.to_string()))?;
+            tx.execute_batch(sql).map_err(|e| open_err(format!("migration {}: {e}", i + 1)))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| open_err(e.to_string()))?;
+            tx.commit().map_err(|e| open_err(e.to_string()))?;
+        }
+        Ok(SqliteStore { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn subscription(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
+    let time: String = r.get(3)?;
+    Ok(Subscription {
+        id: r.get(0)?,
+        guild_id: r.get::<_, i64>(1)? as u64,
+        channel_id: r.get::<_, i64>(2)? as u64,
+        time: NaiveTime::parse_from_str(&time, "%H:%M").unwrap_or_default(),
+        timezone: r.get(4)?,
+        paused: r.get(5)?,
+        created_at: from_ts(r.get(6)?),
+    })
+}
+
+const SUBSCRIPTION_COLUMNS: &str = "id, guild_id, channel_id, time, timezone, paused, created_at";
+
+impl Store for SqliteStore {
+    fn subscribe(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        time: NaiveTime,
+        timezone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at)
+             VALUES (?1, ?2, ?3, ?4, NULL, ?5)
+             ON CONFLICT (channel_id) DO UPDATE SET
+                guild_id = excluded.guild_id, time = excluded.time, timezone = excluded.timezone,
+                paused = NULL, created_at = excluded.created_at",
+            params![
+                guild_id as i64,
+                channel_id as i64,
+                time.format("%H:%M").to_string(),
+                timezone,
+                now.timestamp()
+            ],
+        )
+        .map_err(err)?;
+        conn.query_row(
+            &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE channel_id = ?1"),
+            params![channel_id as i64],
+            subscription,
+        )
+        .map_err(err)
+    }
+
+    fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize> {
+        let conn = self.conn();
+        match channel_id {
+            Some(c) => conn.execute(
+                "DELETE FROM subscriptions WHERE guild_id = ?1 AND channel_id = ?2",
+                params![guild_id as i64, c as i64],
+            ),
+            None => conn.execute("DELETE FROM subscriptions WHERE guild_id = ?1", params![guild_id as i64]),
+        }
+        .map_err(err)
+    }
+
+    fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE ?1 IS NULL OR guild_id = ?1 ORDER BY id"
+            ))
+            .map_err(err)?;
+        let rows = stmt.query_map(params![guild_id.map(|g| g as i64)], subscription).map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+
+    fn pause(&self, subscription_id: i64, reason: &str) -> Result<()> {
+        self.conn()
+            .execute("UPDATE subscriptions SET paused = ?2 WHERE id = ?1", params![subscription_id, reason])
+            .map_err(err)?;
+        Ok(())
+    }
+
+    fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation> {
+        let conn = self.conn();
+        let seed = {
+            // A fresh seed per server; any source of variety will do, it is stored from now on.
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let mut rng = crate::synthetic::Rng::new(t.as_nanos() as u64 ^ guild_id.rotate_left(17));
+            rng.next_u64() >> 1
+        };
+        conn.execute(
+            "INSERT INTO rotations (guild_id, seed, epoch) VALUES (?1, ?2, ?3) ON CONFLICT (guild_id) DO NOTHING",
+            params![guild_id as i64, seed as i64, date_str(today)],
+        )
+        .map_err(err)?;
+        conn.query_row(
+            "SELECT seed, epoch FROM rotations WHERE guild_id = ?1",
+            params![guild_id as i64],
+            |r| Ok(Rotation { seed: r.get::<_, i64>(0)? as u64, epoch: parse_date(&r.get::<_, String>(1)?) }),
+        )
+        .map_err(err)
+    }
+
+    fn claim(
+        &self,
+        subscription_id: i64,
+        date: NaiveDate,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Claim> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let row: Option<(String, Option<String>, Option<i64>, Option<i64>, u32)> = tx
+            .query_row(
+                "SELECT state, owner, claimed_at, retry_at, attempts FROM slots
+                 WHERE subscription_id = ?1 AND local_date = ?2",
+                params![subscription_id, date_str(date)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        let claim = match row {
+            None => {
+                tx.execute(
+                    "INSERT INTO slots (subscription_id, local_date, state, owner, claimed_at, attempts)
+                     VALUES (?1, ?2, 'claimed', ?3, ?4, 1)",
+                    params![subscription_id, date_str(date), owner, now.timestamp()],
+                )
+                .map_err(err)?;
+                Claim::Mine { attempt: 1 }
+            }
+            Some((state, _, _, _, _)) if state != "claimed" => Claim::Done,
+            Some((_, holder, claimed_at, retry_at, attempts)) => {
+                let stale = claimed_at.is_none_or(|t| now.timestamp() - t >= lease.num_seconds());
+                // After a 429/5xx the holder set a retry time; whoever comes then may retry.
+                let retry_due = retry_at.is_some_and(|t| now.timestamp() >= t);
+                let _ = holder;
+                if stale || retry_due {
+                    tx.execute(
+                        "UPDATE slots SET owner = ?3, claimed_at = ?4, retry_at = NULL, attempts = attempts + 1
+                         WHERE subscription_id = ?1 AND local_date = ?2",
+                        params![subscription_id, date_str(date), owner, now.timestamp()],
+                    )
+                    .map_err(err)?;
+                    Claim::Mine { attempt: attempts + 1 }
+                } else {
+                    Claim::Held
+                }
+            }
+        };
+        tx.commit().map_err(err)?;
+        Ok(claim)
+    }
+
+    fn record_post(&self, subscription_id: i64, date: NaiveDate, message_id: u64) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE slots SET state = 'posted', message_id = ?3, retry_at = NULL
+                 WHERE subscription_id = ?1 AND local_date = ?2",
+                params![subscription_id, date_str(date), message_id as i64],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
+    fn retry_later(&self, subscription_id: i64, date: NaiveDate, retry_at: DateTime<Utc>) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE slots SET retry_at = ?3 WHERE subscription_id = ?1 AND local_date = ?2 AND state = 'claimed'",
+                params![subscription_id, date_str(date), retry_at.timestamp()],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
+    fn record_skip(&self, subscription_id: i64, date: NaiveDate, reason: &str) -> Result<bool> {
+        let conn = self.conn();
+        let inserted = conn
+            .execute(
+                "INSERT INTO slots (subscription_id, local_date, state, reason) VALUES (?1, ?2, 'skipped', ?3)
+                 ON CONFLICT (subscription_id, local_date) DO NOTHING",
+                params![subscription_id, date_str(date), reason],
+            )
+            .map_err(err)?;
+        if inserted == 0 {
+            // A claimed slot can be given up too (the channel is gone).
+            let updated = conn
+                .execute(
+                    "UPDATE slots SET state = 'skipped', reason = ?3
+                     WHERE subscription_id = ?1 AND local_date = ?2 AND state = 'claimed'",
+                    params![subscription_id, date_str(date), reason],
+                )
+                .map_err(err)?;
+            return Ok(updated > 0);
+        }
+        Ok(true)
+    }
+
+    fn slots(&self) -> Result<Vec<(i64, NaiveDate, String, Option<u64>)>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT subscription_id, local_date, state, message_id FROM slots ORDER BY subscription_id, local_date")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    parse_date(&r.get::<_, String>(1)?),
+                    r.get(2)?,
+                    r.get::<_, Option<i64>>(3)?.map(|m| m as u64),
+                ))
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+}
