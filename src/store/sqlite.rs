@@ -4,7 +4,7 @@
 //! a busy timeout let a second process share the file; `BEGIN IMMEDIATE` makes each claim an
 //! atomic read-then-write across processes. Migrations are numbered and applied at open.
 
-use super::{Claim, Result, Rotation, Store, StoreError, Subscription};
+use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -208,12 +208,25 @@ impl Store for SqliteStore {
     ) -> Result<Claim> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let row: Option<(String, Option<String>, Option<i64>, Option<i64>, u32)> = tx
+        struct Row {
+            state: String,
+            claimed_at: Option<i64>,
+            retry_at: Option<i64>,
+            attempts: u32,
+        }
+        let row: Option<Row> = tx
             .query_row(
-                "SELECT state, owner, claimed_at, retry_at, attempts FROM slots
+                "SELECT state, claimed_at, retry_at, attempts FROM slots
                  WHERE subscription_id = ?1 AND local_date = ?2",
                 params![subscription_id, date_str(date)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok(Row {
+                        state: r.get(0)?,
+                        claimed_at: r.get(1)?,
+                        retry_at: r.get(2)?,
+                        attempts: r.get(3)?,
+                    })
+                },
             )
             .optional()
             .map_err(err)?;
@@ -227,12 +240,11 @@ impl Store for SqliteStore {
                 .map_err(err)?;
                 Claim::Mine { attempt: 1 }
             }
-            Some((state, _, _, _, _)) if state != "claimed" => Claim::Done,
-            Some((_, holder, claimed_at, retry_at, attempts)) => {
+            Some(row) if row.state != "claimed" => Claim::Done,
+            Some(Row { claimed_at, retry_at, attempts, .. }) => {
                 let stale = claimed_at.is_none_or(|t| now.timestamp() - t >= lease.num_seconds());
                 // After a 429/5xx the holder set a retry time; whoever comes then may retry.
                 let retry_due = retry_at.is_some_and(|t| now.timestamp() >= t);
-                let _ = holder;
                 if stale || retry_due {
                     tx.execute(
                         "UPDATE slots SET owner = ?3, claimed_at = ?4, retry_at = NULL, attempts = attempts + 1
@@ -294,19 +306,19 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
-    fn slots(&self) -> Result<Vec<(i64, NaiveDate, String, Option<u64>)>> {
+    fn slots(&self) -> Result<Vec<SlotRow>> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare("SELECT subscription_id, local_date, state, message_id FROM slots ORDER BY subscription_id, local_date")
             .map_err(err)?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    parse_date(&r.get::<_, String>(1)?),
-                    r.get(2)?,
-                    r.get::<_, Option<i64>>(3)?.map(|m| m as u64),
-                ))
+                Ok(SlotRow {
+                    subscription_id: r.get(0)?,
+                    date: parse_date(&r.get::<_, String>(1)?),
+                    state: r.get(2)?,
+                    message_id: r.get::<_, Option<i64>>(3)?.map(|m| m as u64),
+                })
             })
             .map_err(err)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
