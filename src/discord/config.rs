@@ -46,6 +46,11 @@ impl fmt::Debug for Settings {
 pub struct ConfigError(pub String);
 
 impl Settings {
+    /// The bot's user id, which the token's first part encodes: known before READY arrives.
+    pub fn bot_id(&self) -> Option<u64> {
+        decode_id(self.token.split('.').next()?)
+    }
+
     /// Reads the settings from `get` (the environment in production).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let token = get(TOKEN_VAR).map(|t| t.trim().to_string()).unwrap_or_default();

@@ -59,18 +59,22 @@ impl Handler {
         }
     }
 
+    pub fn set_me(&self, id: UserId) {
+        let _ = self.me.set(id);
+    }
+
     fn start_scheduler(&self, ctx: &Context) {
         if self.scheduler_started.swap(true, Ordering::SeqCst) {
             return;
         }
-        let runner = Runner {
-            store: self.store.clone(),
-            engine: self.engine.clone(),
-            poster: Arc::new(super::poster::HttpPoster(ctx.http.clone())),
-            owner: format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
-            window: self.catchup,
-            lease: chrono::Duration::seconds(crate::highlights::runner::LEASE_SECONDS),
-        };
+        let runner = Runner::new(
+            self.store.clone(),
+            self.engine.clone(),
+            Arc::new(super::poster::HttpPoster(ctx.http.clone())),
+            format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
+            self.catchup,
+            chrono::Duration::seconds(crate::highlights::runner::LEASE_SECONDS),
+        );
         let inflight = self.inflight.clone();
         info!("highlight scheduler started");
         tokio::spawn(async move {

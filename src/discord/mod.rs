@@ -5,7 +5,7 @@ pub mod config;
 mod convert;
 mod handler;
 mod inflight;
-mod poster;
+pub mod poster;
 
 pub use config::{ConfigError, Settings};
 
@@ -44,6 +44,10 @@ pub async fn run(
     let inflight = InFlight::default();
     let handler =
         Handler::new(engine, store, settings.guild_id.map(GuildId::new), inflight.clone(), settings.catchup);
+    if let Some(id) = settings.bot_id() {
+        // Events may be handled before READY's handler runs: know who "me" is from the start.
+        handler.set_me(serenity::all::UserId::new(id));
+    }
     let mut client = ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await?;
     let shards = client.shard_manager.clone();
     let start = client.start();

@@ -15,7 +15,8 @@ use crate::search::Engine;
 use crate::store::{Claim, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use tracing::{error, info, warn};
 
 /// Why a post failed, as far as the scheduler cares.
@@ -31,6 +32,14 @@ pub enum PostError {
 pub trait Poster: Send + Sync {
     /// Creates a message in `channel_id`; returns its id.
     async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError>;
+    /// The id of a message the bot posted in `channel_id` since `since` whose text contains
+    /// `marker`, if any: how a retry finds out that an earlier attempt did get through.
+    async fn find_recent(
+        &self,
+        channel_id: u64,
+        since: DateTime<Utc>,
+        marker: &str,
+    ) -> Result<Option<u64>, PostError>;
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -53,6 +62,8 @@ pub struct Runner {
     pub window: Duration,
     /// After this long, an unrecorded claim is presumed abandoned by a crash.
     pub lease: Duration,
+    /// Slots known to be posted or skipped: ticks skip them without asking the database.
+    done: Mutex<HashSet<(i64, NaiveDate)>>,
 }
 
 pub const DEFAULT_WINDOW_HOURS: i64 = 6;
@@ -68,6 +79,31 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 impl Runner {
+    pub fn new(
+        store: Arc<dyn Store>,
+        engine: Arc<Engine>,
+        poster: Arc<dyn Poster>,
+        owner: String,
+        window: Duration,
+        lease: Duration,
+    ) -> Runner {
+        Runner { store, engine, poster, owner, window, lease, done: Mutex::default() }
+    }
+
+    fn is_done(&self, id: i64, date: NaiveDate) -> bool {
+        self.done.lock().unwrap_or_else(|e| e.into_inner()).contains(&(id, date))
+    }
+
+    fn mark_done(&self, id: i64, date: NaiveDate) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        done.insert((id, date));
+        // Only yesterday and today are ever looked at: forget older days.
+        if done.len() > 4096 {
+            let newest = done.iter().map(|(_, d)| *d).max().unwrap_or(date);
+            done.retain(|(_, d)| newest - *d <= Duration::days(3));
+        }
+    }
+
     /// Runs a store call off the async threads (SQLite may wait on a lock).
     async fn db<T: Send + 'static>(
         &self,
@@ -98,6 +134,10 @@ impl Runner {
                 continue;
             };
             for slot in schedule::slots(sub.time, tz, sub.created_at, now, self.window) {
+                let (Slot::Missed { date, .. } | Slot::Due { date, .. }) = slot;
+                if self.is_done(sub.id, date) {
+                    continue;
+                }
                 match slot {
                     Slot::Missed { date, at } => {
                         let id = sub.id;
@@ -108,8 +148,9 @@ impl Runner {
                             Ok(true) => {
                                 warn!(subscription = id, %date, scheduled = %at, "highlights: missed the catch-up window; skipping the day");
                                 report.skipped += 1;
+                                self.mark_done(id, date);
                             }
-                            Ok(false) => {}
+                            Ok(false) => self.mark_done(id, date),
                             Err(e) => {
                                 error!(error = %e, "highlights: cannot record a skip");
                                 report.errors += 1;
@@ -145,7 +186,10 @@ impl Runner {
                 report.held += 1;
                 return;
             }
-            Claim::Done => return,
+            Claim::Done => {
+                self.mark_done(id, date);
+                return;
+            }
         };
         let guild = sub.guild_id;
         let rotation = match self.db(move |s| s.rotation(guild, date)).await {
@@ -157,6 +201,26 @@ impl Runner {
             }
         };
         let Some(reply) = today_reply(&self.engine, &rotation, date) else { return };
+        if attempt > 1 {
+            // An earlier attempt may have reached Discord before its process died or its
+            // answer was lost; Discord's nonce check only spans minutes, so look first.
+            let marker = reply.content.clone().unwrap_or_default();
+            let since = now - self.window - Duration::hours(1);
+            match self.poster.find_recent(sub.channel_id, since, &marker).await {
+                Ok(Some(message_id)) => {
+                    info!(subscription = id, %date, "highlights: an earlier attempt had posted; recording it");
+                    if self.db(move |s| s.record_post(id, date, message_id)).await.is_ok() {
+                        self.mark_done(id, date);
+                    }
+                    report.posted += 1;
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    warn!(subscription = id, error = ?e, "highlights: cannot check for an earlier post; posting")
+                }
+            }
+        }
         let mut body = message_body(&reply);
         body["nonce"] = Value::String(nonce(id, date));
         body["enforce_nonce"] = Value::Bool(true);
@@ -164,10 +228,11 @@ impl Runner {
             Ok(message_id) => {
                 match self.db(move |s| s.record_post(id, date, message_id)).await {
                     Ok(()) => {
+                        self.mark_done(id, date);
                         info!(subscription = id, channel = sub.channel_id, %date, attempt, "highlights: posted")
                     }
-                    // Posted but not recorded: the claim is retaken after the lease and the
-                    // retry is deduplicated by the nonce.
+                    // Posted but not recorded: the claim is retaken after the lease, and the
+                    // retry finds this message (or Discord's nonce check does) before posting.
                     Err(e) => {
                         error!(subscription = id, error = %e, "highlights: posted but could not record it")
                     }

@@ -79,6 +79,9 @@ impl SqliteStore {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| open_err(format!("{e} (is it a Marquee database? it was left untouched)")))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(e.to_string()))?;
+        // WAL's recommended durability: no fsync per commit, never corrupt; a power cut may
+        // lose the last commits, which the re-post check of the scheduler tolerates.
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| open_err(e.to_string()))?;
         if version as usize > MIGRATIONS.len() {
             return Err(open_err(format!(
                 "schema version {version} is newer than this Marquee knows ({}); upgrade Marquee",

@@ -59,6 +59,18 @@ struct State {
     heartbeats: AtomicUsize,
     seq: AtomicU64,
     ws_addr: Mutex<Option<SocketAddr>>,
+    /// Messages created, as Discord would keep them: (channel, nonce, message id, content).
+    messages: Mutex<Vec<Created>>,
+    denied_send: Mutex<Vec<String>>,
+}
+
+/// A message the fake created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub channel: String,
+    pub nonce: Option<String>,
+    pub id: u64,
+    pub content: String,
 }
 
 #[derive(Clone)]
@@ -117,6 +129,17 @@ impl FakeDiscord {
 
     pub fn connections(&self) -> usize {
         self.state.connections.load(Ordering::SeqCst)
+    }
+
+    /// Messages actually created (a retried create with a known nonce and `enforce_nonce`
+    /// returns the first message instead, as Discord does).
+    pub fn created_messages(&self) -> Vec<Created> {
+        self.state.messages.lock().unwrap().clone()
+    }
+
+    /// From now on the bot may not send messages in `channel` (a member overwrite).
+    pub fn deny_send_in(&self, channel: u64) {
+        self.state.denied_send.lock().unwrap().push(channel.to_string());
     }
 
     pub fn heartbeats(&self) -> usize {
@@ -371,7 +394,7 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
                 json!({ "message": "You are being rate limited.", "retry_after": 0.05, "global": false }),
             ),
             Some(s) => (s, json!({ "message": "injected failure", "code": 0 })),
-            None => route(&method, &path, &body, ws.unwrap()),
+            None => route(&method, &path, &body, ws.unwrap(), &state),
         };
         let text = if status == 204 { String::new() } else { reply.to_string() };
         let reason = match status {
@@ -396,7 +419,7 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
     }
 }
 
-fn route(method: &str, path: &str, body: &Value, ws: SocketAddr) -> (u16, Value) {
+fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) -> (u16, Value) {
     let path = path.split('?').next().unwrap_or(path);
     let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     match (method, parts.as_slice()) {
@@ -426,7 +449,56 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr) -> (u16, Value)
                 .collect();
             (200, Value::Array(commands))
         }
-        ("POST", ["channels", channel, "messages"]) => (200, message_json(channel, body)),
+        ("POST", ["channels", channel, "messages"]) => {
+            let nonce = body["nonce"].as_str().map(str::to_string);
+            let mut messages = state.messages.lock().unwrap();
+            let existing = messages
+                .iter()
+                .find(|m| {
+                    m.channel == *channel
+                        && nonce.is_some()
+                        && m.nonce == nonce
+                        && body["enforce_nonce"] == true
+                })
+                .map(|m| m.id);
+            let id = existing.unwrap_or_else(|| {
+                let id = 700_000_000_000_000_000 + messages.len() as u64;
+                let content = body["content"].as_str().unwrap_or("").to_string();
+                messages.push(Created { channel: channel.to_string(), nonce: nonce.clone(), id, content });
+                id
+            });
+            let mut m = message_json(channel, body);
+            m["id"] = json!(id.to_string());
+            (200, m)
+        }
+        ("GET", ["channels", channel]) => (200, channel_json(channel, state)),
+        ("GET", ["channels", channel, "messages"]) => {
+            // Newest first, as Discord lists them; `after` is not applied (tests run on a
+            // simulated clock, unrelated to the ids).
+            let messages = state.messages.lock().unwrap();
+            let list: Vec<Value> = messages
+                .iter()
+                .rev()
+                .filter(|m| m.channel == *channel)
+                .take(100)
+                .map(|m| {
+                    let mut v = message_json(channel, &json!({ "content": m.content, "embeds": [] }));
+                    v["id"] = json!(m.id.to_string());
+                    v
+                })
+                .collect();
+            (200, Value::Array(list))
+        }
+        ("GET", ["guilds", guild, "roles"]) => (
+            200,
+            json!([{ "id": guild, "name": "@everyone", "permissions": (VIEW | SEND | EMBED).to_string(),
+                           "position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false }]),
+        ),
+        ("GET", ["guilds", _, "members", user]) => (
+            200,
+            json!({ "user": { "id": user, "username": "Marquee", "discriminator": "0", "bot": true }, "roles": [],
+                    "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0 }),
+        ),
         _ => (404, json!({ "message": "404: Not Found", "code": 0 })),
     }
 }
@@ -450,4 +522,20 @@ fn message_json(channel: &str, sent: &Value) -> Value {
         "pinned": false,
         "type": 0,
     })
+}
+
+const VIEW: u64 = 1 << 10;
+const SEND: u64 = 1 << 11;
+const EMBED: u64 = 1 << 14;
+
+/// A text channel; the bot is denied Send Messages in channels listed by `deny_send_in`.
+fn channel_json(channel: &str, state: &State) -> Value {
+    let denied = state.denied_send.lock().unwrap().iter().any(|c| c == channel);
+    let overwrites = if denied {
+        json!([{ "id": BOT_ID.to_string(), "type": 1, "allow": "0", "deny": SEND.to_string() }])
+    } else {
+        json!([])
+    };
+    json!({ "id": channel, "type": 0, "guild_id": GUILD_ID.to_string(), "name": "general", "position": 0,
+            "permission_overwrites": overwrites, "nsfw": false })
 }
