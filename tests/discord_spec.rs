@@ -269,3 +269,61 @@ fn the_spec_check_can_fail() {
     assert!(!v.is_valid(&json!({ "type": 4, "data": { "embeds": "not a list" } })));
     assert!(!v.is_valid(&json!({ "type": 8, "data": { "choices": [{ "value": "x" }] } })));
 }
+
+#[test]
+fn highlight_replies_are_valid() {
+    use marquee::highlights::commands::{respond as highlight, HighlightRequest as H};
+    use marquee::store::sqlite::SqliteStore;
+    let dir = support::TempDir::new("spec-hl");
+    let store = SqliteStore::open(&dir.0.join("m.db")).unwrap();
+    let engine = Engine::new(support::bundled());
+    let now = chrono::Utc::now();
+    let callback = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post");
+    let requests = [
+        H::Subscribe {
+            guild_id: 1,
+            channel_id: 2,
+            time: "09:00".into(),
+            timezone: Some("Europe/Paris".into()),
+            can_manage: true,
+            bot_missing: vec![],
+        },
+        H::Subscribe {
+            guild_id: 1,
+            channel_id: 3,
+            time: "x".repeat(500),
+            timezone: None,
+            can_manage: true,
+            bot_missing: vec![],
+        },
+        H::Subscribe {
+            guild_id: 1,
+            channel_id: 3,
+            time: "10:00".into(),
+            timezone: None,
+            can_manage: true,
+            bot_missing: vec!["View Channel", "Embed Links"],
+        },
+        H::Subscribe {
+            guild_id: 1,
+            channel_id: 3,
+            time: "10:00".into(),
+            timezone: None,
+            can_manage: false,
+            bot_missing: vec![],
+        },
+        H::List { guild_id: 1 },
+        H::Today { guild_id: 1 },
+        H::TimezoneAutocomplete { text: "america".into() },
+        H::TimezoneAutocomplete { text: String::new() },
+        H::Unsubscribe { guild_id: 1, channel_id: None, can_manage: true },
+        H::List { guild_id: 1 },
+    ];
+    for request in &requests {
+        let body = callback_body(&highlight(&store, &engine, request, now));
+        check_callback_rules(&body);
+        if let Some(v) = &callback {
+            assert_valid(v, &body, &format!("the reply to {request:?}"));
+        }
+    }
+}

@@ -492,7 +492,9 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
         ("GET", ["guilds", guild, "roles"]) => (
             200,
             json!([{ "id": guild, "name": "@everyone", "permissions": (VIEW | SEND | EMBED).to_string(),
-                           "position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false }]),
+                     "position": 0, "color": 0, "colors": { "primary_color": 0, "secondary_color": null,
+                     "tertiary_color": null }, "hoist": false, "managed": false, "mentionable": false,
+                     "icon": null, "unicode_emoji": null, "flags": 0 }]),
         ),
         ("GET", ["guilds", _, "members", user]) => (
             200,

@@ -9,6 +9,13 @@ pub fn user(id: u64, name: &str, bot: bool) -> Value {
     json!({ "id": id.to_string(), "username": name, "discriminator": "0", "global_name": name, "avatar": null, "bot": bot })
 }
 
+/// A member holding exactly `permissions` (a decimal bit set, as Discord sends it).
+pub fn member_with(permissions: u64) -> Value {
+    let mut m = member();
+    m["permissions"] = json!(permissions.to_string());
+    m
+}
+
 fn member() -> Value {
     json!({
         "user": user(USER_ID, "viewer", false),
@@ -105,4 +112,27 @@ pub fn message(id: u64, author: Value, content: &str, mentions: Vec<Value>) -> V
         "pinned": false,
         "type": 0,
     })
+}
+
+/// `/highlights <sub> ...` by a member with `permissions`; `options` as sent by Discord.
+pub fn highlights(id: u64, sub: &str, options: Value, permissions: u64) -> Value {
+    let mut p = interaction(
+        id,
+        2,
+        json!({ "id": "800000000000000002", "name": "highlights", "type": 1,
+                "options": [{ "name": sub, "type": 1, "options": options }] }),
+    );
+    p["member"] = member_with(permissions);
+    p
+}
+
+/// Typing `text` in the `timezone` option of `/highlights subscribe`.
+pub fn timezone_autocomplete(id: u64, text: &str) -> Value {
+    interaction(
+        id,
+        4,
+        json!({ "id": "800000000000000002", "name": "highlights", "type": 1,
+                "options": [{ "name": "subscribe", "type": 1, "options": [
+                    { "name": "timezone", "type": 3, "value": text, "focused": true }] }] }),
+    )
 }
