@@ -22,8 +22,15 @@ use tracing::{error, info, warn};
 /// Discord drops an interaction not answered within 3 s; a retry must leave room for itself.
 const RETRY_BEFORE: Duration = Duration::from_millis(2000);
 
-/// How often the highlight scheduler looks for due posts.
-const TICK: Duration = Duration::from_secs(30);
+/// How often the highlight scheduler looks for due posts, and how long an unrecorded claim
+/// is held. Both can be shortened for process-level tests only (`MARQUEE_TEST_TICK_MS`,
+/// `MARQUEE_TEST_LEASE_SECONDS`); they are not user settings.
+fn scheduler_timing() -> (Duration, chrono::Duration) {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let tick = Duration::from_millis(env("MARQUEE_TEST_TICK_MS").unwrap_or(30_000).max(100));
+    let lease = env("MARQUEE_TEST_LEASE_SECONDS").unwrap_or(crate::highlights::runner::LEASE_SECONDS as u64);
+    (tick, chrono::Duration::seconds(lease as i64))
+}
 
 pub struct Handler {
     pub engine: Arc<Engine>,
@@ -73,7 +80,7 @@ impl Handler {
             Arc::new(super::poster::HttpPoster(ctx.http.clone())),
             format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
             self.catchup,
-            chrono::Duration::seconds(crate::highlights::runner::LEASE_SECONDS),
+            scheduler_timing().1,
         );
         let inflight = self.inflight.clone();
         info!("highlight scheduler started");
@@ -86,7 +93,7 @@ impl Handler {
                 if report != Default::default() {
                     info!(?report, "highlight tick");
                 }
-                tokio::time::sleep(TICK).await;
+                tokio::time::sleep(scheduler_timing().0).await;
             }
         });
     }
