@@ -1,7 +1,6 @@
 //! `marquee run`: configuration, logging, signals, then the gateway bot.
 
 use marquee::discord::{self, Settings};
-use marquee::search::Engine;
 use marquee::store::sqlite::SqliteStore;
 use marquee::store::Store;
 use std::path::Path;
@@ -29,14 +28,10 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
 
-    let catalog = match super::load_catalog(content) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let engine = match super::engine_or_exit(content) {
+        Ok(e) => Arc::new(e),
+        Err(code) => return Ok(code),
     };
-    let engine = Arc::new(Engine::new(catalog));
     // A database that cannot be opened (corrupt, newer schema, unwritable) stops the bot with a
     // clear message and is left untouched: nothing is lost, and nothing restarts in a loop.
     let store: Arc<dyn Store> = match SqliteStore::open(&settings.database) {

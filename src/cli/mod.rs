@@ -163,6 +163,14 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, LoadError> {
     }
 }
 
+/// The catalog as a search engine; a bad catalog is reported in full and refused (exit 1).
+pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
+    load_catalog(dir).map(Engine::new).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::FAILURE
+    })
+}
+
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { content } => bot::run(content.content.as_deref()),
@@ -223,14 +231,10 @@ fn check(dir: Option<&Path>) -> ExitCode {
 }
 
 fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let catalog = match load_catalog(args.content.content.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let engine = match engine_or_exit(args.content.content.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
     };
-    let engine = Engine::new(catalog);
     let options = SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into() };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -292,14 +296,10 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
 
 fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
     use marquee::commands::{respond, Command as Cmd, Request};
-    let catalog = match load_catalog(args.content.content.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let engine = match engine_or_exit(args.content.content.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
     };
-    let engine = Engine::new(catalog);
     let command = match args.command {
         PreviewCommand::Search => Cmd::Search,
         PreviewCommand::Video => Cmd::Video,
@@ -326,14 +326,10 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
 
 fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>) -> anyhow::Result<ExitCode> {
     use marquee::store::Store as _;
-    let catalog = match load_catalog(content) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let engine = match engine_or_exit(content) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
     };
-    let engine = Engine::new(catalog);
     let path = match marquee::discord::config::database_path(std::env::var("DATABASE_URL").ok().as_deref()) {
         Ok(p) => p,
         Err(e) => {
