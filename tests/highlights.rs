@@ -41,7 +41,6 @@ fn time(h: u32, m: u32) -> NaiveTime {
 /// Channel id → the item ids posted there, in order, read from the posted embeds.
 fn posted_titles(fake: &FakeDiscord) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let created: HashSet<u64> = fake.created_messages().iter().map(|m| m.id).collect();
     let mut seen = HashSet::new();
     for r in fake.requests().iter().filter(|r| r.method == "POST" && r.path.ends_with("/messages")) {
         let channel = r.path.split('/').nth(4).unwrap().to_string();
@@ -50,7 +49,6 @@ fn posted_titles(fake: &FakeDiscord) -> BTreeMap<String, Vec<String>> {
             out.entry(channel).or_default().push(r.body["embeds"][0]["title"].as_str().unwrap().to_string());
         }
     }
-    assert!(!created.is_empty() || out.is_empty());
     out
 }
 
