@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod commands;
 pub mod discord;
+pub mod endpoint;
 pub mod highlights;
 pub mod reply;
 pub mod search;

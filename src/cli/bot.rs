@@ -17,16 +17,7 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // serenity logs little of use at info; keep it at warn unless RUST_LOG says otherwise.
-    let filter = if std::env::var_os("RUST_LOG").is_some() {
-        filter
-    } else {
-        filter.add_directive("serenity=warn".parse()?)
-    };
-    // Colours only on a terminal: logs collected by a service manager stay plain text.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+    init_logging()?;
 
     let engine = match super::engine_or_exit(content) {
         Ok(e) => Arc::new(e),
@@ -49,6 +40,63 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(discord::run(settings, engine, store, shutdown_signal()))?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to stderr through tracing; RUST_LOG filters (default `info`, serenity at `warn`).
+pub fn init_logging() -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // serenity logs little of use at info; keep it at warn unless RUST_LOG says otherwise.
+    let filter = if std::env::var_os("RUST_LOG").is_some() {
+        filter
+    } else {
+        filter.add_directive("serenity=warn".parse()?)
+    };
+    // Colours only on a terminal: logs collected by a service manager stay plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+    Ok(())
+}
+
+/// `marquee serve`: the HTTP interactions endpoint.
+pub fn serve(listen: &str, content: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let _ = dotenvy::dotenv();
+    let key = std::env::var("DISCORD_PUBLIC_KEY").unwrap_or_default();
+    let Some(verifier) = marquee::endpoint::verifier(&key) else {
+        eprintln!(
+            "marquee: DISCORD_PUBLIC_KEY is {}: copy the application's Public Key (64 hex digits) from \
+             https://discord.com/developers/applications → your application → General Information.",
+            if key.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
+        );
+        return Ok(ExitCode::from(2));
+    };
+    init_logging()?;
+    let engine = match super::engine_or_exit(content) {
+        Ok(e) => Arc::new(e),
+        Err(code) => return Ok(code),
+    };
+    let database =
+        match marquee::discord::config::database_path(std::env::var("DATABASE_URL").ok().as_deref()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("marquee: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+    let store: Arc<dyn Store> = match SqliteStore::open(&database) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let endpoint = Arc::new(marquee::endpoint::Endpoint { verifier, engine, store: Some(store) });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        marquee::endpoint::serve(listener, endpoint, shutdown_signal()).await
+    })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,14 @@ enum Command {
         #[command(flatten)]
         content: ContentArg,
     },
+    /// Serve Discord's Interactions Endpoint URL over HTTP (reads DISCORD_PUBLIC_KEY).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[command(flatten)]
+        content: ContentArg,
+    },
     /// Print the slash commands exactly as the bot registers them (JSON).
     Commands {
         /// JSON output (the only format; accepted for clarity in scripts).
@@ -174,6 +182,7 @@ pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { content } => bot::run(content.content.as_deref()),
+        Command::Serve { listen, content } => bot::serve(&listen, content.content.as_deref()),
         Command::Commands { json: _ } => {
             println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
             Ok(ExitCode::SUCCESS)

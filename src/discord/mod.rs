@@ -2,7 +2,7 @@
 //! `commands::Request`s and sends back what `commands::respond` renders.
 
 pub mod config;
-mod convert;
+pub(crate) mod convert;
 mod handler;
 mod inflight;
 pub mod poster;

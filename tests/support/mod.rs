@@ -158,3 +158,5 @@ pub fn start_bot(
     }));
     (tx, handle)
 }
+
+pub mod http_client;

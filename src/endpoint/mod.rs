@@ -1,0 +1,187 @@
+//! Discord's "Interactions Endpoint URL" mode: interactions arrive as signed HTTP POSTs and are
+//! answered in the HTTP response, by the same `commands::respond` as the gateway bot (one reply
+//! path, two transports). Stateless: run any number behind a load balancer.
+
+use crate::commands::respond;
+use crate::discord::convert;
+use crate::highlights::commands::{self as highlight_commands};
+use crate::reply::{callback_body, render, Response};
+use crate::search::Engine;
+use crate::store::Store;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, StatusCode};
+use serde_json::{json, Value};
+use serenity::all::Interaction;
+use serenity::interactions_endpoint::Verifier;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+/// Larger bodies are refused (413) before being read in full.
+pub const MAX_BODY: usize = 1 << 20;
+/// Signed requests older (or newer) than this are refused as replays.
+pub const MAX_AGE_SECONDS: i64 = 300;
+
+pub struct Endpoint {
+    pub verifier: Verifier,
+    pub engine: Arc<Engine>,
+    pub store: Option<Arc<dyn Store>>,
+}
+
+/// A status and a JSON body (or none).
+pub type Answer = (StatusCode, Option<Value>);
+
+/// Parses DISCORD_PUBLIC_KEY (64 hex digits).
+pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
+    let hex = public_key_hex.trim();
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Verifier::try_new(key).ok()
+}
+
+impl Endpoint {
+    /// Verifies and answers one request: `signature` and `timestamp` are the X-Signature-*
+    /// headers, `now` the current Unix time.
+    pub async fn answer(
+        &self,
+        signature: Option<&str>,
+        timestamp: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> Answer {
+        let unauthorized =
+            (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
+        let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return unauthorized };
+        let Ok(sent) = timestamp.trim().parse::<i64>() else { return unauthorized };
+        if (now - sent).abs() > MAX_AGE_SECONDS
+            || self.verifier.verify(signature.trim(), timestamp, body).is_err()
+        {
+            return unauthorized;
+        }
+        let Ok(value) = serde_json::from_slice::<Value>(body) else {
+            return (StatusCode::BAD_REQUEST, Some(json!({ "message": "body is not JSON" })));
+        };
+        if value["type"] == 1 {
+            return (StatusCode::OK, Some(json!({ "type": 1 })));
+        }
+        let interaction = match serde_json::from_value::<Interaction>(value) {
+            Ok(i) => i,
+            Err(e) => {
+                warn!(error = %e, "endpoint: undecodable interaction");
+                return (StatusCode::BAD_REQUEST, Some(json!({ "message": "unknown interaction" })));
+            }
+        };
+        let response = self.respond(&interaction).await;
+        (StatusCode::OK, Some(callback_body(&response)))
+    }
+
+    async fn respond(&self, interaction: &Interaction) -> Response {
+        let unknown = || Response::Message(render::error("Sorry, I don't know that command any more."));
+        let highlight = match interaction {
+            Interaction::Command(c) if c.data.name.starts_with("highlight") => {
+                Some(convert::highlight(c, Vec::new()))
+            }
+            Interaction::Autocomplete(c) if c.data.name == "highlights" => {
+                Some(convert::timezone_autocomplete(c))
+            }
+            _ => None,
+        };
+        if let Some(request) = highlight {
+            let (Some(store), Some(request)) = (self.store.clone(), request) else { return unknown() };
+            let engine = self.engine.clone();
+            return tokio::task::spawn_blocking(move || {
+                highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
+            })
+            .await
+            .unwrap_or_else(|_| unknown());
+        }
+        let request = match interaction {
+            Interaction::Command(c) => convert::command(c),
+            Interaction::Autocomplete(c) => convert::autocomplete(c),
+            Interaction::Component(c) => convert::component(c),
+            _ => None,
+        };
+        match request {
+            Some(r) => respond(&self.engine, &r),
+            None => match interaction {
+                Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
+                _ => unknown(),
+            },
+        }
+    }
+}
+
+async fn handle(endpoint: Arc<Endpoint>, request: Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    let started = std::time::Instant::now();
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (signature, timestamp) = (header("x-signature-ed25519"), header("x-signature-timestamp"));
+    let declared = header("content-length").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0);
+    let answer = if request.method() != hyper::Method::POST {
+        (StatusCode::METHOD_NOT_ALLOWED, None)
+    } else if declared > MAX_BODY {
+        (StatusCode::PAYLOAD_TOO_LARGE, None)
+    } else {
+        match Limited::new(request.into_body(), MAX_BODY).collect().await {
+            Ok(body) => {
+                let now = chrono::Utc::now().timestamp();
+                endpoint.answer(signature.as_deref(), timestamp.as_deref(), &body.to_bytes(), now).await
+            }
+            Err(_) => (StatusCode::PAYLOAD_TOO_LARGE, None),
+        }
+    };
+    let (status, body) = answer;
+    tracing::debug!(
+        status = status.as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1e3,
+        "endpoint request"
+    );
+    let mut response =
+        hyper::Response::new(Full::new(Bytes::from(body.map(|b| b.to_string()).unwrap_or_default())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Serves until `shutdown` completes; connections already open finish their current request.
+pub async fn serve(
+    listener: TcpListener,
+    endpoint: Arc<Endpoint>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    info!(addr = %listener.local_addr()?, "interactions endpoint listening");
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    warn!(error = %e, "endpoint: accept failed");
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        let endpoint = endpoint.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let endpoint = endpoint.clone();
+                async move { Ok::<_, std::convert::Infallible>(handle(endpoint, req).await) }
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            if let Err(e) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
+                tracing::debug!(error = %e, "endpoint connection closed");
+            }
+        });
+    }
+}
