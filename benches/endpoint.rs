@@ -5,7 +5,6 @@
 //! over 8 keep-alive connections and times each one.
 
 #[path = "../tests/support/fake_discord.rs"]
-#[allow(dead_code)]
 mod fake_discord;
 #[path = "../tests/support/http_client.rs"]
 mod http_client;
@@ -21,6 +20,9 @@ use std::time::{Duration, Instant};
 
 const REQUESTS: usize = 12_000;
 const CONNECTIONS: usize = 8;
+
+/// A request's signature headers and body.
+type Signed = (Vec<(&'static str, String)>, Vec<u8>);
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
@@ -50,7 +52,7 @@ fn main() {
         .collect();
     let k = key(SECRET);
     let now = chrono::Utc::now().timestamp();
-    let requests: Vec<(Vec<(&'static str, String)>, Vec<u8>)> = (0..REQUESTS)
+    let requests: Vec<Signed> = (0..REQUESTS)
         .map(|i| {
             let q = &queries[i % queries.len()];
             let payload = if i % 2 == 0 {
