@@ -37,7 +37,7 @@ fn main() {
             let catalog = marquee::catalog::Catalog::bundled().unwrap();
             let endpoint = Arc::new(Endpoint {
                 verifier: verifier(PUBLIC).unwrap(),
-                engine: Arc::new(Engine::new(catalog)),
+                engine: Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(catalog)))),
                 store: None,
             });
             marquee::endpoint::serve(listener, endpoint, std::future::pending()).await.unwrap();

@@ -16,7 +16,7 @@ async fn start() -> std::net::SocketAddr {
     let addr = listener.local_addr().unwrap();
     let endpoint = Arc::new(Endpoint {
         verifier: verifier(PUBLIC).unwrap(),
-        engine: Arc::new(Engine::new(support::bundled())),
+        engine: Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(support::bundled())))),
         store: None,
     });
     tokio::spawn(marquee::endpoint::serve(listener, endpoint, std::future::pending()));

@@ -31,7 +31,8 @@ fn http_poster(fake: &FakeDiscord) -> Arc<dyn Poster> {
 }
 
 fn runner(store: Arc<dyn Store>, poster: Arc<dyn Poster>, owner: &str) -> Runner {
-    Runner::new(store, engine(), poster, owner.into(), Duration::hours(6), Duration::seconds(60))
+    let engine = Arc::new(marquee::search::SharedEngine::new(engine()));
+    Runner::new(store, engine, poster, owner.into(), Duration::hours(6), Duration::seconds(60))
 }
 
 fn time(h: u32, m: u32) -> NaiveTime {

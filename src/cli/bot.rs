@@ -1,9 +1,11 @@
 //! `marquee run`: configuration, logging, signals, then the gateway bot.
 
+use marquee::catalog::Catalog;
 use marquee::discord::{self, Settings};
+use marquee::search::{Engine, SharedEngine};
 use marquee::store::sqlite::SqliteStore;
 use marquee::store::Store;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -39,7 +41,11 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
         "catalog and database loaded; connecting"
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(discord::run(settings, engine, store, shutdown_signal()))?;
+    let shared = Arc::new(SharedEngine::new(engine));
+    runtime.block_on(async {
+        tokio::spawn(reload_on_hangup(shared.clone(), content.map(Path::to_path_buf)));
+        discord::run(settings, shared, store, shutdown_signal()).await
+    })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -91,14 +97,52 @@ pub fn serve(listen: &str, content: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let endpoint = Arc::new(marquee::endpoint::Endpoint { verifier, engine, store: Some(store) });
+    let shared = Arc::new(SharedEngine::new(engine));
+    let endpoint =
+        Arc::new(marquee::endpoint::Endpoint { verifier, engine: shared.clone(), store: Some(store) });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
+        tokio::spawn(reload_on_hangup(shared, content.map(Path::to_path_buf)));
         let listener = tokio::net::TcpListener::bind(listen).await?;
         marquee::endpoint::serve(listener, endpoint, shutdown_signal()).await
     })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// On SIGHUP, reloads the catalog from `content`: the new one is loaded and validated first;
+/// on any problem the old one stays and the problems are logged. The swap is atomic.
+async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+        while hangup.recv().await.is_some() {
+            let Some(dir) = content.clone() else {
+                tracing::info!(
+                    "SIGHUP: the catalog is built into the binary; run with --content DIR to reload one"
+                );
+                continue;
+            };
+            let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&dir).map(Engine::new)).await;
+            match loaded {
+                Ok(Ok(engine)) => {
+                    let items = engine.items().len();
+                    shared.replace(engine);
+                    tracing::info!(items, "SIGHUP: catalog reloaded");
+                }
+                Ok(Err(e)) => {
+                    for line in e.to_string().lines() {
+                        tracing::warn!("{line}");
+                    }
+                    tracing::warn!("SIGHUP: catalog reload refused; the previous catalog stays in use");
+                }
+                Err(e) => tracing::error!(error = %e, "SIGHUP: catalog reload failed"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (shared, content);
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

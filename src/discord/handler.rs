@@ -7,7 +7,7 @@ use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
 use crate::highlights::permissions::{self, Overwrite, Target};
 use crate::highlights::runner::Runner;
 use crate::reply::{callback_body, channel_reply_body, render, Response};
-use crate::search::Engine;
+use crate::search::SharedEngine;
 use crate::store::Store;
 use serenity::all::{
     Channel, ChannelId, CommandInteraction, Context, EventHandler, GuildId, Interaction, InteractionId,
@@ -33,7 +33,7 @@ fn scheduler_timing() -> (Duration, chrono::Duration) {
 }
 
 pub struct Handler {
-    pub engine: Arc<Engine>,
+    pub engine: Arc<SharedEngine>,
     pub store: Arc<dyn Store>,
     pub guild_id: Option<GuildId>,
     pub inflight: InFlight,
@@ -48,7 +48,7 @@ pub struct Handler {
 
 impl Handler {
     pub fn new(
-        engine: Arc<Engine>,
+        engine: Arc<SharedEngine>,
         store: Arc<dyn Store>,
         guild_id: Option<GuildId>,
         inflight: InFlight,
@@ -236,7 +236,7 @@ impl EventHandler for Handler {
         if let Some((id, token, request)) = highlight {
             let response = match request {
                 Some(request) => {
-                    let (store, engine) = (self.store.clone(), self.engine.clone());
+                    let (store, engine) = (self.store.clone(), self.engine.get());
                     tokio::task::spawn_blocking(move || {
                         highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
                     })
@@ -263,7 +263,7 @@ impl EventHandler for Handler {
             _ => return,
         };
         let (response, label) = match &request {
-            Some(request) => (respond(&self.engine, request), label(request)),
+            Some(request) => (respond(&self.engine.get(), request), label(request)),
             None => {
                 // A command from an older registration, or a component of an old message.
                 warn!(interaction = %id, "interaction for an unknown command or component");
@@ -290,7 +290,7 @@ impl EventHandler for Handler {
         let Some(request) = convert::mention(&message, me) else { return };
         let started = Instant::now();
         let _guard = self.inflight.enter();
-        let Response::Message(reply) = respond(&self.engine, &request) else { return };
+        let Response::Message(reply) = respond(&self.engine.get(), &request) else { return };
         let body = channel_reply_body(&reply, message.id.get());
         let result = ctx.http.send_message(message.channel_id, vec![], &body).await;
         match result {

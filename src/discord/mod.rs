@@ -9,7 +9,7 @@ pub mod poster;
 
 pub use config::{ConfigError, Settings};
 
-use crate::search::Engine;
+use crate::search::SharedEngine;
 use handler::Handler;
 use inflight::InFlight;
 use serenity::all::ClientBuilder;
@@ -32,7 +32,7 @@ pub fn intents() -> GatewayIntents {
 /// replies finish (for at most `DRAIN`).
 pub async fn run(
     settings: Settings,
-    engine: Arc<Engine>,
+    engine: Arc<SharedEngine>,
     store: Arc<dyn crate::store::Store>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@ use crate::commands::respond;
 use crate::discord::convert;
 use crate::highlights::commands::{self as highlight_commands};
 use crate::reply::{callback_body, render, Response};
-use crate::search::Engine;
+use crate::search::SharedEngine;
 use crate::store::Store;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -27,7 +27,7 @@ pub const MAX_AGE_SECONDS: i64 = 300;
 
 pub struct Endpoint {
     pub verifier: Verifier,
-    pub engine: Arc<Engine>,
+    pub engine: Arc<SharedEngine>,
     pub store: Option<Arc<dyn Store>>,
 }
 
@@ -96,7 +96,7 @@ impl Endpoint {
         };
         if let Some(request) = highlight {
             let (Some(store), Some(request)) = (self.store.clone(), request) else { return unknown() };
-            let engine = self.engine.clone();
+            let engine = self.engine.get();
             return tokio::task::spawn_blocking(move || {
                 highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
             })
@@ -110,7 +110,7 @@ impl Endpoint {
             _ => None,
         };
         match request {
-            Some(r) => respond(&self.engine, &r),
+            Some(r) => respond(&self.engine.get(), &r),
             None => match interaction {
                 Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
                 _ => unknown(),

@@ -11,7 +11,7 @@
 use super::schedule::{self, Slot};
 use super::today_reply;
 use crate::reply::message_body;
-use crate::search::Engine;
+use crate::search::SharedEngine;
 use crate::store::{Claim, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
@@ -54,7 +54,7 @@ pub struct TickReport {
 
 pub struct Runner {
     pub store: Arc<dyn Store>,
-    pub engine: Arc<Engine>,
+    pub engine: Arc<SharedEngine>,
     pub poster: Arc<dyn Poster>,
     /// Identifies this process's claims.
     pub owner: String,
@@ -81,7 +81,7 @@ fn backoff(attempt: u32) -> Duration {
 impl Runner {
     pub fn new(
         store: Arc<dyn Store>,
-        engine: Arc<Engine>,
+        engine: Arc<SharedEngine>,
         poster: Arc<dyn Poster>,
         owner: String,
         window: Duration,
@@ -200,7 +200,7 @@ impl Runner {
                 return;
             }
         };
-        let Some(reply) = today_reply(&self.engine, &rotation, date) else { return };
+        let Some(reply) = today_reply(&self.engine.get(), &rotation, date) else { return };
         if attempt > 1 {
             // An earlier attempt may have reached Discord before its process died or its
             // answer was lost; Discord's nonce check only spans minutes, so look first.

@@ -148,7 +148,8 @@ pub fn start_bot(
         database: dir.0.join("marquee.db"),
         catchup: chrono::Duration::hours(6),
     };
-    let engine = std::sync::Arc::new(Engine::new(bundled()));
+    let engine =
+        std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(Engine::new(bundled()))));
     let store: std::sync::Arc<dyn marquee::store::Store> =
         std::sync::Arc::new(marquee::store::sqlite::SqliteStore::open(&settings.database).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
