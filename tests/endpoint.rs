@@ -102,3 +102,66 @@ fn serve_needs_a_valid_public_key() {
         assert!(err.contains(expect) && err.lines().count() == 1, "{err}");
     }
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_commands_and_show_what_found_nothing() {
+    let (port, metrics_port) = (free_port(), free_port());
+    let dir = support::TempDir::new("metrics");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--metrics",
+            &format!("127.0.0.1:{metrics_port}"),
+        ])
+        .current_dir(&dir.0)
+        .env_clear()
+        .env("DISCORD_PUBLIC_KEY", PUBLIC)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let metrics_addr: std::net::SocketAddr = format!("127.0.0.1:{metrics_port}").parse().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(metrics_addr).await.is_err()
+        || tokio::net::TcpStream::connect(addr).await.is_err()
+    {
+        assert!(std::time::Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let k = key(SECRET);
+    let mut client = Client::connect(addr).await;
+    for (i, q) in ["the crown", "chocolate cake", "Chocolate  CAKE", "zzzzzz"].iter().enumerate() {
+        let body =
+            serde_json::to_vec(&payloads::command(i as u64 + 1, "search", &[("query", json!(q))])).unwrap();
+        assert_eq!(client.post("/", &signed(&k, now(), &body), &body).await.0, 200);
+    }
+    let auto = serde_json::to_vec(&payloads::autocomplete(9, "search", "cro")).unwrap();
+    assert_eq!(client.post("/", &signed(&k, now(), &auto), &auto).await.0, 200);
+
+    let mut m = Client::connect(metrics_addr).await;
+    assert_eq!(m.get("/healthz").await, (200, b"ok\n".to_vec()));
+    let (status, text) = m.get("/metrics").await;
+    let text = String::from_utf8(text).unwrap();
+    let _ = std::process::Command::new("kill").args(["-s", "TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    assert_eq!(status, 200);
+    for line in [
+        "marquee_commands_total{command=\"search\"} 4",
+        "marquee_commands_total{command=\"autocomplete\"} 1",
+        "marquee_autocomplete_requests_total 1",
+        "marquee_no_result_queries_total 3",
+        "marquee_no_result_query_top{query=\"chocolate cake\"} 2",
+        "marquee_no_result_query_top{query=\"zzzzzz\"} 1",
+        "marquee_search_seconds_count 5",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}");
+    }
+}

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
-pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn run(content: Option<&Path>, metrics: Option<&str>) -> anyhow::Result<ExitCode> {
     // Configuration first: a missing token is one clear line, before anything connects.
     let settings = match Settings::from_env() {
         Ok(s) => s,
@@ -44,6 +44,7 @@ pub fn run(content: Option<&Path>) -> anyhow::Result<ExitCode> {
     let shared = Arc::new(SharedEngine::new(engine));
     runtime.block_on(async {
         tokio::spawn(reload_on_hangup(shared.clone(), content.map(Path::to_path_buf)));
+        serve_metrics(metrics).await?;
         discord::run(settings, shared, store, shutdown_signal()).await
     })?;
     tracing::info!("stopped");
@@ -66,7 +67,7 @@ pub fn init_logging() -> anyhow::Result<()> {
 }
 
 /// `marquee serve`: the HTTP interactions endpoint.
-pub fn serve(listen: &str, content: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn serve(listen: &str, content: Option<&Path>, metrics: Option<&str>) -> anyhow::Result<ExitCode> {
     let _ = dotenvy::dotenv();
     let key = std::env::var("DISCORD_PUBLIC_KEY").unwrap_or_default();
     let Some(verifier) = marquee::endpoint::verifier(&key) else {
@@ -103,11 +104,21 @@ pub fn serve(listen: &str, content: Option<&Path>) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         tokio::spawn(reload_on_hangup(shared, content.map(Path::to_path_buf)));
+        serve_metrics(metrics).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         marquee::endpoint::serve(listener, endpoint, shutdown_signal()).await
     })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the metrics server when asked for; a port that cannot be bound is an error at start.
+async fn serve_metrics(addr: Option<&str>) -> std::io::Result<()> {
+    if let Some(addr) = addr {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tokio::spawn(marquee::metrics::serve(listener, std::future::pending()));
+    }
+    Ok(())
 }
 
 /// On SIGHUP, reloads the catalog from `content`: the new one is loaded and validated first;

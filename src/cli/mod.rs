@@ -29,6 +29,9 @@ struct ContentArg {
 enum Command {
     /// Run the Discord bot (reads DISCORD_TOKEN and MARQUEE_GUILD_ID from the environment or .env).
     Run {
+        /// Serve Prometheus `/metrics` and `/healthz` on this address, e.g. 127.0.0.1:9100.
+        #[arg(long, value_name = "ADDR")]
+        metrics: Option<String>,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -37,6 +40,9 @@ enum Command {
         /// Address to listen on, e.g. 0.0.0.0:8080.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Serve Prometheus `/metrics` and `/healthz` on this address.
+        #[arg(long, value_name = "ADDR")]
+        metrics: Option<String>,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -153,7 +159,8 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Run { content: ContentArg { content: None } });
+    let command =
+        cli.command.unwrap_or(Command::Run { metrics: None, content: ContentArg { content: None } });
     match run(command) {
         Ok(code) => code,
         Err(e) => {
@@ -181,8 +188,10 @@ pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { content } => bot::run(content.content.as_deref()),
-        Command::Serve { listen, content } => bot::serve(&listen, content.content.as_deref()),
+        Command::Run { metrics, content } => bot::run(content.content.as_deref(), metrics.as_deref()),
+        Command::Serve { listen, metrics, content } => {
+            bot::serve(&listen, content.content.as_deref(), metrics.as_deref())
+        }
         Command::Commands { json: _ } => {
             println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
             Ok(ExitCode::SUCCESS)

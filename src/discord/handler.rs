@@ -92,6 +92,11 @@ impl Handler {
                 };
                 if report != Default::default() {
                     info!(?report, "highlight tick");
+                    let m = crate::metrics::get();
+                    m.highlight_posts.inc_by(report.posted as u64);
+                    m.highlight_failures.with_label_values(&["gone"]).inc_by(report.paused as u64);
+                    m.highlight_failures.with_label_values(&["retry"]).inc_by(report.retrying as u64);
+                    m.highlight_failures.with_label_values(&["error"]).inc_by(report.errors as u64);
                 }
                 tokio::time::sleep(scheduler_timing().0).await;
             }
@@ -211,12 +216,17 @@ fn label(request: &Request) -> &'static str {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         let _ = self.me.set(ready.user.id);
+        if self.registered.load(Ordering::SeqCst) {
+            // A READY after the first is a new session: a reconnect.
+            crate::metrics::get().reconnects.inc();
+        }
         info!(user = %ready.user.name, guilds = ready.guilds.len(), shard = ?ready.shard, "connected to Discord");
         self.register(&ctx).await;
         self.start_scheduler(&ctx);
     }
 
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
+        crate::metrics::get().reconnects.inc();
         info!("gateway session resumed");
     }
 
@@ -247,6 +257,7 @@ impl EventHandler for Handler {
                     Response::Message(render::error("Highlights work in a server, not in direct messages."))
                 }
             };
+            crate::metrics::get().commands.with_label_values(&["highlights"]).inc();
             let ok = self.answer(&ctx, id, &token, &response, started).await;
             info!(
                 command = "highlights",
@@ -263,7 +274,11 @@ impl EventHandler for Handler {
             _ => return,
         };
         let (response, label) = match &request {
-            Some(request) => (respond(&self.engine.get(), request), label(request)),
+            Some(request) => {
+                let response = respond(&self.engine.get(), request);
+                crate::metrics::get().observe(label(request), request, &response, started.elapsed());
+                (response, label(request))
+            }
             None => {
                 // A command from an older registration, or a component of an old message.
                 warn!(interaction = %id, "interaction for an unknown command or component");
@@ -290,7 +305,9 @@ impl EventHandler for Handler {
         let Some(request) = convert::mention(&message, me) else { return };
         let started = Instant::now();
         let _guard = self.inflight.enter();
-        let Response::Message(reply) = respond(&self.engine.get(), &request) else { return };
+        let response = respond(&self.engine.get(), &request);
+        crate::metrics::get().observe("mention", &request, &response, started.elapsed());
+        let Response::Message(reply) = response else { return };
         let body = channel_reply_body(&reply, message.id.get());
         let result = ctx.http.send_message(message.channel_id, vec![], &body).await;
         match result {

@@ -110,7 +110,20 @@ impl Endpoint {
             _ => None,
         };
         match request {
-            Some(r) => respond(&self.engine.get(), &r),
+            Some(r) => {
+                let started = std::time::Instant::now();
+                let response = respond(&self.engine.get(), &r);
+                let label = match &r {
+                    crate::commands::Request::Find { command, .. } => command.name(),
+                    crate::commands::Request::Autocomplete { .. } => "autocomplete",
+                    crate::commands::Request::Random { .. } => "random",
+                    crate::commands::Request::About => "about",
+                    crate::commands::Request::Pick { .. } => "pick",
+                    crate::commands::Request::Mention { .. } => "mention",
+                };
+                crate::metrics::get().observe(label, &r, &response, started.elapsed());
+                response
+            }
             None => match interaction {
                 Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
                 _ => unknown(),

@@ -32,6 +32,13 @@ impl Client {
         self.read_response().await
     }
 
+    /// GETs `path`; returns (status, body).
+    pub async fn get(&mut self, path: &str) -> (u16, Vec<u8>) {
+        let request = format!("GET {path} HTTP/1.1\r\nhost: localhost\r\n\r\n");
+        self.stream.write_all(request.as_bytes()).await.unwrap();
+        self.read_response().await
+    }
+
     async fn read_response(&mut self) -> (u16, Vec<u8>) {
         loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
