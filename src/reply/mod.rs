@@ -1,7 +1,7 @@
 //! Replies as plain Rust values, and their encoding as Discord JSON.
 //!
-//! Every path that answers a user — gateway interactions, mentions, the `preview` command, and
-//! later the HTTP endpoint and daily highlights — builds a `Reply` and encodes it here, so what
+//! Every path that answers a user — gateway interactions, mentions, the `preview` command, the
+//! HTTP endpoint and the daily highlights — builds a `Reply` and encodes it here, so what
 //! `marquee preview` prints is byte for byte what Discord receives. Encoding always applies
 //! `limits::fit` and an empty `allowed_mentions`, so no reply can be too long or ping anyone.
 
