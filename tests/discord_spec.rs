@@ -327,3 +327,22 @@ fn highlight_replies_are_valid() {
         }
     }
 }
+
+#[test]
+fn a_kind_outside_the_command_finds_nothing_in_search_and_autocomplete() {
+    let engine = Engine::new(support::bundled());
+    let find = Request::Find {
+        command: Command::Video,
+        query: "consoleme".into(),
+        kind: Some(Kind::Blog),
+        year: None,
+    };
+    let body = callback_body(&respond(&engine, &find));
+    assert_eq!(body["data"]["flags"], 64, "{body}");
+    assert!(body["data"]["embeds"].as_array().unwrap().is_empty());
+    let auto =
+        Request::Autocomplete { command: Command::Video, text: "consoleme".into(), kind: Some(Kind::Blog) };
+    assert_eq!(callback_body(&respond(&engine, &auto))["data"]["choices"], json!([]));
+    let auto = Request::Autocomplete { command: Command::Video, text: String::new(), kind: Some(Kind::Blog) };
+    assert_eq!(callback_body(&respond(&engine, &auto))["data"]["choices"], json!([]));
+}

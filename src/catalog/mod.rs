@@ -120,16 +120,21 @@ impl Catalog {
 
     /// Items per kind, in `Kind::ALL` order, leaving out kinds with none.
     pub fn count_by_kind(&self) -> Vec<(Kind, usize)> {
-        Kind::ALL
-            .into_iter()
-            .map(|k| (k, self.items.iter().filter(|i| i.kind == k).count()))
-            .filter(|(_, n)| *n > 0)
-            .collect()
+        count_by_kind(&self.items)
     }
 
     pub fn get(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
+}
+
+/// Items per kind, in `Kind::ALL` order, leaving out kinds with none.
+pub fn count_by_kind(items: &[Item]) -> Vec<(Kind, usize)> {
+    Kind::ALL
+        .into_iter()
+        .map(|k| (k, items.iter().filter(|i| i.kind == k).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -362,13 +362,7 @@ fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>)
             return Ok(ExitCode::FAILURE);
         }
     };
-    // Days in the server's first subscription's timezone, else UTC, as the bot counts them.
-    let subs = store.subscriptions(Some(guild))?;
-    let tz = subs
-        .first()
-        .and_then(|s| marquee::highlights::schedule::parse_timezone(&s.timezone))
-        .unwrap_or(chrono_tz::Tz::UTC);
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let today = marquee::highlights::server_today(&store, guild, chrono::Utc::now())?;
     let rotation = store.rotation(guild, today)?;
     let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
         .filter_map(|d| {

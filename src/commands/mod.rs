@@ -87,6 +87,20 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The name logs and metrics use for this kind of request.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Request::Find { command, .. } => command.name(),
+            Request::Random { .. } => "random",
+            Request::About => "about",
+            Request::Pick { .. } => "pick",
+            Request::Autocomplete { .. } => "autocomplete",
+            Request::Mention { .. } => "mention",
+        }
+    }
+}
+
 pub fn respond(engine: &Engine, request: &Request) -> Response {
     match request {
         Request::Find { command, query, kind, year } => {
@@ -94,13 +108,7 @@ pub fn respond(engine: &Engine, request: &Request) -> Response {
         }
         Request::Random { kind, seed } => Response::Message(random(engine, *kind, *seed)),
         Request::About => {
-            let mut counts: Vec<(Kind, usize)> = Vec::new();
-            for k in Kind::ALL {
-                let n = engine.items().iter().filter(|i| i.kind == k).count();
-                if n > 0 {
-                    counts.push((k, n));
-                }
-            }
+            let counts = crate::catalog::count_by_kind(engine.items());
             Response::Message(render::about(&counts, env!("CARGO_PKG_VERSION")))
         }
         Request::Pick { id, listed } => match engine.get(id) {
@@ -128,21 +136,21 @@ pub fn respond(engine: &Engine, request: &Request) -> Response {
     }
 }
 
-fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize) -> SearchOptions {
+/// The search a command makes; `None` when the kind asked for is outside the command's kinds
+/// (`/video` for blog posts): nothing can match, and an empty kind list would mean "all".
+fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize) -> Option<SearchOptions> {
     let kinds = match kind {
-        // A kind the command does not cover yields nothing, as the user asked.
         Some(k) if command.kinds().is_empty() || command.kinds().contains(&k) => vec![k],
-        Some(_) => vec![],
+        Some(_) => return None,
         None => command.kinds().to_vec(),
     };
-    SearchOptions { kinds, year, limit }
+    Some(SearchOptions { kinds, year, limit })
 }
 
 fn find(engine: &Engine, command: Command, query: &str, kind: Option<Kind>, year: Option<u16>) -> Reply {
-    let opts = options(command, kind, year, LISTED);
-    if kind.is_some_and(|k| !command.kinds().is_empty() && !command.kinds().contains(&k)) {
+    let Some(opts) = options(command, kind, year, LISTED) else {
         return render::no_match(query, &[]);
-    }
+    };
     // An autocomplete choice submits the item id: show exactly that item.
     if let Some(item) = engine.get(query.trim()) {
         let mut listed = vec![item];
@@ -201,7 +209,9 @@ fn autocomplete(
     text: &str,
     kind: Option<Kind>,
 ) -> Vec<crate::reply::Choice> {
-    let opts = options(command, kind, None, crate::reply::limits::CHOICES);
+    let Some(opts) = options(command, kind, None, crate::reply::limits::CHOICES) else {
+        return Vec::new();
+    };
     if text.trim().is_empty() {
         return render::choices(&featured(engine, &opts.kinds));
     }

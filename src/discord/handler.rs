@@ -2,7 +2,7 @@
 
 use super::convert;
 use super::inflight::InFlight;
-use crate::commands::{definitions, respond, Request};
+use crate::commands::{definitions, respond};
 use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
 use crate::highlights::permissions::{self, Overwrite, Target};
 use crate::highlights::runner::Runner;
@@ -201,17 +201,6 @@ impl Handler {
     }
 }
 
-fn label(request: &Request) -> &'static str {
-    match request {
-        Request::Find { command, .. } => command.name(),
-        Request::Random { .. } => "random",
-        Request::About => "about",
-        Request::Pick { .. } => "pick",
-        Request::Autocomplete { .. } => "autocomplete",
-        Request::Mention { .. } => "mention",
-    }
-}
-
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
@@ -276,8 +265,8 @@ impl EventHandler for Handler {
         let (response, label) = match &request {
             Some(request) => {
                 let response = respond(&self.engine.get(), request);
-                crate::metrics::get().observe(label(request), request, &response, started.elapsed());
-                (response, label(request))
+                crate::metrics::get().observe(request.label(), request, &response, started.elapsed());
+                (response, request.label())
             }
             None => {
                 // A command from an older registration, or a component of an old message.

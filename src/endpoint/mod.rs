@@ -113,15 +113,7 @@ impl Endpoint {
             Some(r) => {
                 let started = std::time::Instant::now();
                 let response = respond(&self.engine.get(), &r);
-                let label = match &r {
-                    crate::commands::Request::Find { command, .. } => command.name(),
-                    crate::commands::Request::Autocomplete { .. } => "autocomplete",
-                    crate::commands::Request::Random { .. } => "random",
-                    crate::commands::Request::About => "about",
-                    crate::commands::Request::Pick { .. } => "pick",
-                    crate::commands::Request::Mention { .. } => "mention",
-                };
-                crate::metrics::get().observe(label, &r, &response, started.elapsed());
+                crate::metrics::get().observe(r.label(), &r, &response, started.elapsed());
                 response
             }
             None => match interaction {

@@ -139,13 +139,7 @@ fn handle(
             private(format!("**Daily highlights**\n{}", lines.join("\n")))
         }
         HighlightRequest::Today { guild_id } => {
-            // "Today" in the server's first subscription's timezone, else UTC.
-            let subs = store.subscriptions(Some(*guild_id))?;
-            let tz = subs
-                .first()
-                .and_then(|s| schedule::parse_timezone(&s.timezone))
-                .unwrap_or(chrono_tz::Tz::UTC);
-            let today = now.with_timezone(&tz).date_naive();
+            let today = super::server_today(store, *guild_id, now)?;
             let rotation = store.rotation(*guild_id, today)?;
             match today_reply(engine, &rotation, today) {
                 Some(reply) => Response::Message(reply),

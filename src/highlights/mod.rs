@@ -12,6 +12,18 @@ use crate::search::Engine;
 use crate::store::Rotation;
 use chrono::NaiveDate;
 
+/// Today's date for a server: in its first subscription's timezone, else UTC. `/highlight`
+/// and `marquee highlights preview` count days the same way.
+pub fn server_today(
+    store: &dyn crate::store::Store,
+    guild_id: u64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::store::Result<NaiveDate> {
+    let subs = store.subscriptions(Some(guild_id))?;
+    let tz = subs.first().and_then(|s| schedule::parse_timezone(&s.timezone)).unwrap_or(chrono_tz::Tz::UTC);
+    Ok(now.with_timezone(&tz).date_naive())
+}
+
 /// The catalog ids in a stable order, as the rotation indexes them.
 pub fn ids(engine: &Engine) -> Vec<&str> {
     engine.items().iter().map(|i| i.id.as_str()).collect()

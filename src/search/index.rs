@@ -293,10 +293,6 @@ impl Index {
         Index { terms, offsets, docs, scores, idf, typos, synonyms, doc_count: items.len() }
     }
 
-    pub fn doc_count(&self) -> usize {
-        self.doc_count
-    }
-
     pub fn term(&self, id: u32) -> &str {
         &self.terms[id as usize]
     }
@@ -330,20 +326,6 @@ impl Index {
     pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
         let range = self.offsets[term as usize] as usize..self.offsets[term as usize + 1] as usize;
         self.docs[range.clone()].iter().copied().zip(self.scores[range].iter().copied())
-    }
-
-    pub fn term_count(&self) -> usize {
-        self.terms.len()
-    }
-
-    /// Approximate heap size, for the benchmark's memory figure.
-    pub fn heap_bytes(&self) -> usize {
-        self.terms.iter().map(|t| t.len() + 16).sum::<usize>()
-            + self.offsets.capacity() * 4
-            + self.docs.capacity() * 4
-            + self.scores.capacity() * 4
-            + self.idf.capacity() * 4
-            + self.typos.heap_bytes()
     }
 }
 

@@ -130,11 +130,6 @@ impl Engine {
         self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok().map(|i| &self.items[i])
     }
 
-    /// Index statistics: (items, terms, approximate heap bytes).
-    pub fn stats(&self) -> (usize, usize, usize) {
-        (self.index.doc_count(), self.index.term_count(), self.index.heap_bytes())
-    }
-
     pub fn search(&self, query: &str, options: &SearchOptions) -> Outcome<'_> {
         let limit = options.limit.max(1);
         let slots = query::parse(&self.index, &self.matcher, query);

@@ -95,10 +95,6 @@ impl TypoIndex {
         out.sort_unstable();
         out.dedup();
     }
-
-    pub fn heap_bytes(&self) -> usize {
-        self.table.capacity() * std::mem::size_of::<(u64, u32)>()
-    }
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transposition), or `None`
