@@ -24,24 +24,83 @@ fn bot(fake: &FakeDiscord, token: Option<&str>, cwd: &TempDir) -> Command {
     cmd
 }
 
+/// Every configuration mistake: one line naming what is wrong and how to fix it, exit code 2,
+/// no secret printed, nothing sent to Discord.
 #[tokio::test]
-async fn a_missing_or_malformed_token_is_one_clear_line_and_no_connection() {
+async fn configuration_errors_are_one_clear_line_and_no_connection() {
     let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("no-token");
-    for (token, expect) in [
-        (None, "marquee: DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications"),
-        (Some("hunter2-not-a-token"), "marquee: DISCORD_TOKEN does not look like a bot token"),
-    ] {
-        for args in [&["run"][..], &[][..]] {
-            let out = bot(&fake, token, &dir).args(args).output().unwrap();
-            let err = String::from_utf8(out.stderr).unwrap();
-            assert_eq!(out.status.code(), Some(2), "{err}");
-            assert_eq!(err.lines().count(), 1, "one line: {err}");
-            assert!(err.starts_with(expect), "{err}");
-            assert!(!err.contains("hunter2"), "the token is never printed");
+    let dir = TempDir::new("bad-config");
+    let no_token =
+        "marquee: DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications";
+    // (DISCORD_TOKEN, DATABASE_URL, arguments, the start of the line printed)
+    type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a [&'a str], &'a str);
+    let cases: [Case; 9] = [
+        (None, None, &["run"], no_token),
+        (None, None, &[], no_token),
+        (
+            Some("hunter2-not-a-token"),
+            None,
+            &["run"],
+            "marquee: DISCORD_TOKEN does not look like a bot token",
+        ),
+        (Some("hunter2-not-a-token"), None, &[], "marquee: DISCORD_TOKEN does not look like a bot token"),
+        (Some(TOKEN), None, &["run", "--shards", "0-3"], "marquee: --shards needs --total-shards"),
+        (
+            Some(TOKEN),
+            None,
+            &["run", "--shards", "2-5", "--total-shards", "4"],
+            "marquee: --shards 2-5: shard ids run from 0 to 3",
+        ),
+        (
+            Some(TOKEN),
+            None,
+            &["run", "--shards", "x", "--total-shards", "4"],
+            "marquee: --shards takes FIRST-LAST",
+        ),
+        (
+            Some(TOKEN),
+            Some("mysql://bot:hunter2@db/marquee"),
+            &["run"],
+            "marquee: DATABASE_URL: mysql:// databases are not supported",
+        ),
+        (
+            Some(TOKEN),
+            Some("postgres://bot:hunter2@db:port/marquee"),
+            &["run"],
+            "marquee: DATABASE_URL: postgres://bot:***@db:port/marquee is not a usable PostgreSQL URL",
+        ),
+    ];
+    for (token, database, args, expect) in cases {
+        let mut cmd = bot(&fake, token, &dir);
+        if let Some(url) = database {
+            cmd.env("DATABASE_URL", url);
         }
+        let out = cmd.args(args).output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with(expect), "{args:?}: {err}");
+        assert!(!err.contains("hunter2"), "a token or password is never printed: {err}");
     }
     assert_eq!(fake.requests().len(), 0, "no request was made");
+    assert_eq!(fake.connections(), 0, "no gateway connection was made");
+}
+
+/// An unreachable PostgreSQL server stops the bot at start with the (redacted) URL, before it
+/// connects to Discord: a bot that cannot record its posts must not post.
+#[tokio::test]
+async fn an_unreachable_database_stops_the_bot_before_it_connects() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("no-db");
+    let out = bot(&fake, Some(TOKEN), &dir)
+        .env("DATABASE_URL", "postgres://bot:hunter2@127.0.0.1:1/marquee")
+        .arg("run")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("marquee: database postgres://bot:***@127.0.0.1:1/marquee:"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
     assert_eq!(fake.connections(), 0, "no gateway connection was made");
 }
 

@@ -31,7 +31,7 @@ fn fake_payloads_decode_in_serenity() {
     use support::fake_discord::CHANNEL_ID;
     let ws: std::net::SocketAddr = "127.0.0.1:9".parse().unwrap();
     assert_decodes(&hello());
-    assert_decodes(&json!({ "op": 0, "t": "READY", "s": 1, "d": ready(ws) }));
+    assert_decodes(&json!({ "op": 0, "t": "READY", "s": 1, "d": ready(ws, [0, 1]) }));
     assert_decodes(&json!({ "op": 0, "t": "RESUMED", "s": 2, "d": {} }));
     for d in [
         payloads::command(1, "search", &[("query", json!("crown"))]),

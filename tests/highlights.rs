@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use support::fake_discord::{FakeDiscord, Fault, TOKEN};
-use support::TempDir;
+use support::{TempDir, TestDb};
 
 fn engine() -> Arc<Engine> {
     Arc::new(Engine::new(support::bundled()))
@@ -123,43 +123,48 @@ async fn one_post_per_local_day_across_midnight_and_daylight_saving_in_two_timez
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_claim_and_post_is_recovered_with_exactly_one_message() {
-    let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("hl-crash");
-    let path = dir.0.join("m.db");
-    let created = utc("2026-06-01T00:00:00Z");
-    let at = utc("2026-06-01T09:00:00Z");
-    let date = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    for db in TestDb::all("hl-crash") {
+        let fake = FakeDiscord::start().await;
+        let created = utc("2026-06-01T00:00:00Z");
+        let at = utc("2026-06-01T09:00:00Z");
+        let date = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
 
-    for (case, posted_before_crash) in [(0u64, false), (1, true)] {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-        let sub = store.subscribe(10 + case, 300 + case, time(9, 0), "UTC", created).unwrap();
-        // Process A claims the slot, maybe gets its message to Discord, then dies before
-        // recording it.
-        let claim = store.claim(sub.id, date, "process-a", at, Duration::seconds(60)).unwrap();
-        assert_eq!(claim, marquee::store::Claim::Mine { attempt: 1 });
-        if posted_before_crash {
-            let rotation = store.rotation(sub.guild_id, date).unwrap();
-            let reply = marquee::highlights::today_reply(&engine(), &rotation, date).unwrap();
-            let mut body = marquee::reply::message_body(&reply);
-            body["nonce"] = Value::String(marquee::highlights::runner::nonce(sub.id, date));
-            body["enforce_nonce"] = Value::Bool(true);
-            http_poster(&fake).post(sub.channel_id, &body).await.unwrap();
+        for (case, posted_before_crash) in [(0u64, false), (1, true)] {
+            let store: Arc<dyn Store> = db.open();
+            let sub = store.subscribe(10 + case, 300 + case, time(9, 0), "UTC", created).unwrap();
+            // Process A claims the slot, maybe gets its message to Discord, then dies before
+            // recording it.
+            let claim = store.claim(sub.id, date, "process-a", at, Duration::seconds(60)).unwrap();
+            assert_eq!(claim, marquee::store::Claim::Mine { attempt: 1 });
+            if posted_before_crash {
+                let rotation = store.rotation(sub.guild_id, date).unwrap();
+                let reply = marquee::highlights::today_reply(&engine(), &rotation, date).unwrap();
+                let mut body = marquee::reply::message_body(&reply);
+                body["nonce"] = Value::String(marquee::highlights::runner::nonce(sub.id, date));
+                body["enforce_nonce"] = Value::Bool(true);
+                http_poster(&fake).post(sub.channel_id, &body).await.unwrap();
+            }
+            drop(store);
+
+            // Process B starts on the same database file.
+            let store: Arc<dyn Store> = db.open();
+            let b = runner(store.clone(), http_poster(&fake), "process-b");
+            assert_eq!(b.tick(at + Duration::seconds(30)).await.held, 1, "A's claim is still leased");
+            let report = b.tick(at + Duration::seconds(90)).await;
+            assert_eq!(report.posted, 1, "{report:?}");
+            assert_eq!(b.tick(at + Duration::minutes(10)).await, TickReport::default());
+            let channel = sub.channel_id.to_string();
+            let n = fake.created_messages().iter().filter(|m| m.channel == channel).count();
+            assert_eq!(
+                n,
+                1,
+                "{}: exactly one message (posted before the crash: {posted_before_crash})",
+                db.name()
+            );
+            let slot = store.slots().unwrap().into_iter().find(|s| s.subscription_id == sub.id).unwrap();
+            assert_eq!(slot.state, "posted");
+            assert!(slot.message_id.is_some());
         }
-        drop(store);
-
-        // Process B starts on the same database file.
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-        let b = runner(store.clone(), http_poster(&fake), "process-b");
-        assert_eq!(b.tick(at + Duration::seconds(30)).await.held, 1, "A's claim is still leased");
-        let report = b.tick(at + Duration::seconds(90)).await;
-        assert_eq!(report.posted, 1, "{report:?}");
-        assert_eq!(b.tick(at + Duration::minutes(10)).await, TickReport::default());
-        let channel = sub.channel_id.to_string();
-        let n = fake.created_messages().iter().filter(|m| m.channel == channel).count();
-        assert_eq!(n, 1, "exactly one message (posted before the crash: {posted_before_crash})");
-        let slot = store.slots().unwrap().into_iter().find(|s| s.subscription_id == sub.id).unwrap();
-        assert_eq!(slot.state, "posted");
-        assert!(slot.message_id.is_some());
     }
 }
 
@@ -215,42 +220,41 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_database_post_once_per_slot() {
-    let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("hl-two");
-    let path = dir.0.join("m.db");
-    let a_store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let b_store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let start = utc("2026-01-01T00:00:00Z");
-    for i in 0..5u64 {
-        a_store
-            .subscribe(
-                i,
-                500 + i,
-                time(8, 0),
-                ["UTC", "Asia/Tokyo", "America/Los_Angeles"][i as usize % 3],
-                start,
-            )
-            .unwrap();
+    for db in TestDb::all("hl-two") {
+        let fake = FakeDiscord::start().await;
+        let (a_store, b_store) = (db.open(), db.open());
+        let start = utc("2026-01-01T00:00:00Z");
+        for i in 0..5u64 {
+            a_store
+                .subscribe(
+                    i,
+                    500 + i,
+                    time(8, 0),
+                    ["UTC", "Asia/Tokyo", "America/Los_Angeles"][i as usize % 3],
+                    start,
+                )
+                .unwrap();
+        }
+        let a = runner(a_store, http_poster(&fake), "a");
+        let b = runner(b_store.clone(), http_poster(&fake), "b");
+        let mut now = start;
+        while now < start + Duration::days(10) {
+            let (ra, rb) = tokio::join!(a.tick(now), b.tick(now));
+            assert_eq!(ra.errors + rb.errors, 0);
+            now += Duration::minutes(20);
+        }
+        let slots = b_store.slots().unwrap();
+        assert!(slots.iter().all(|s| s.state == "posted"));
+        let mut per_slot: HashMap<(String, Option<String>), usize> = HashMap::new();
+        for m in fake.created_messages() {
+            *per_slot.entry((m.channel, m.nonce)).or_default() += 1;
+        }
+        assert!(per_slot.values().all(|&n| n == 1));
+        assert_eq!(per_slot.len(), slots.len());
+        // Every post request was distinct: the claim, not Discord's nonce, prevented doubles.
+        let posts = fake.requests().iter().filter(|r| r.path.ends_with("/messages")).count();
+        assert_eq!(posts, slots.len());
     }
-    let a = runner(a_store, http_poster(&fake), "a");
-    let b = runner(b_store.clone(), http_poster(&fake), "b");
-    let mut now = start;
-    while now < start + Duration::days(10) {
-        let (ra, rb) = tokio::join!(a.tick(now), b.tick(now));
-        assert_eq!(ra.errors + rb.errors, 0);
-        now += Duration::minutes(20);
-    }
-    let slots = b_store.slots().unwrap();
-    assert!(slots.iter().all(|s| s.state == "posted"));
-    let mut per_slot: HashMap<(String, Option<String>), usize> = HashMap::new();
-    for m in fake.created_messages() {
-        *per_slot.entry((m.channel, m.nonce)).or_default() += 1;
-    }
-    assert!(per_slot.values().all(|&n| n == 1));
-    assert_eq!(per_slot.len(), slots.len());
-    // Every post request was distinct: the claim, not Discord's nonce, prevented doubles.
-    let posts = fake.requests().iter().filter(|r| r.path.ends_with("/messages")).count();
-    assert_eq!(posts, slots.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -407,8 +411,12 @@ impl Poster for CrashAfterPost {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulation_of_a_year_with_crashes() {
-    let dir = TempDir::new("hl-sim");
-    let path = dir.0.join("m.db");
+    for db in TestDb::all("hl-sim") {
+        simulate_a_year(&db).await;
+    }
+}
+
+async fn simulate_a_year(db: &TestDb) {
     let discord = Arc::new(SimDiscord::default());
     let start = utc("2026-01-01T00:00:00Z");
     let days = 365;
@@ -421,7 +429,7 @@ async fn simulation_of_a_year_with_crashes() {
         "America/Los_Angeles",
         "Asia/Kolkata",
     ];
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let store: Arc<dyn Store> = db.open();
     let mut subs = Vec::new();
     for i in 0..50u64 {
         let t = time((i * 7 % 24) as u32, (i * 13 % 60) as u32);
@@ -441,7 +449,7 @@ async fn simulation_of_a_year_with_crashes() {
     let mut generation = 0;
     while now < end {
         generation += 1;
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+        let store: Arc<dyn Store> = db.open();
         let healthy = runner(store.clone(), discord.clone(), &format!("gen{generation}"));
         let crashing =
             runner(store.clone(), Arc::new(CrashAfterPost(discord.clone())), &format!("gen{generation}"));
@@ -465,7 +473,7 @@ async fn simulation_of_a_year_with_crashes() {
             now += step;
         }
     }
-    let store = SqliteStore::open(&path).unwrap();
+    let store = db.open();
     let slots = store.slots().unwrap();
     let mut expected = 0;
     let mut missed_in_window = 0;
@@ -527,10 +535,11 @@ async fn simulation_of_a_year_with_crashes() {
         }
     }
     println!(
-        "simulation: {days} days x {} subscriptions in {} timezones, {crashes} crashes: posts expected {expected}, \
+        "simulation ({}): {days} days x {} subscriptions in {} timezones, {crashes} crashes: posts expected {expected}, \
          made {made}, duplicated {duplicated}, missed {missed} (inside the catch-up window: {missed_in_window}; \
          of the missed, made by an attempt that crashed before recording it: {}), repeats before exhaustion \
          {repeats}, post requests {}",
+        db.name(),
         subs.len(),
         zones.len(),
         (made + missed).saturating_sub(expected),

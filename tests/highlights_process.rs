@@ -1,24 +1,26 @@
-//! Daily highlights with real bot processes: killed between claim and record, and two at once
-//! on one database. The scheduler ticks fast here (test-only timing variables).
+//! Daily highlights with real bot processes, on a SQLite file and on PostgreSQL: killed between
+//! claim and record, two at once on one database, and a sharded deployment (two processes, each
+//! with its own shard range, one PostgreSQL database). The scheduler ticks fast here (test-only
+//! timing variables).
 
 mod support;
 
 use chrono::{Duration, Timelike, Utc};
-use marquee::store::sqlite::SqliteStore;
-use marquee::store::Store;
+use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
 use support::fake_discord::{FakeDiscord, Fault, TOKEN};
-use support::TempDir;
+use support::{payloads, TempDir, TestDb};
 
-fn spawn_bot(fake: &FakeDiscord, db: &std::path::Path, cwd: &TempDir) -> Child {
+fn spawn_bot(fake: &FakeDiscord, db: &TestDb, cwd: &TempDir, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_marquee"))
         .arg("run")
+        .args(args)
         .current_dir(&cwd.0)
         .env_clear()
         .env("DISCORD_TOKEN", TOKEN)
         .env("MARQUEE_DISCORD_API", fake.api_base())
-        .env("DATABASE_URL", db)
+        .env("DATABASE_URL", db.url())
         .env("MARQUEE_TEST_TICK_MS", "200")
         .env("MARQUEE_TEST_LEASE_SECONDS", "1")
         .env("RUST_LOG", "warn")
@@ -34,27 +36,28 @@ fn kill(child: &mut Child, signal: &str) {
     let _ = child.wait();
 }
 
-/// Subscribes `channels` with a post time two minutes ago (UTC): due at once.
-fn subscribe_due(db: &std::path::Path, channels: &[u64]) {
-    let store = SqliteStore::open(db).unwrap();
+/// Subscribes `channels` (of `guild`) with a post time two minutes ago (UTC): due at once.
+fn subscribe_due(db: &TestDb, guild: u64, channels: &[u64]) {
+    let store = db.open();
     let now = Utc::now();
     let at = (now - Duration::minutes(2)).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
     for &c in channels {
-        store.subscribe(77, c, at, "UTC", now - Duration::minutes(30)).unwrap();
+        store.subscribe(guild, c, at, "UTC", now - Duration::minutes(30)).unwrap();
     }
 }
 
-async fn wait_posted(db: &std::path::Path, n: usize) {
+async fn wait_posted(db: &TestDb, n: usize) {
     let deadline = std::time::Instant::now() + StdDuration::from_secs(20);
+    let store = db.open();
     loop {
-        let store = SqliteStore::open(db).unwrap();
         let posted = store.slots().unwrap().iter().filter(|s| s.state == "posted").count();
         if posted >= n {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "only {posted} of {n} slots posted: {:?}",
+            "{}: only {posted} of {n} slots posted: {:?}",
+            db.name(),
             store.slots()
         );
         tokio::time::sleep(StdDuration::from_millis(100)).await;
@@ -63,57 +66,119 @@ async fn wait_posted(db: &std::path::Path, n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_between_claim_and_record_then_restarted_posts_exactly_once() {
-    let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("hl-kill");
-    let db = dir.0.join("marquee.db");
-    subscribe_due(&db, &[901]);
-    // Discord accepts the create but answers slowly; the bot is killed before the answer.
-    fake.fault(Fault {
-        path_part: "/channels/901/messages".into(),
-        status: 0,
-        delay: StdDuration::from_secs(2),
-    });
-    let mut a = spawn_bot(&fake, &db, &dir);
-    fake.wait_request("/channels/901/messages", 0).await;
-    kill(&mut a, "KILL");
-    tokio::time::sleep(StdDuration::from_millis(2500)).await;
-    assert_eq!(fake.created_messages().len(), 1, "Discord created the message");
-    let slot = SqliteStore::open(&db).unwrap().slots().unwrap();
-    assert_eq!(slot[0].state, "claimed", "the kill came between claim and record");
+    for db in TestDb::all("hl-kill") {
+        let fake = FakeDiscord::start().await;
+        let dir = TempDir::new("hl-kill");
+        subscribe_due(&db, 77, &[901]);
+        // Discord accepts the create but answers slowly; the bot is killed before the answer.
+        fake.fault(Fault {
+            path_part: "/channels/901/messages".into(),
+            status: 0,
+            delay: StdDuration::from_secs(2),
+        });
+        let mut a = spawn_bot(&fake, &db, &dir, &[]);
+        fake.wait_request("/channels/901/messages", 0).await;
+        kill(&mut a, "KILL");
+        tokio::time::sleep(StdDuration::from_millis(2500)).await;
+        assert_eq!(fake.created_messages().len(), 1, "Discord created the message");
+        let slot = db.open().slots().unwrap();
+        assert_eq!(slot[0].state, "claimed", "the kill came between claim and record");
 
-    let posts_before = fake
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/channels/901/messages"))
-        .count();
-    let mut b = spawn_bot(&fake, &db, &dir);
-    wait_posted(&db, 1).await;
-    kill(&mut b, "TERM");
-    let posts_after = fake
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/channels/901/messages"))
-        .count();
-    assert_eq!(fake.created_messages().len(), 1, "exactly one message");
-    assert_eq!(posts_after, posts_before, "the restarted bot found the message instead of posting again");
-    let slot = SqliteStore::open(&db).unwrap().slots().unwrap();
-    assert_eq!(slot[0].message_id, Some(fake.created_messages()[0].id));
+        let posts_before = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/channels/901/messages"))
+            .count();
+        let mut b = spawn_bot(&fake, &db, &dir, &[]);
+        wait_posted(&db, 1).await;
+        kill(&mut b, "TERM");
+        let posts_after = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/channels/901/messages"))
+            .count();
+        assert_eq!(fake.created_messages().len(), 1, "{}: exactly one message", db.name());
+        assert_eq!(posts_after, posts_before, "the restarted bot found the message instead of posting again");
+        let slot = db.open().slots().unwrap();
+        assert_eq!(slot[0].message_id, Some(fake.created_messages()[0].id));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_bot_processes_on_one_database_post_each_slot_once() {
+    for db in TestDb::all("hl-two-procs") {
+        let fake = FakeDiscord::start().await;
+        let dir = TempDir::new("hl-two-procs");
+        let channels = [911, 912, 913, 914];
+        subscribe_due(&db, 77, &channels);
+        let mut a = spawn_bot(&fake, &db, &dir, &[]);
+        let mut b = spawn_bot(&fake, &db, &dir, &[]);
+        wait_posted(&db, channels.len()).await;
+        tokio::time::sleep(StdDuration::from_millis(600)).await;
+        kill(&mut a, "TERM");
+        kill(&mut b, "TERM");
+        for c in channels {
+            let posts = fake
+                .requests()
+                .iter()
+                .filter(|r| r.method == "POST" && r.path.ends_with(&format!("/channels/{c}/messages")))
+                .count();
+            assert_eq!(posts, 1, "{}: channel {c} got {posts} create requests", db.name());
+        }
+        assert_eq!(fake.created_messages().len(), channels.len());
+    }
+}
+
+/// A large bot's deployment in miniature: two processes, shards 0-0 and 1-1 of 2, one
+/// PostgreSQL database. Each runs its own shard; only shard 0's process registers commands;
+/// each answers the interactions of its shard; highlights are posted once across both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_shard_processes_on_one_postgres_database() {
+    let Some(pg) = support::pg::database("shards") else { return };
+    let db = TestDb::Postgres(pg);
     let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("hl-two-procs");
-    let db = dir.0.join("marquee.db");
-    let channels = [911, 912, 913, 914];
-    subscribe_due(&db, &channels);
-    let mut a = spawn_bot(&fake, &db, &dir);
-    let mut b = spawn_bot(&fake, &db, &dir);
-    wait_posted(&db, channels.len()).await;
+    let dir = TempDir::new("shards");
+    // Servers on either shard ((guild_id >> 22) % 2), with highlights due now.
+    subscribe_due(&db, 2 << 22, &[921, 922]);
+    subscribe_due(&db, 3 << 22, &[931, 932]);
+    let mut a = spawn_bot(&fake, &db, &dir, &["--shards", "0-0", "--total-shards", "2"]);
+    let mut b = spawn_bot(&fake, &db, &dir, &["--shards", "1-1", "--total-shards", "2"]);
+    fake.wait_for("both shards identified", StdDuration::from_secs(20), |f| {
+        (f.identified_shards().len() >= 2).then_some(())
+    })
+    .await;
+    let mut shards = fake.identified_shards();
+    shards.sort();
+    assert_eq!(shards, [[0, 2], [1, 2]], "each process identified as its own shard of 2");
+
+    // Each shard's process answers what Discord sends it.
+    let callbacks = |id: u64| {
+        let path = format!("/interactions/{id}/");
+        move |f: &FakeDiscord| f.requests().iter().any(|r| r.path.contains(&path)).then_some(())
+    };
+    fake.dispatch_to_shard(
+        0,
+        "INTERACTION_CREATE",
+        payloads::command(9100, "search", &[("query", json!("crown"))]),
+    );
+    fake.dispatch_to_shard(
+        1,
+        "INTERACTION_CREATE",
+        payloads::command(9101, "search", &[("query", json!("crown"))]),
+    );
+    fake.wait_for("shard 0 answered", StdDuration::from_secs(10), callbacks(9100)).await;
+    fake.wait_for("shard 1 answered", StdDuration::from_secs(10), callbacks(9101)).await;
+
+    wait_posted(&db, 4).await;
     tokio::time::sleep(StdDuration::from_millis(600)).await;
     kill(&mut a, "TERM");
     kill(&mut b, "TERM");
-    for c in channels {
+    assert_eq!(a.wait().unwrap().code(), Some(0));
+    assert_eq!(b.wait().unwrap().code(), Some(0));
+    let registrations =
+        fake.requests().iter().filter(|r| r.method == "PUT" && r.path.ends_with("/commands")).count();
+    assert_eq!(registrations, 1, "only the process running shard 0 registers the commands");
+    for c in [921, 922, 931, 932] {
         let posts = fake
             .requests()
             .iter()
@@ -121,5 +186,4 @@ async fn two_bot_processes_on_one_database_post_each_slot_once() {
             .count();
         assert_eq!(posts, 1, "channel {c} got {posts} create requests");
     }
-    assert_eq!(fake.created_messages().len(), channels.len());
 }

@@ -1,19 +1,18 @@
 //! `marquee run`: configuration, logging, signals, then the gateway bot.
 
 use marquee::catalog::Catalog;
-use marquee::discord::{self, Settings};
+use marquee::discord::{self, Settings, Shards};
 use marquee::search::{Engine, SharedEngine};
-use marquee::store::sqlite::SqliteStore;
-use marquee::store::Store;
+use marquee::store::{Database, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
-pub fn run(content: Option<&Path>, metrics: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(content: Option<&Path>, metrics: Option<&str>, shards: Shards) -> anyhow::Result<ExitCode> {
     // Configuration first: a missing token is one clear line, before anything connects.
     let settings = match Settings::from_env() {
-        Ok(s) => s,
+        Ok(s) => Settings { shards, ..s },
         Err(e) => {
             eprintln!("marquee: {e}");
             return Ok(ExitCode::from(2));
@@ -25,19 +24,14 @@ pub fn run(content: Option<&Path>, metrics: Option<&str>) -> anyhow::Result<Exit
         Ok(e) => Arc::new(e),
         Err(code) => return Ok(code),
     };
-    // A database that cannot be opened (corrupt, newer schema, unwritable) stops the bot with a
-    // clear message and is left untouched: nothing is lost, and nothing restarts in a loop.
-    let store: Arc<dyn Store> = match SqliteStore::open(&settings.database) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let store = match open_store(&settings.database) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
     };
     tracing::info!(
         items = engine.items().len(),
         guild = ?settings.guild_id,
-        database = %settings.database.display(),
+        database = %settings.database,
         "catalog and database loaded; connecting"
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -83,20 +77,9 @@ pub fn serve(listen: &str, content: Option<&Path>, metrics: Option<&str>) -> any
         Ok(e) => Arc::new(e),
         Err(code) => return Ok(code),
     };
-    let database =
-        match marquee::discord::config::database_path(std::env::var("DATABASE_URL").ok().as_deref()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("marquee: {e}");
-                return Ok(ExitCode::from(2));
-            }
-        };
-    let store: Arc<dyn Store> = match SqliteStore::open(&database) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::FAILURE);
-        }
+    let store = match database_from_env().and_then(|db| open_store(&db)) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
     };
     let shared = Arc::new(SharedEngine::new(engine));
     let endpoint =
@@ -110,6 +93,25 @@ pub fn serve(listen: &str, content: Option<&Path>, metrics: Option<&str>) -> any
     })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// DATABASE_URL (after `.env`), or the exit code of a one-line configuration error.
+pub fn database_from_env() -> Result<Database, ExitCode> {
+    let _ = dotenvy::dotenv();
+    Database::from_url(std::env::var("DATABASE_URL").ok().as_deref()).map_err(|e| {
+        eprintln!("marquee: DATABASE_URL: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Opens the store. A database that cannot be opened (corrupt, newer schema, unreachable)
+/// stops the process with a clear message and is left untouched: nothing is lost, and a
+/// service manager's restart loop does no harm.
+pub fn open_store(database: &Database) -> Result<Arc<dyn Store>, ExitCode> {
+    database.open().map_err(|e| {
+        eprintln!("marquee: {e}");
+        ExitCode::FAILURE
+    })
 }
 
 /// Starts the metrics server when asked for; a port that cannot be bound is an error at start.

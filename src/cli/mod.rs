@@ -32,6 +32,13 @@ enum Command {
         /// Serve Prometheus `/metrics` and `/healthz` on this address, e.g. 127.0.0.1:9100.
         #[arg(long, value_name = "ADDR")]
         metrics: Option<String>,
+        /// Run only these gateway shards, e.g. 0-15 (needs --total-shards). Default: all of the
+        /// shards Discord recommends, in this process.
+        #[arg(long, value_name = "FIRST-LAST")]
+        shards: Option<String>,
+        /// How many shards the whole bot runs, the same in every process.
+        #[arg(long, value_name = "N")]
+        total_shards: Option<u32>,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -159,8 +166,12 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command =
-        cli.command.unwrap_or(Command::Run { metrics: None, content: ContentArg { content: None } });
+    let command = cli.command.unwrap_or(Command::Run {
+        metrics: None,
+        shards: None,
+        total_shards: None,
+        content: ContentArg { content: None },
+    });
     match run(command) {
         Ok(code) => code,
         Err(e) => {
@@ -188,7 +199,15 @@ pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { metrics, content } => bot::run(content.content.as_deref(), metrics.as_deref()),
+        Command::Run { metrics, shards, total_shards, content } => {
+            match marquee::discord::Shards::from_args(shards.as_deref(), total_shards) {
+                Ok(shards) => bot::run(content.content.as_deref(), metrics.as_deref(), shards),
+                Err(e) => {
+                    eprintln!("marquee: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Serve { listen, metrics, content } => {
             bot::serve(&listen, content.content.as_deref(), metrics.as_deref())
         }
@@ -343,26 +362,15 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>) -> anyhow::Result<ExitCode> {
-    use marquee::store::Store as _;
     let engine = match engine_or_exit(content) {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let path = match marquee::discord::config::database_path(std::env::var("DATABASE_URL").ok().as_deref()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let store = match marquee::store::sqlite::SqliteStore::open(&path) {
+    let store = match bot::database_from_env().and_then(|db| bot::open_store(&db)) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(code) => return Ok(code),
     };
-    let today = marquee::highlights::server_today(&store, guild, chrono::Utc::now())?;
+    let today = marquee::highlights::server_today(store.as_ref(), guild, chrono::Utc::now())?;
     let rotation = store.rotation(guild, today)?;
     let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
         .filter_map(|d| {

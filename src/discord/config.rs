@@ -6,8 +6,6 @@ pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const GUILD_VAR: &str = "MARQUEE_GUILD_ID";
 pub const DATABASE_VAR: &str = "DATABASE_URL";
 pub const CATCHUP_VAR: &str = "MARQUEE_CATCHUP_HOURS";
-/// The database file when DATABASE_URL is not set, in the working directory.
-pub const DEFAULT_DATABASE: &str = "marquee.db";
 
 /// Test-only: send REST calls to this base URL (a fake Discord) with rate limiting off.
 pub const API_VAR: &str = "MARQUEE_DISCORD_API";
@@ -21,10 +19,12 @@ pub struct Settings {
     /// Register commands in this guild only (development), instead of globally.
     pub guild_id: Option<u64>,
     pub api_base: Option<String>,
-    /// SQLite file of subscriptions and posted highlights.
-    pub database: std::path::PathBuf,
+    /// Subscriptions and posted highlights: a SQLite file or a PostgreSQL server.
+    pub database: crate::store::Database,
     /// How late a highlight may still be posted after downtime.
     pub catchup: chrono::Duration,
+    /// The gateway shards this process runs (`run --shards`; every shard by default).
+    pub shards: super::Shards,
 }
 
 // The token is a secret: never print it, even in debug output.
@@ -36,6 +36,7 @@ impl fmt::Debug for Settings {
             .field("api_base", &self.api_base)
             .field("database", &self.database)
             .field("catchup", &self.catchup)
+            .field("shards", &self.shards)
             .finish()
     }
 }
@@ -74,7 +75,8 @@ impl Settings {
             })?),
         };
         let api_base = get(API_VAR).filter(|s| !s.trim().is_empty());
-        let database = database_path(get(DATABASE_VAR).as_deref())?;
+        let database = crate::store::Database::from_url(get(DATABASE_VAR).as_deref())
+            .map_err(|e| ConfigError(format!("{DATABASE_VAR}: {e}")))?;
         let catchup = match get(CATCHUP_VAR).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
             None => chrono::Duration::hours(crate::highlights::runner::DEFAULT_WINDOW_HOURS),
             Some(v) => v
@@ -86,7 +88,7 @@ impl Settings {
                     ConfigError(format!("{CATCHUP_VAR} must be a number of hours from 0 to 23, got {v:?}."))
                 })?,
         };
-        Ok(Settings { token, guild_id, api_base, database, catchup })
+        Ok(Settings { token, guild_id, api_base, database, catchup, shards: super::Shards::Auto })
     }
 
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -97,18 +99,6 @@ impl Settings {
         }
         Settings::from_lookup(|k| std::env::var(k).ok())
     }
-}
-
-/// DATABASE_URL as a file path: `sqlite://path`, `sqlite:path` or a plain path.
-pub fn database_path(url: Option<&str>) -> Result<std::path::PathBuf, ConfigError> {
-    let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_DATABASE);
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(ConfigError(format!(
-            "{DATABASE_VAR} points at PostgreSQL, which this version does not support yet; use a SQLite file path."
-        )));
-    }
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    Ok(std::path::PathBuf::from(path))
 }
 
 /// A bot token is `base64(bot id).timestamp.hmac`; checking the shape catches a pasted client

@@ -14,8 +14,9 @@ use serenity::all::{
     Message, PermissionOverwriteType, Ready, ResumedEvent, UserId,
 };
 use serenity::async_trait;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tracing::{error, info, warn};
 
@@ -39,8 +40,12 @@ pub struct Handler {
     pub inflight: InFlight,
     /// How late a highlight may still be posted.
     pub catchup: chrono::Duration,
+    /// Whether this process registers the slash commands (the one running shard 0 does).
+    registers: bool,
     /// Commands are registered once per process, not on every (re)identify.
     registered: AtomicBool,
+    /// Shards that have had a READY: another READY from one of them is a reconnect.
+    ready_shards: Mutex<HashSet<u32>>,
     /// The highlight scheduler is started once per process, too.
     scheduler_started: AtomicBool,
     me: OnceLock<UserId>,
@@ -53,6 +58,7 @@ impl Handler {
         guild_id: Option<GuildId>,
         inflight: InFlight,
         catchup: chrono::Duration,
+        registers: bool,
     ) -> Handler {
         Handler {
             engine,
@@ -60,7 +66,9 @@ impl Handler {
             guild_id,
             inflight,
             catchup,
+            registers,
             registered: AtomicBool::new(false),
+            ready_shards: Mutex::new(HashSet::new()),
             scheduler_started: AtomicBool::new(false),
             me: OnceLock::new(),
         }
@@ -149,7 +157,7 @@ impl Handler {
     }
 
     async fn register(&self, ctx: &Context) {
-        if self.registered.swap(true, Ordering::SeqCst) {
+        if !self.registers || self.registered.swap(true, Ordering::SeqCst) {
             return;
         }
         let commands = definitions::commands();
@@ -205,8 +213,9 @@ impl Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         let _ = self.me.set(ready.user.id);
-        if self.registered.load(Ordering::SeqCst) {
-            // A READY after the first is a new session: a reconnect.
+        let shard = ready.shard.map_or(0, |s| s.id.0);
+        if !self.ready_shards.lock().unwrap_or_else(|e| e.into_inner()).insert(shard) {
+            // A shard's READY after its first is a new session: a reconnect.
             crate::metrics::get().reconnects.inc();
         }
         info!(user = %ready.user.name, guilds = ready.guilds.len(), shard = ?ready.shard, "connected to Discord");

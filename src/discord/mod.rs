@@ -6,8 +6,10 @@ pub(crate) mod convert;
 mod handler;
 mod inflight;
 pub mod poster;
+mod shards;
 
 pub use config::{ConfigError, Settings};
+pub use shards::Shards;
 
 use crate::search::SharedEngine;
 use handler::Handler;
@@ -42,15 +44,31 @@ pub async fn run(
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     let inflight = InFlight::default();
-    let handler =
-        Handler::new(engine, store, settings.guild_id.map(GuildId::new), inflight.clone(), settings.catchup);
+    let handler = Handler::new(
+        engine,
+        store,
+        settings.guild_id.map(GuildId::new),
+        inflight.clone(),
+        settings.catchup,
+        settings.shards.has_first(),
+    );
     if let Some(id) = settings.bot_id() {
         // Events may be handled before READY's handler runs: know who "me" is from the start.
         handler.set_me(serenity::all::UserId::new(id));
     }
     let mut client = ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await?;
     let shards = client.shard_manager.clone();
-    let start = client.start();
+    info!(shards = %settings.shards, "starting gateway shards");
+    if !settings.shards.has_first() {
+        info!("slash commands are registered by the process that runs shard 0");
+    }
+    let start = async {
+        match settings.shards {
+            Shards::Auto => client.start_autosharded().await,
+            // serenity's range includes its end: `first..last` runs shards first to last.
+            Shards::Range { first, last, total } => client.start_shard_range(first..last, total).await,
+        }
+    };
     tokio::pin!(start);
     let result = tokio::select! {
         result = &mut start => result,

@@ -1,12 +1,16 @@
 //! Persistent state for daily highlights: subscriptions, each server's rotation, and the
 //! (subscription, local date) slots that make posting exactly-once.
 //!
-//! `Store` is the whole contract the scheduler and commands rely on; `sqlite::SqliteStore` is
-//! the embedded implementation. A second backend (PostgreSQL, for several bot processes) only
-//! has to implement this trait: the claim must be atomic across processes, as SQLite's
-//! `BEGIN IMMEDIATE` makes it here.
+//! `Store` is the whole contract the scheduler and commands rely on. Two backends implement it:
+//! `sqlite::SqliteStore`, a file beside the bot (one machine, nothing to install), and
+//! `postgres::PostgresStore`, one database shared by many bot processes. Either way the claim
+//! is atomic across processes, which is what keeps highlights exactly-once.
 
+mod location;
+pub mod postgres;
 pub mod sqlite;
+
+pub use location::Database;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
@@ -55,7 +59,7 @@ pub struct SlotRow {
 pub enum StoreError {
     #[error("database {path}: {message}")]
     Open { path: String, message: String },
-    #[error("database is busy (locked by another process) — will retry: {0}")]
+    #[error("database is busy or unreachable — will retry: {0}")]
     Busy(String),
     #[error("database error: {0}")]
     Other(String),
@@ -100,4 +104,11 @@ pub trait Store: Send + Sync {
     fn record_skip(&self, subscription_id: i64, date: NaiveDate, reason: &str) -> Result<bool>;
     /// Every slot, for tests, the simulation and operators.
     fn slots(&self) -> Result<Vec<SlotRow>>;
+}
+
+/// A new server's rotation seed: any source of variety will do, it is stored from then on.
+/// Kept below 2^63 so it fits a signed 64-bit column.
+fn fresh_seed(guild_id: u64) -> u64 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    crate::synthetic::Rng::new(t.as_nanos() as u64 ^ guild_id.rotate_left(17)).next_u64() >> 1
 }

@@ -182,12 +182,7 @@ impl Store for SqliteStore {
 
     fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation> {
         let conn = self.conn();
-        let seed = {
-            // A fresh seed per server; any source of variety will do, it is stored from now on.
-            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            let mut rng = crate::synthetic::Rng::new(t.as_nanos() as u64 ^ guild_id.rotate_left(17));
-            rng.next_u64() >> 1
-        };
+        let seed = super::fresh_seed(guild_id);
         conn.execute(
             "INSERT INTO rotations (guild_id, seed, epoch) VALUES (?1, ?2, ?3) ON CONFLICT (guild_id) DO NOTHING",
             params![guild_id as i64, seed as i64, date_str(today)],

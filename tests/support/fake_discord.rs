@@ -62,6 +62,10 @@ struct State {
     /// Messages created, as Discord would keep them: (channel, nonce, message id, content).
     messages: Mutex<Vec<Created>>,
     denied_send: Mutex<Vec<String>>,
+    /// `[shard id, total]` of every IDENTIFY, in order.
+    identified: Mutex<Vec<[u64; 2]>>,
+    /// The live connection of each shard id.
+    shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<GatewayCommand>>>,
 }
 
 /// A message the fake created.
@@ -121,6 +125,21 @@ impl FakeDiscord {
 
     pub fn identifies(&self) -> usize {
         self.state.identifies.load(Ordering::SeqCst)
+    }
+
+    /// `[shard id, total]` of every IDENTIFY so far.
+    pub fn identified_shards(&self) -> Vec<[u64; 2]> {
+        self.state.identified.lock().unwrap().clone()
+    }
+
+    /// Sends a dispatch on the connection of shard `shard` (as Discord routes a server's
+    /// events to the shard `(guild_id >> 22) % total`).
+    pub fn dispatch_to_shard(&self, shard: u64, event: &str, data: Value) {
+        let seq = self.state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let payload = json!({ "op": 0, "t": event, "s": seq, "d": data });
+        assert_decodes(&payload);
+        let tx = self.state.shards.lock().unwrap().get(&shard).cloned().expect("the shard is connected");
+        tx.send(GatewayCommand::Send(payload)).expect("gateway connection alive");
     }
 
     pub fn resumes(&self) -> usize {
@@ -241,15 +260,15 @@ pub fn bot_user() -> Value {
             "avatar": null, "bot": true })
 }
 
-pub fn ready(ws: SocketAddr) -> Value {
+pub fn ready(ws: SocketAddr, shard: [u64; 2]) -> Value {
     json!({
         "v": 10,
         "user": bot_user(),
         "guilds": [{ "id": GUILD_ID.to_string(), "unavailable": true }],
-        "session_id": "fake-session",
+        "session_id": format!("fake-session-{}", shard[0]),
         "resume_gateway_url": format!("ws://{ws}"),
         "application": { "id": APP_ID.to_string(), "flags": 0 },
-        "shard": [0, 1],
+        "shard": shard,
     })
 }
 
@@ -295,13 +314,24 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
                         if !send_ws(&mut sink, &json!({ "op": 11 })).await { break; }
                     }
                     Some(2) => {
+                        let shard = match payload["d"]["shard"].as_array().map(|a| a.as_slice()) {
+                            Some([id, total]) => [id.as_u64().unwrap(), total.as_u64().unwrap()],
+                            _ => [0, 1],
+                        };
+                        assert!(shard[0] < shard[1], "IDENTIFY with an impossible shard {shard:?}");
                         let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
-                        let ready = json!({ "op": 0, "t": "READY", "s": seq, "d": ready(ws_addr) });
+                        let ready = json!({ "op": 0, "t": "READY", "s": seq, "d": ready(ws_addr, shard) });
                         if !send_ws(&mut sink, &ready).await { break; }
                         *state.gateway.lock().unwrap() = Some(tx.clone());
+                        state.shards.lock().unwrap().insert(shard[0], tx.clone());
+                        state.identified.lock().unwrap().push(shard);
                         state.identifies.fetch_add(1, Ordering::SeqCst);
                     }
                     Some(6) => {
+                        let session = payload["d"]["session_id"].as_str().unwrap_or_default();
+                        if let Some(id) = session.strip_prefix("fake-session-").and_then(|s| s.parse().ok()) {
+                            state.shards.lock().unwrap().insert(id, tx.clone());
+                        }
                         let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let resumed = json!({ "op": 0, "t": "RESUMED", "s": seq, "d": {} });
                         if !send_ws(&mut sink, &resumed).await { break; }

@@ -145,13 +145,13 @@ pub fn start_bot(
         token: fake_discord::TOKEN.to_string(),
         guild_id: None,
         api_base: Some(fake.api_base()),
-        database: dir.0.join("marquee.db"),
+        database: marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
         catchup: chrono::Duration::hours(6),
+        shards: marquee::discord::Shards::Auto,
     };
     let engine =
         std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(Engine::new(bundled()))));
-    let store: std::sync::Arc<dyn marquee::store::Store> =
-        std::sync::Arc::new(marquee::store::sqlite::SqliteStore::open(&settings.database).unwrap());
+    let store: std::sync::Arc<dyn marquee::store::Store> = settings.database.open().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(marquee::discord::run(settings, engine, store, async move {
         let _ = rx.await;
@@ -161,3 +161,51 @@ pub fn start_bot(
 }
 
 pub mod http_client;
+pub mod pg;
+
+/// A database to run a store test on: a SQLite file, or a PostgreSQL database when a server is
+/// configured (see `pg`).
+pub enum TestDb {
+    Sqlite(TempDir),
+    Postgres(pg::PgDatabase),
+}
+
+impl TestDb {
+    pub fn sqlite(tag: &str) -> TestDb {
+        TestDb::Sqlite(TempDir::new(tag))
+    }
+
+    /// SQLite always, and PostgreSQL too when a server is configured.
+    pub fn all(tag: &str) -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite(tag)];
+        dbs.extend(pg::database(tag).map(TestDb::Postgres));
+        dbs
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            TestDb::Sqlite(_) => "sqlite",
+            TestDb::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn database(&self) -> marquee::store::Database {
+        match self {
+            TestDb::Sqlite(dir) => marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
+            TestDb::Postgres(db) => marquee::store::Database::Postgres(db.url.clone()),
+        }
+    }
+
+    /// What to put in DATABASE_URL for a bot process.
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(dir) => dir.0.join("marquee.db").display().to_string(),
+            TestDb::Postgres(db) => db.url.clone(),
+        }
+    }
+
+    /// A new connection (another "process" on the same database).
+    pub fn open(&self) -> std::sync::Arc<dyn marquee::store::Store> {
+        self.database().open().unwrap_or_else(|e| panic!("{}: {e}", self.name()))
+    }
+}

@@ -1,0 +1,249 @@
+//! The `Store` contract, run on both backends: a SQLite file, and a real PostgreSQL server when
+//! one is configured (MARQUEE_TEST_POSTGRES; `.ci/run` starts one). What the scheduler relies on
+//! — above all that a slot is claimed by exactly one process — must hold on either.
+
+mod support;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use marquee::store::{Claim, Database, StoreError};
+use std::sync::{Arc, Barrier};
+use support::TestDb;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn date(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+}
+
+fn nine() -> NaiveTime {
+    NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+}
+
+#[test]
+fn subscriptions_are_kept_replaced_paused_and_removed() {
+    for db in TestDb::all("store-subs") {
+        let store = db.open();
+        let now = at("2026-03-01T10:00:00Z");
+        let a = store.subscribe(1, 100, nine(), "Europe/Paris", now).unwrap();
+        let b = store.subscribe(1, 101, nine(), "UTC", now).unwrap();
+        store.subscribe(2, 200, nine(), "Asia/Tokyo", now).unwrap();
+        assert_eq!((a.guild_id, a.channel_id, a.time, a.timezone.as_str()), (1, 100, nine(), "Europe/Paris"));
+        assert_eq!(a.created_at, now, "{}", db.name());
+        assert_eq!(store.subscriptions(Some(1)).unwrap().len(), 2, "{}", db.name());
+        assert_eq!(store.subscriptions(None).unwrap().len(), 3);
+
+        store.pause(a.id, "the channel was deleted").unwrap();
+        let paused = store.subscriptions(Some(1)).unwrap();
+        assert_eq!(paused[0].paused.as_deref(), Some("the channel was deleted"), "{}", db.name());
+
+        // Subscribing the same channel again replaces its time and un-pauses it; same id.
+        let later = NaiveTime::from_hms_opt(18, 30, 0).unwrap();
+        let again = store.subscribe(1, 100, later, "America/New_York", now + Duration::days(1)).unwrap();
+        assert_eq!((again.id, again.time, again.paused.clone()), (a.id, later, None), "{}", db.name());
+        assert_eq!(store.subscriptions(None).unwrap().len(), 3);
+
+        // A fresh connection sees the same rows.
+        let other = db.open();
+        assert_eq!(other.subscriptions(Some(1)).unwrap(), store.subscriptions(Some(1)).unwrap());
+
+        assert_eq!(store.unsubscribe(1, Some(b.channel_id)).unwrap(), 1);
+        assert_eq!(store.unsubscribe(1, Some(999)).unwrap(), 0, "another server's channel or none");
+        assert_eq!(store.unsubscribe(2, Some(100)).unwrap(), 0, "a channel of another server");
+        assert_eq!(store.unsubscribe(1, None).unwrap(), 1);
+        assert_eq!(store.subscriptions(None).unwrap().len(), 1, "{}", db.name());
+    }
+}
+
+#[test]
+fn a_rotation_is_created_once_and_kept() {
+    for db in TestDb::all("store-rotation") {
+        let store = db.open();
+        let first = store.rotation(7, date(1)).unwrap();
+        assert_eq!(first.epoch, date(1));
+        assert_eq!(store.rotation(7, date(20)).unwrap(), first, "{}: the same seed and epoch", db.name());
+        assert_eq!(db.open().rotation(7, date(25)).unwrap(), first);
+        assert!(first.seed < 1 << 63);
+        assert_ne!(store.rotation(8, date(1)).unwrap().seed, first.seed, "each server its own order");
+    }
+}
+
+#[test]
+fn claims_leases_retries_posts_and_skips() {
+    for db in TestDb::all("store-claim") {
+        let store = db.open();
+        let name = db.name();
+        let t0 = at("2026-03-02T09:00:00Z");
+        let lease = Duration::seconds(60);
+        let sub = store.subscribe(1, 100, nine(), "UTC", t0 - Duration::days(1)).unwrap();
+        let d = date(2);
+
+        assert_eq!(store.claim(sub.id, d, "a", t0, lease).unwrap(), Claim::Mine { attempt: 1 }, "{name}");
+        assert_eq!(store.claim(sub.id, d, "b", t0 + Duration::seconds(59), lease).unwrap(), Claim::Held);
+        // The holder died: after the lease, the slot is taken over.
+        assert_eq!(
+            store.claim(sub.id, d, "b", t0 + lease, lease).unwrap(),
+            Claim::Mine { attempt: 2 },
+            "{name}"
+        );
+        assert_eq!(store.claim(sub.id, d, "a", t0 + lease, lease).unwrap(), Claim::Held, "{name}");
+
+        // After a 429/5xx the holder sets a retry time: held until then, anyone's after.
+        let retry_at = t0 + Duration::seconds(75);
+        store.retry_later(sub.id, d, retry_at).unwrap();
+        assert_eq!(store.claim(sub.id, d, "c", t0 + Duration::seconds(70), lease).unwrap(), Claim::Held);
+        assert_eq!(
+            store.claim(sub.id, d, "c", retry_at, lease).unwrap(),
+            Claim::Mine { attempt: 3 },
+            "{name}"
+        );
+
+        store.record_post(sub.id, d, 555).unwrap();
+        assert_eq!(store.claim(sub.id, d, "d", t0 + Duration::days(1), lease).unwrap(), Claim::Done);
+        assert!(!store.record_skip(sub.id, d, "late").unwrap(), "{name}: a posted slot stays posted");
+        store.retry_later(sub.id, d, t0).unwrap();
+        assert_eq!(store.claim(sub.id, d, "d", t0 + Duration::days(1), lease).unwrap(), Claim::Done);
+
+        // Skips: a new slot is marked once; a claimed one can be given up.
+        assert!(store.record_skip(sub.id, date(3), "missed").unwrap(), "{name}");
+        assert!(!store.record_skip(sub.id, date(3), "missed").unwrap(), "{name}: logged once");
+        assert_eq!(store.claim(sub.id, date(3), "a", t0, lease).unwrap(), Claim::Done);
+        assert_eq!(store.claim(sub.id, date(4), "a", t0, lease).unwrap(), Claim::Mine { attempt: 1 });
+        assert!(store.record_skip(sub.id, date(4), "channel gone").unwrap(), "{name}");
+
+        let slots = db.open().slots().unwrap();
+        let summary: Vec<(NaiveDate, &str, Option<u64>)> =
+            slots.iter().map(|s| (s.date, s.state.as_str(), s.message_id)).collect();
+        assert_eq!(
+            summary,
+            [(date(2), "posted", Some(555)), (date(3), "skipped", None), (date(4), "skipped", None)],
+            "{name}"
+        );
+    }
+}
+
+/// Separate connections (as separate processes have) race for the same slots from several
+/// threads at once: every slot has exactly one winner, also when stale claims are taken over.
+#[test]
+fn racing_claims_have_exactly_one_winner() {
+    for db in TestDb::all("store-race") {
+        let setup = db.open();
+        let t0 = at("2026-03-05T09:00:00Z");
+        let subs: Vec<i64> = (0..20)
+            .map(|i| setup.subscribe(1, 1000 + i, nine(), "UTC", t0 - Duration::days(1)).unwrap().id)
+            .collect();
+        let days: Vec<NaiveDate> = (1..=10).map(date).collect();
+        let lease = Duration::seconds(60);
+        let racers = 4;
+        for (round, now) in [(0, t0), (1, t0 + Duration::minutes(5))] {
+            // Round 0 claims fresh slots; round 1 races to take over the (now stale) claims.
+            let barrier = Arc::new(Barrier::new(racers));
+            let handles: Vec<_> = (0..racers)
+                .map(|r| {
+                    let store = db.open();
+                    let (barrier, subs, days) = (barrier.clone(), subs.clone(), days.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        let mut won = Vec::new();
+                        for &s in &subs {
+                            for &d in &days {
+                                for busy in 0.. {
+                                    assert!(busy < 100, "{s} {d}: busy 100 times in a row");
+                                    match store.claim(s, d, &format!("racer{r}"), now, lease) {
+                                        Ok(Claim::Mine { attempt }) => {
+                                            won.push((s, d, attempt));
+                                            break;
+                                        }
+                                        Ok(_) => break,
+                                        // SQLite may report a lock under contention: try again.
+                                        Err(StoreError::Busy(_)) => continue,
+                                        Err(e) => panic!("{e}"),
+                                    }
+                                }
+                            }
+                        }
+                        won
+                    })
+                })
+                .collect();
+            let mut won: Vec<(i64, NaiveDate, u32)> =
+                handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+            won.sort();
+            let total = won.len();
+            won.dedup_by_key(|w| (w.0, w.1));
+            assert_eq!(total, subs.len() * days.len(), "{}, round {round}: one winner per slot", db.name());
+            assert_eq!(won.len(), total, "{}, round {round}: no slot won twice", db.name());
+            assert!(won.iter().all(|w| w.2 == round + 1), "{}: attempt counts", db.name());
+        }
+    }
+}
+
+#[test]
+fn a_bad_database_url_is_one_clear_line_without_the_password() {
+    let e = Database::from_url(Some("postgres://bot:hunter2@localhost:99999/marquee")).unwrap_err();
+    assert!(e.contains("not a usable PostgreSQL URL") && !e.contains("hunter2"), "{e}");
+    // Nothing listens on port 1: opening fails at once with the redacted URL.
+    let db = Database::from_url(Some("postgres://bot:hunter2@127.0.0.1:1/marquee")).unwrap();
+    let Err(e) = db.open() else { panic!("opened a database nobody serves") };
+    let e = e.to_string();
+    assert!(e.contains("postgres://bot:***@127.0.0.1:1/marquee") && !e.contains("hunter2"), "{e}");
+}
+
+#[test]
+fn postgres_schema_is_migrated_once_by_processes_starting_together() {
+    let Some(pg) = support::pg::database("store-migrate") else { return };
+    let url = pg.url.clone();
+    let barrier = Arc::new(Barrier::new(4));
+    let opened: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                marquee::store::postgres::PostgresStore::open(&url).map(|_| ())
+            })
+        })
+        .collect();
+    for h in opened {
+        h.join().unwrap().unwrap();
+    }
+    let store = Database::Postgres(url.clone()).open().unwrap();
+    store.subscribe(1, 1, nine(), "UTC", Utc::now()).unwrap();
+
+    // A schema from a newer Marquee is refused, not touched.
+    pg.admin_execute("UPDATE marquee_schema SET version = 99");
+    let Err(e) = Database::Postgres(url).open() else { panic!("opened a newer schema") };
+    assert!(e.to_string().contains("schema version 99 is newer"), "{e}");
+}
+
+#[test]
+fn postgres_connection_lost_is_reported_then_reestablished() {
+    let Some(pg) = support::pg::database("store-reconnect") else { return };
+    let store = Database::Postgres(pg.url.clone()).open().unwrap();
+    store.subscribe(1, 1, nine(), "UTC", Utc::now()).unwrap();
+    // The server ends the bot's session (as a restart or failover would).
+    pg.admin_execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    let mut errors = 0;
+    let subs = loop {
+        match store.subscriptions(None) {
+            Ok(s) => break s,
+            Err(StoreError::Busy(_)) if errors < 2 => errors += 1,
+            Err(e) => panic!("after {errors} transient errors: {e}"),
+        }
+    };
+    assert_eq!(subs.len(), 1, "nothing lost");
+    assert!(errors <= 1, "the lost connection costs at most one failed call");
+}
+
+/// The store is a plain trait: calling PostgreSQL from inside an async task must work too.
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_store_works_inside_an_async_task() {
+    let Some(pg) = support::pg::database("store-async") else { return };
+    let store = Database::Postgres(pg.url.clone()).open().unwrap();
+    store.subscribe(3, 3, nine(), "UTC", Utc::now()).unwrap();
+    assert_eq!(store.subscriptions(Some(3)).unwrap().len(), 1);
+    drop(store);
+}
