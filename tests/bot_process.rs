@@ -34,7 +34,7 @@ async fn configuration_errors_are_one_clear_line_and_no_connection() {
         "marquee: DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications";
     // (DISCORD_TOKEN, DATABASE_URL, arguments, the start of the line printed)
     type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a [&'a str], &'a str);
-    let cases: [Case; 9] = [
+    let cases: [Case; 10] = [
         (None, None, &["run"], no_token),
         (None, None, &[], no_token),
         (
@@ -45,6 +45,7 @@ async fn configuration_errors_are_one_clear_line_and_no_connection() {
         ),
         (Some("hunter2-not-a-token"), None, &[], "marquee: DISCORD_TOKEN does not look like a bot token"),
         (Some(TOKEN), None, &["run", "--shards", "0-3"], "marquee: --shards needs --total-shards"),
+        (Some(TOKEN), None, &["run", "--watch"], "marquee: --watch needs --content DIR"),
         (
             Some(TOKEN),
             None,

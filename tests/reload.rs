@@ -1,5 +1,5 @@
-//! SIGHUP reloads the catalog from --content: validated first, swapped whole, refused (old one
-//! kept) when it has problems.
+//! SIGHUP, and with --watch a change of the files, reloads the catalog from --content:
+//! validated first, swapped whole, refused (old one kept) when it has problems.
 
 mod support;
 
@@ -27,15 +27,18 @@ fn hangup(pid: u32) {
     assert!(Command::new("kill").args(["-s", "HUP", &pid.to_string()]).status().unwrap().success());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sighup_swaps_in_a_valid_catalog_and_keeps_the_old_one_on_problems() {
+/// Edits the content of a running bot — a valid edit, then a broken one — and checks what it
+/// answers after each, calling `reload` (send SIGHUP, or nothing for --watch) after each edit.
+/// Returns the bot's log.
+async fn edit_while_running(tag: &str, watch: bool, reload: impl Fn(u32)) -> String {
     let fake = FakeDiscord::start().await;
-    let dir = TempDir::new("reload");
+    let dir = TempDir::new(tag);
     let content = dir.0.join("content");
     std::fs::create_dir_all(&content).unwrap();
     std::fs::write(content.join("talks.toml"), item("alpha-talk", "Alpha Centauri Streaming")).unwrap();
     let mut bot = Command::new(env!("CARGO_BIN_EXE_marquee"))
         .args(["run", "--content", content.to_str().unwrap()])
+        .args(if watch { &["--watch"][..] } else { &[][..] })
         .current_dir(&dir.0)
         .env_clear()
         .env("DISCORD_TOKEN", TOKEN)
@@ -57,7 +60,7 @@ async fn sighup_swaps_in_a_valid_catalog_and_keeps_the_old_one_on_problems() {
         item("alpha-talk", "Alpha Centauri Streaming") + &item("zeta-talk", "Zeta Reticuli Encoding"),
     )
     .unwrap();
-    hangup(bot.id());
+    reload(bot.id());
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut id = 10;
     loop {
@@ -72,8 +75,9 @@ async fn sighup_swaps_in_a_valid_catalog_and_keeps_the_old_one_on_problems() {
 
     // A broken edit: refused, the previous catalog keeps answering.
     std::fs::write(content.join("broken.toml"), "[[item]]\nid = \"Bad Id\"\ncolour = 1\n").unwrap();
-    hangup(bot.id());
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    reload(bot.id());
+    // Long enough for a watch to notice (1 s polls, one more to settle) and refuse it.
+    tokio::time::sleep(Duration::from_millis(if watch { 3500 } else { 700 })).await;
     for (i, (q, title)) in
         [("zeta reticuli", "Zeta Reticuli Encoding"), ("alpha centauri", "Alpha Centauri Streaming")]
             .iter()
@@ -88,7 +92,24 @@ async fn sighup_swaps_in_a_valid_catalog_and_keeps_the_old_one_on_problems() {
     let mut err = String::new();
     bot.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert_eq!(status.code(), Some(0), "{err}");
-    assert!(err.contains("SIGHUP: catalog reloaded") && err.contains("items=2"), "{err}");
     assert!(err.contains("broken.toml:2:6: id `Bad Id` must be lowercase kebab-case"), "{err}");
+    err
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_swaps_in_a_valid_catalog_and_keeps_the_old_one_on_problems() {
+    let err = edit_while_running("reload", false, hangup).await;
+    assert!(err.contains("SIGHUP: catalog reloaded") && err.contains("items=2"), "{err}");
     assert!(err.contains("SIGHUP: catalog reload refused; the previous catalog stays in use"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reloads_on_file_changes_and_keeps_the_old_catalog_on_problems() {
+    let err = edit_while_running("watch", true, |_| {}).await;
+    assert!(err.contains("content changed: catalog reloaded") && err.contains("items=2"), "{err}");
+    assert!(
+        err.contains("content changed: catalog reload refused; the previous catalog stays in use"),
+        "{err}"
+    );
+    assert_eq!(err.matches("catalog reloaded").count(), 1, "one reload per edit: {err}");
 }

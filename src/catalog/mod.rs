@@ -137,6 +137,22 @@ pub fn count_by_kind(items: &[Item]) -> Vec<(Kind, usize)> {
         .collect()
 }
 
+/// What the content folder looks like on disk: every `.toml` file below `dir` with its size
+/// and modification time. Two equal fingerprints mean nothing a reload would read has changed
+/// (a file watch polls this; it needs no platform notification API and works on any mount).
+pub fn fingerprint(dir: &Path) -> std::io::Result<Vec<(PathBuf, u64, std::time::SystemTime)>> {
+    let mut paths = Vec::new();
+    walk(dir, &mut paths)?;
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let meta = std::fs::metadata(&p)?;
+            Ok((p, meta.len(), meta.modified()?))
+        })
+        .collect()
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();

@@ -9,7 +9,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
-pub fn run(content: Option<&Path>, metrics: Option<&str>, shards: Shards) -> anyhow::Result<ExitCode> {
+pub fn run(
+    content: Option<&Path>,
+    watch: bool,
+    metrics: Option<&str>,
+    shards: Shards,
+) -> anyhow::Result<ExitCode> {
     // Configuration first: a missing token is one clear line, before anything connects.
     let settings = match Settings::from_env() {
         Ok(s) => Settings { shards, ..s },
@@ -37,7 +42,7 @@ pub fn run(content: Option<&Path>, metrics: Option<&str>, shards: Shards) -> any
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let shared = Arc::new(SharedEngine::new(engine));
     runtime.block_on(async {
-        tokio::spawn(reload_on_hangup(shared.clone(), content.map(Path::to_path_buf)));
+        spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics).await?;
         discord::run(settings, shared, store, shutdown_signal()).await
     })?;
@@ -61,7 +66,12 @@ pub fn init_logging() -> anyhow::Result<()> {
 }
 
 /// `marquee serve`: the HTTP interactions endpoint.
-pub fn serve(listen: &str, content: Option<&Path>, metrics: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn serve(
+    listen: &str,
+    content: Option<&Path>,
+    watch: bool,
+    metrics: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let _ = dotenvy::dotenv();
     let key = std::env::var("DISCORD_PUBLIC_KEY").unwrap_or_default();
     let Some(verifier) = marquee::endpoint::verifier(&key) else {
@@ -86,7 +96,7 @@ pub fn serve(listen: &str, content: Option<&Path>, metrics: Option<&str>) -> any
         Arc::new(marquee::endpoint::Endpoint { verifier, engine: shared.clone(), store: Some(store) });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        tokio::spawn(reload_on_hangup(shared, content.map(Path::to_path_buf)));
+        spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         marquee::endpoint::serve(listener, endpoint, shutdown_signal()).await
@@ -123,39 +133,77 @@ async fn serve_metrics(addr: Option<&str>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// On SIGHUP, reloads the catalog from `content`: the new one is loaded and validated first;
-/// on any problem the old one stays and the problems are logged. The swap is atomic.
+/// Reloads the catalog from `dir`: the new one is loaded and validated first; on any problem
+/// the old one stays and the problems are logged. The swap is atomic. `trigger` says why, in
+/// the log.
+async fn reload(shared: &SharedEngine, dir: &Path, trigger: &str) {
+    let dir = dir.to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&dir).map(Engine::new)).await;
+    match loaded {
+        Ok(Ok(engine)) => {
+            let items = engine.items().len();
+            shared.replace(engine);
+            tracing::info!(items, "{trigger}: catalog reloaded");
+        }
+        Ok(Err(e)) => {
+            for line in e.to_string().lines() {
+                tracing::warn!("{line}");
+            }
+            tracing::warn!("{trigger}: catalog reload refused; the previous catalog stays in use");
+        }
+        Err(e) => tracing::error!(error = %e, "{trigger}: catalog reload failed"),
+    }
+}
+
+/// Reloads the catalog from `content` on SIGHUP.
 async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
         while hangup.recv().await.is_some() {
-            let Some(dir) = content.clone() else {
-                tracing::info!(
+            match &content {
+                Some(dir) => reload(&shared, dir, "SIGHUP").await,
+                None => tracing::info!(
                     "SIGHUP: the catalog is built into the binary; run with --content DIR to reload one"
-                );
-                continue;
-            };
-            let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&dir).map(Engine::new)).await;
-            match loaded {
-                Ok(Ok(engine)) => {
-                    let items = engine.items().len();
-                    shared.replace(engine);
-                    tracing::info!(items, "SIGHUP: catalog reloaded");
-                }
-                Ok(Err(e)) => {
-                    for line in e.to_string().lines() {
-                        tracing::warn!("{line}");
-                    }
-                    tracing::warn!("SIGHUP: catalog reload refused; the previous catalog stays in use");
-                }
-                Err(e) => tracing::error!(error = %e, "SIGHUP: catalog reload failed"),
+                ),
             }
         }
     }
     #[cfg(not(unix))]
     let _ = (shared, content);
+}
+
+/// How often `--watch` looks at the content folder.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reloads the catalog when a file under `dir` changes (`--watch`). A change is acted on once
+/// the folder has looked the same for one more poll, so an editor's save, or a copy of many
+/// files, is read once and whole.
+async fn reload_on_change(shared: Arc<SharedEngine>, dir: PathBuf) {
+    let look = |dir: &Path| marquee::catalog::fingerprint(dir).ok();
+    let mut seen = look(&dir);
+    let mut changed = false;
+    loop {
+        tokio::time::sleep(WATCH_EVERY).await;
+        let now = look(&dir);
+        if now != seen {
+            seen = now;
+            changed = true;
+        } else if changed {
+            changed = false;
+            reload(&shared, &dir, "content changed").await;
+        }
+    }
+}
+
+/// Starts the reloaders of `run` and `serve`: SIGHUP always, file changes with `--watch`.
+fn spawn_reloaders(shared: &Arc<SharedEngine>, content: Option<&Path>, watch: bool) {
+    tokio::spawn(reload_on_hangup(shared.clone(), content.map(Path::to_path_buf)));
+    if let (true, Some(dir)) = (watch, content) {
+        tracing::info!(dir = %dir.display(), "watching the content folder for changes");
+        tokio::spawn(reload_on_change(shared.clone(), dir.to_path_buf()));
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -39,6 +39,9 @@ enum Command {
         /// How many shards the whole bot runs, the same in every process.
         #[arg(long, value_name = "N")]
         total_shards: Option<u32>,
+        /// Reload the catalog when a file under --content DIR changes (as SIGHUP does).
+        #[arg(long)]
+        watch: bool,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -50,6 +53,9 @@ enum Command {
         /// Serve Prometheus `/metrics` and `/healthz` on this address.
         #[arg(long, value_name = "ADDR")]
         metrics: Option<String>,
+        /// Reload the catalog when a file under --content DIR changes (as SIGHUP does).
+        #[arg(long)]
+        watch: bool,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -170,6 +176,7 @@ pub fn main() -> ExitCode {
         metrics: None,
         shards: None,
         total_shards: None,
+        watch: false,
         content: ContentArg { content: None },
     });
     match run(command) {
@@ -197,19 +204,35 @@ pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
     })
 }
 
+fn watch_needs_content(watch: bool, content: Option<&Path>) -> Result<(), String> {
+    match (watch, content) {
+        (true, None) => Err("--watch needs --content DIR: the built-in catalog cannot change".into()),
+        _ => Ok(()),
+    }
+}
+
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { metrics, shards, total_shards, content } => {
-            match marquee::discord::Shards::from_args(shards.as_deref(), total_shards) {
-                Ok(shards) => bot::run(content.content.as_deref(), metrics.as_deref(), shards),
-                Err(e) => {
+        Command::Run { metrics, shards, total_shards, watch, content } => {
+            let content = content.content.as_deref();
+            let shards = marquee::discord::Shards::from_args(shards.as_deref(), total_shards);
+            match (shards, watch_needs_content(watch, content)) {
+                (Ok(shards), Ok(())) => bot::run(content, watch, metrics.as_deref(), shards),
+                (Err(e), _) | (_, Err(e)) => {
                     eprintln!("marquee: {e}");
                     Ok(ExitCode::from(2))
                 }
             }
         }
-        Command::Serve { listen, metrics, content } => {
-            bot::serve(&listen, content.content.as_deref(), metrics.as_deref())
+        Command::Serve { listen, metrics, watch, content } => {
+            let content = content.content.as_deref();
+            match watch_needs_content(watch, content) {
+                Ok(()) => bot::serve(&listen, content, watch, metrics.as_deref()),
+                Err(e) => {
+                    eprintln!("marquee: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Commands { json: _ } => {
             println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
