@@ -238,6 +238,31 @@ fn postgres_connection_lost_is_reported_then_reestablished() {
     assert!(errors <= 1, "the lost connection costs at most one failed call");
 }
 
+/// TLS as managed databases need it: `sslmode=verify-full&sslrootcert=CA` (libpq's spelling)
+/// connects over TLS and verifies the server; without the CA (Mozilla roots only) the same
+/// server is refused, with a message that says why.
+#[test]
+fn postgres_over_tls_verifies_the_server_certificate() {
+    let Some(pg) = support::pg::database("store-tls") else { return };
+    let Some(ca) = support::pg::server_ca() else { return };
+    let url = pg.url_with(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    let store = Database::from_url(Some(&url)).unwrap().open().unwrap();
+    store.subscribe(1, 1, nine(), "UTC", Utc::now()).unwrap();
+    let encrypted = pg.admin_count(
+        "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)
+         WHERE ssl AND datname = current_database() AND application_name = 'marquee'",
+    );
+    assert_eq!(encrypted, 1, "the store's session is encrypted");
+
+    let Err(e) = Database::from_url(Some(&pg.url_with("sslmode=require"))).unwrap().open() else {
+        panic!("a certificate from an unknown CA was accepted")
+    };
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    let missing = pg.url_with("sslrootcert=/nonexistent/ca.pem");
+    let Err(e) = Database::from_url(Some(&missing)).unwrap().open() else { panic!("opened without its CA") };
+    assert!(e.to_string().contains("sslrootcert /nonexistent/ca.pem:"), "{e}");
+}
+
 /// The store is a plain trait: calling PostgreSQL from inside an async task must work too.
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_store_works_inside_an_async_task() {

@@ -1,5 +1,6 @@
 //! Where the state lives, from DATABASE_URL: a SQLite file or a PostgreSQL server.
 
+use super::pg_target::Target;
 use super::{postgres::PostgresStore, sqlite::SqliteStore, Store, StoreError};
 use std::fmt;
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ impl Database {
     pub fn from_url(url: Option<&str>) -> Result<Database, String> {
         let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_SQLITE);
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            PostgresStore::config(url)
+            Target::parse(url, false)
                 .map_err(|e| format!("{} is not a usable PostgreSQL URL: {e}", redact(url)))?;
             return Ok(Database::Postgres(url.to_string()));
         }

@@ -7,6 +7,7 @@
 //! is atomic across processes, which is what keeps highlights exactly-once.
 
 mod location;
+mod pg_target;
 pub mod postgres;
 pub mod sqlite;
 

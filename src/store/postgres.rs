@@ -5,19 +5,15 @@
 //! network drops. Each claim is a single conditional `INSERT … ON CONFLICT DO NOTHING` or
 //! `UPDATE … WHERE <stale>`: PostgreSQL's row locks make two processes racing for one slot see
 //! exactly one winner, with no explicit transaction held across a round trip.
-//!
-//! TLS: `sslmode=require` connects over rustls and verifies the server's certificate against the
-//! Mozilla roots (stricter than libpq's `require`); `disable` and the default `prefer` connect
-//! in plain text, for a database on the same host or private network.
+//! The URL and its TLS parameters are read by `pg_target`.
 
 use super::location::redact;
+use super::pg_target::Target;
 use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use postgres::config::SslMode;
 use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, NoTls};
 use std::sync::Mutex;
-use std::time::Duration;
 
 /// Each entry upgrades the schema by one version (`marquee_schema.version`). Never edit a
 /// released entry: add a new one.
@@ -56,17 +52,28 @@ const MIGRATIONS: &[&str] = &[
 const MIGRATION_LOCK: i64 = 0x006d_6172_7175_6565; // "marquee" in ASCII
 
 pub struct PostgresStore {
-    config: Config,
+    target: Target,
     /// The URL without its password, for messages.
     shown: String,
     client: Mutex<Option<Client>>,
 }
 
+/// The server's message, or the error with its causes ("error performing TLS handshake:
+/// invalid peer certificate: UnknownIssuer").
 fn describe(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
     }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let next = c.to_string();
+        if !text.ends_with(&next) {
+            text = format!("{text}: {next}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn err(e: postgres::Error) -> StoreError {
@@ -104,27 +111,13 @@ fn subscription(r: &postgres::Row) -> Subscription {
 const SUBSCRIPTION_COLUMNS: &str = "id, guild_id, channel_id, time, timezone, paused, created_at";
 
 impl PostgresStore {
-    /// The connection settings of `url`, with the bot's defaults where the URL says nothing.
-    pub(super) fn config(url: &str) -> std::result::Result<Config, postgres::Error> {
-        let mut config: Config = url.parse()?;
-        if config.get_connect_timeout().is_none() {
-            // A database that does not answer must not hold a scheduler tick for minutes.
-            config.connect_timeout(Duration::from_secs(5));
-        }
-        if config.get_application_name().is_none() {
-            config.application_name("marquee");
-        }
-        config.keepalives(true);
-        Ok(config)
-    }
-
     /// Connects and brings the schema up to date. Several processes may start at once: the
     /// migration runs under an advisory lock, so each step is applied exactly once.
     pub fn open(url: &str) -> Result<PostgresStore> {
         let shown = redact(url);
         let open_err = |message: String| StoreError::Open { path: shown.clone(), message };
-        let config = PostgresStore::config(url).map_err(|e| open_err(describe(&e)))?;
-        let store = PostgresStore { config, shown: shown.clone(), client: Mutex::new(None) };
+        let target = Target::parse(url, true).map_err(open_err)?;
+        let store = PostgresStore { target, shown: shown.clone(), client: Mutex::new(None) };
         off_async(|| {
             let mut client = store.connect().map_err(|e| open_err(describe(&e)))?;
             migrate(&mut client).map_err(open_err)?;
@@ -135,11 +128,9 @@ impl PostgresStore {
     }
 
     fn connect(&self) -> std::result::Result<Client, postgres::Error> {
-        match self.config.get_ssl_mode() {
-            SslMode::Require => {
-                self.config.connect(tokio_postgres_rustls::MakeRustlsConnect::with_webpki_roots())
-            }
-            _ => self.config.connect(NoTls),
+        match &self.target.tls {
+            Some(tls) => self.target.config.connect(tls.clone()),
+            None => self.target.config.connect(NoTls),
         }
     }
 

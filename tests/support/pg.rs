@@ -46,7 +46,33 @@ pub fn database(tag: &str) -> Option<PgDatabase> {
     Some(PgDatabase { url: with_database(&admin, &name), admin, name })
 }
 
+/// The CA that signed the test server's certificate (MARQUEE_TEST_POSTGRES_CA, set by `.ci/run`),
+/// or `None` (after printing why) outside CI.
+pub fn server_ca() -> Option<String> {
+    let ca = std::env::var("MARQUEE_TEST_POSTGRES_CA").ok().filter(|v| !v.trim().is_empty());
+    if ca.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "MARQUEE_TEST_POSTGRES_CA is not set under CI");
+        eprintln!("skipped: set MARQUEE_TEST_POSTGRES_CA to the CA of the test server's TLS certificate");
+    }
+    ca
+}
+
 impl PgDatabase {
+    /// This database's URL with `params` added to its query string.
+    pub fn url_with(&self, params: &str) -> String {
+        let sep = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{sep}{params}", self.url)
+    }
+
+    /// One number from `sql`, run as the administrator in this database.
+    pub fn admin_count(&self, sql: &str) -> i64 {
+        let (url, sql) = (with_database(&self.admin, &self.name), sql.to_string());
+        off_runtime(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.query_one(&sql, &[]).unwrap().get(0)
+        })
+    }
+
     /// Runs `sql` as the administrator in this database (to break or inspect it).
     pub fn admin_execute(&self, sql: &str) {
         let (url, sql) = (with_database(&self.admin, &self.name), sql.to_string());
