@@ -296,3 +296,20 @@ async fn an_unknown_command_gets_a_short_private_error() {
     assert_eq!(body["data"]["flags"], 64);
     assert!(body["data"]["content"].as_str().unwrap().contains("don't know"), "{body}");
 }
+
+/// Discord failing while the bot asks for its shard count (GET /gateway/bot) delays the start;
+/// it does not end the process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_while_asking_for_the_shard_count_are_waited_out() {
+    let fake = FakeDiscord::start().await;
+    for _ in 0..2 {
+        fake.fault(Fault { path_part: "/gateway/bot".into(), status: 502, delay: Duration::ZERO });
+    }
+    let (stop, handle) = start_bot(&fake);
+    fake.wait_ready().await;
+    let asked = fake.requests().iter().filter(|r| r.path.ends_with("/gateway/bot")).count();
+    assert_eq!(asked, 3, "two failures, then the answer");
+    assert_eq!(fake.identified_shards(), [[0, 1]], "the one recommended shard");
+    let _ = stop.send(());
+    handle.await.unwrap().unwrap();
+}

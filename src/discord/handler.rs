@@ -191,10 +191,7 @@ impl Handler {
             match ctx.http.create_interaction_response(id, token, &body, vec![]).await {
                 Ok(()) => return true,
                 Err(e) => {
-                    let status = match &e {
-                        serenity::Error::Http(h) => h.status_code().map(|s| s.as_u16()),
-                        _ => None,
-                    };
+                    let status = super::http_status(&e);
                     let retryable = status.is_some_and(|s| s == 429 || s >= 500);
                     if attempt == 1 && retryable && started.elapsed() < RETRY_BEFORE {
                         warn!(interaction = %id, status, error = %e, "interaction callback failed; retrying once");

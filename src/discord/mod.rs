@@ -63,11 +63,16 @@ pub async fn run(
         info!("slash commands are registered by the process that runs shard 0");
     }
     let start = async {
-        match settings.shards {
-            Shards::Auto => client.start_autosharded().await,
-            // serenity's range includes its end: `first..last` runs shards first to last.
-            Shards::Range { first, last, total } => client.start_shard_range(first..last, total).await,
-        }
+        let (first, last, total) = match settings.shards {
+            Shards::Auto => {
+                let total = recommended_shards(&client.http).await?;
+                info!(total, "Discord recommends {total} shard(s)");
+                (0, total - 1, total)
+            }
+            Shards::Range { first, last, total } => (first, last, total),
+        };
+        // serenity's range includes its end: `first..last` runs shards first to last.
+        client.start_shard_range(first..last, total).await
     };
     tokio::pin!(start);
     let result = tokio::select! {
@@ -83,6 +88,33 @@ pub async fn run(
         warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
     }
     result.map_err(Into::into)
+}
+
+/// The HTTP status of a failed REST call, if Discord answered at all.
+pub(crate) fn http_status(e: &serenity::Error) -> Option<u16> {
+    match e {
+        serenity::Error::Http(h) => h.status_code().map(|s| s.as_u16()),
+        _ => None,
+    }
+}
+
+/// Discord's recommended shard count (GET /gateway/bot). A 429, a 5xx or no answer at start-up
+/// is waited out (1, 2, 4, 8 s) rather than ending the process; a refused token is not.
+async fn recommended_shards(http: &serenity::all::Http) -> serenity::Result<u32> {
+    let mut delay = Duration::from_secs(1);
+    let mut attempt = 1;
+    loop {
+        match http.get_bot_gateway().await {
+            Ok(gateway) => return Ok(gateway.shards.max(1)),
+            Err(e) if attempt < 5 && http_status(&e).is_none_or(|s| s == 429 || s >= 500) => {
+                warn!(attempt, error = %e, "could not ask Discord for the shard count; retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// What the bot needs in a channel: see it, post there, embed links, and read history (a reply
