@@ -3,7 +3,8 @@
 //! Starts the real `marquee` binary (serenity client) against the fake gateway and REST API,
 //! then sends 1000 slash-command interactions and 1000 autocomplete interactions one at a
 //! time, timing each from the moment the fake sends INTERACTION_CREATE to the moment it
-//! receives the callback. Also reports the bot's resident memory after READY.
+//! receives the callback. Also reports the bot's resident memory after READY. The database is a
+//! temporary SQLite file, or MARQUEE_BENCH_DATABASE_URL.
 
 #[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
@@ -72,9 +73,12 @@ fn main() {
             .env("DISCORD_TOKEN", TOKEN)
             .env("MARQUEE_DISCORD_API", fake.api_base())
             .env("RUST_LOG", "warn")
+            // MARQUEE_BENCH_DATABASE_URL measures the bot on another database (PostgreSQL).
             .env(
                 "DATABASE_URL",
-                std::env::temp_dir().join(format!("marquee-bench-{}.db", std::process::id())),
+                std::env::var_os("MARQUEE_BENCH_DATABASE_URL").unwrap_or_else(|| {
+                    std::env::temp_dir().join(format!("marquee-bench-{}.db", std::process::id())).into()
+                }),
             )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
