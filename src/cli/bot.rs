@@ -181,12 +181,18 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// the folder has looked the same for one more poll, so an editor's save, or a copy of many
 /// files, is read once and whole.
 async fn reload_on_change(shared: Arc<SharedEngine>, dir: PathBuf) {
-    let look = |dir: &Path| marquee::catalog::fingerprint(dir).ok();
-    let mut seen = look(&dir);
+    // Walking the folder is file-system work: off the async threads.
+    let look = |dir: &Path| {
+        let dir = dir.to_path_buf();
+        async move {
+            tokio::task::spawn_blocking(move || marquee::catalog::fingerprint(&dir).ok()).await.ok().flatten()
+        }
+    };
+    let mut seen = look(&dir).await;
     let mut changed = false;
     loop {
         tokio::time::sleep(WATCH_EVERY).await;
-        let now = look(&dir);
+        let now = look(&dir).await;
         if now != seen {
             seen = now;
             changed = true;
