@@ -157,3 +157,41 @@ async fn sigint_stops_cleanly() {
     assert_eq!(status.code(), Some(0));
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// `marquee_gateway_reconnects_total` counts new sessions and resumes after the first READY,
+/// read from the running bot's `/metrics`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_reconnects_are_counted_in_metrics() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("reconnects");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = bot(&fake, Some(TOKEN), &dir)
+        .args(["run", "--metrics", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    fake.wait_ready().await;
+    let reconnects = || async move {
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let (status, text) = support::http_client::Client::connect(addr).await.get("/metrics").await;
+        assert_eq!(status, 200);
+        let text = String::from_utf8(text).unwrap();
+        let line = text.lines().find(|l| l.starts_with("marquee_gateway_reconnects_total ")).unwrap_or("? 0");
+        line.split(' ').nth(1).unwrap().parse::<u64>().unwrap()
+    };
+    assert_eq!(reconnects().await, 0, "the first READY is not a reconnect");
+
+    fake.invalidate_session();
+    fake.wait_for("a new session", Duration::from_secs(20), |f| (f.identifies() >= 2).then_some(())).await;
+    fake.drop_gateway();
+    fake.wait_for("a resume", Duration::from_secs(20), |f| (f.resumes() >= 1).then_some(())).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while reconnects().await < 2 {
+        assert!(Instant::now() < deadline, "reconnects counted: {}", reconnects().await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(reconnects().await, 2, "one new session and one resume");
+    signal(child.id(), "TERM");
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert_eq!(status.code(), Some(0));
+}
