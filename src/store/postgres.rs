@@ -12,7 +12,9 @@ use super::pg_target::Target;
 use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use postgres::error::SqlState;
-use postgres::{Client, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// Each entry upgrades the schema by one version (`marquee_schema.version`). Never edit a
@@ -55,8 +57,52 @@ pub struct PostgresStore {
     target: Target,
     /// The URL without its password, for messages.
     shown: String,
-    client: Mutex<Option<Client>>,
+    conn: Mutex<Option<Conn>>,
 }
+
+/// A connection and the statements prepared on it: each statement is parsed and planned by the
+/// server once per connection, not on every call (a round trip saved per query).
+struct Conn {
+    client: Client,
+    prepared: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn { client, prepared: HashMap::new() }
+    }
+
+    fn statement(&mut self, sql: &'static str) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.prepared.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn execute(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> PgResult<u64> {
+        let statement = self.statement(sql)?;
+        self.client.execute(&statement, params)
+    }
+
+    fn query(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> PgResult<Vec<Row>> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_opt(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> PgResult<Option<Row>> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn query_one(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> PgResult<Row> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+}
+
+type PgResult<T> = std::result::Result<T, postgres::Error>;
 
 /// The server's message, or the error with its causes ("error performing TLS handshake:
 /// invalid peer certificate: UnknownIssuer").
@@ -96,7 +142,17 @@ fn err(e: postgres::Error) -> StoreError {
     }
 }
 
-fn subscription(r: &postgres::Row) -> Subscription {
+/// Whether `e` means the session is over (the client may learn it a moment later): no SQL
+/// state at all (the socket failed), a connection exception (class 08) or an operator's
+/// intervention (57P: the server shut down or terminated this backend).
+fn session_ended(e: &postgres::Error) -> bool {
+    match e.code() {
+        None => true,
+        Some(code) => code.code().starts_with("08") || code.code().starts_with("57P"),
+    }
+}
+
+fn subscription(r: &Row) -> Subscription {
     Subscription {
         id: r.get(0),
         guild_id: r.get::<_, i64>(1) as u64,
@@ -108,7 +164,12 @@ fn subscription(r: &postgres::Row) -> Subscription {
     }
 }
 
-const SUBSCRIPTION_COLUMNS: &str = "id, guild_id, channel_id, time, timezone, paused, created_at";
+/// The columns `subscription` reads, as a literal so that statements using them stay `'static`.
+macro_rules! subscription_columns {
+    () => {
+        "id, guild_id, channel_id, time, timezone, paused, created_at"
+    };
+}
 
 impl PostgresStore {
     /// Connects and brings the schema up to date. Several processes may start at once: the
@@ -117,11 +178,11 @@ impl PostgresStore {
         let shown = redact(url);
         let open_err = |message: String| StoreError::Open { path: shown.clone(), message };
         let target = Target::parse(url, true).map_err(open_err)?;
-        let store = PostgresStore { target, shown: shown.clone(), client: Mutex::new(None) };
+        let store = PostgresStore { target, shown: shown.clone(), conn: Mutex::new(None) };
         off_async(|| {
             let mut client = store.connect().map_err(|e| open_err(describe(&e)))?;
             migrate(&mut client).map_err(open_err)?;
-            *store.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client);
+            *store.conn.lock().unwrap_or_else(|e| e.into_inner()) = Some(Conn::new(client));
             Ok(())
         })?;
         Ok(store)
@@ -135,22 +196,21 @@ impl PostgresStore {
     }
 
     /// Runs `f` on the connection, reconnecting first if it was lost.
-    fn with<T: Send>(
-        &self,
-        f: impl FnOnce(&mut Client) -> std::result::Result<T, postgres::Error> + Send,
-    ) -> Result<T> {
+    fn with<T: Send>(&self, f: impl FnOnce(&mut Conn) -> PgResult<T> + Send) -> Result<T> {
         off_async(|| {
-            let mut slot = self.client.lock().unwrap_or_else(|e| e.into_inner());
-            if slot.as_ref().is_none_or(Client::is_closed) {
+            let mut slot = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref().is_none_or(|c| c.client.is_closed()) {
                 let client = self.connect().map_err(|e| {
                     StoreError::Busy(format!("cannot connect to {}: {}", self.shown, describe(&e)))
                 })?;
-                *slot = Some(client);
+                *slot = Some(Conn::new(client));
             }
-            let Some(client) = slot.as_mut() else { unreachable!("connected above") };
-            let result = f(client);
-            if result.is_err() && client.is_closed() {
-                *slot = None;
+            let Some(conn) = slot.as_mut() else { unreachable!("connected above") };
+            let result = f(conn);
+            if let Err(e) = &result {
+                if conn.client.is_closed() || session_ended(e) {
+                    *slot = None;
+                }
             }
             result.map_err(err)
         })
@@ -159,20 +219,26 @@ impl PostgresStore {
 
 /// The `postgres` client blocks on a runtime of its own, which panics on a thread that is
 /// already driving an async runtime. The scheduler calls the store from blocking threads, but
-/// `Store` is a plain trait that anyone may call anywhere (as SQLite allows): so inside a
-/// runtime, the call runs on a short-lived thread of its own.
+/// `Store` is a plain trait that anyone may call anywhere (as SQLite allows). On a
+/// multi-threaded runtime `block_in_place` makes that legal (and costs nothing on a blocking
+/// thread); a current-thread runtime cannot give its thread away, so the call runs on a
+/// short-lived thread of its own.
 fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    if tokio::runtime::Handle::try_current().is_err() {
-        return f();
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Err(_) => f(),
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        Ok(_) => {
+            std::thread::scope(|s| s.spawn(f).join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }
     }
-    std::thread::scope(|s| s.spawn(f).join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 impl Drop for PostgresStore {
     fn drop(&mut self) {
         // Closing the connection blocks on the client's runtime too.
-        if let Some(client) = self.client.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
-            off_async(move || drop(client));
+        if let Some(conn) = self.conn.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            off_async(move || drop(conn));
         }
     }
 }
@@ -216,13 +282,14 @@ impl Store for PostgresStore {
     ) -> Result<Subscription> {
         self.with(|c| {
             c.query_one(
-                &format!(
+                concat!(
                     "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at)
                      VALUES ($1, $2, $3, $4, NULL, $5)
                      ON CONFLICT (channel_id) DO UPDATE SET
                         guild_id = excluded.guild_id, time = excluded.time, timezone = excluded.timezone,
                         paused = NULL, created_at = excluded.created_at
-                     RETURNING {SUBSCRIPTION_COLUMNS}"
+                     RETURNING ",
+                    subscription_columns!()
                 ),
                 &[&(guild_id as i64), &(channel_id as i64), &time, &timezone, &now],
             )
@@ -243,9 +310,10 @@ impl Store for PostgresStore {
     fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>> {
         self.with(|c| {
             c.query(
-                &format!(
-                    "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
-                     WHERE $1::BIGINT IS NULL OR guild_id = $1 ORDER BY id"
+                concat!(
+                    "SELECT ",
+                    subscription_columns!(),
+                    " FROM subscriptions WHERE $1::BIGINT IS NULL OR guild_id = $1 ORDER BY id"
                 ),
                 &[&guild_id.map(|g| g as i64)],
             )
