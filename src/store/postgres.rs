@@ -236,9 +236,10 @@ fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 impl Drop for PostgresStore {
     fn drop(&mut self) {
-        // Closing the connection blocks on the client's runtime too.
+        // Closing the connection blocks on the client's runtime too. The last handle may go
+        // while a runtime shuts down, where `block_in_place` is best avoided: a thread of its own.
         if let Some(conn) = self.conn.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
-            off_async(move || drop(conn));
+            let _ = std::thread::spawn(move || drop(conn)).join();
         }
     }
 }
