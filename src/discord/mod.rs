@@ -66,7 +66,7 @@ pub async fn run(
         let (first, last, total) = match settings.shards {
             Shards::Auto => {
                 let total = recommended_shards(&client.http).await?;
-                info!(total, "Discord recommends {total} shard(s)");
+                info!(total, "shard count recommended by Discord");
                 (0, total - 1, total)
             }
             Shards::Range { first, last, total } => (first, last, total),

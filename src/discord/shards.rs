@@ -52,11 +52,6 @@ impl Shards {
             Shards::Range { first, .. } => *first == 0,
         }
     }
-
-    /// The shard that receives a server's events (Discord's formula).
-    pub fn shard_of(guild_id: u64, total: u32) -> u32 {
-        ((guild_id >> 22) % u64::from(total.max(1))) as u32
-    }
 }
 
 impl fmt::Display for Shards {
@@ -96,14 +91,5 @@ mod tests {
         assert!(Shards::Auto.has_first());
         assert!(Shards::Range { first: 0, last: 1, total: 4 }.has_first());
         assert!(!Shards::Range { first: 2, last: 3, total: 4 }.has_first());
-    }
-
-    #[test]
-    fn discord_shard_formula() {
-        // (guild_id >> 22) % total: the id's timestamp bits, not its low bits, pick the shard.
-        assert_eq!(Shards::shard_of(4 << 22, 3), 1);
-        assert_eq!(Shards::shard_of((5 << 22) | 0x3f_ffff, 2), 1);
-        assert_eq!(Shards::shard_of(0x3f_ffff, 2), 0);
-        assert_eq!(Shards::shard_of(123, 0), 0);
     }
 }

@@ -122,32 +122,31 @@ fn describe(e: &postgres::Error) -> String {
     text
 }
 
+/// Ended sessions and momentary conflicts are worth retrying (`Busy`); anything else — a
+/// constraint, or a type or parameter mismatch — is not.
 fn err(e: postgres::Error) -> StoreError {
-    let transient = [
+    let conflict = [
         SqlState::T_R_SERIALIZATION_FAILURE,
         SqlState::T_R_DEADLOCK_DETECTED,
         SqlState::LOCK_NOT_AVAILABLE,
-        SqlState::ADMIN_SHUTDOWN,
-        SqlState::CANNOT_CONNECT_NOW,
         SqlState::TOO_MANY_CONNECTIONS,
     ];
-    // The connection itself failed (the next call reconnects); other errors without a SQL
-    // state are mistakes (a type or parameter mismatch) that retrying cannot fix.
-    let connection = e.is_closed()
-        || std::error::Error::source(&e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
-    match e.code() {
-        Some(code) if transient.contains(code) => StoreError::Busy(describe(&e)),
-        None if connection => StoreError::Busy(describe(&e)),
-        _ => StoreError::Other(describe(&e)),
+    if session_ended(&e) || e.code().is_some_and(|c| conflict.contains(c)) {
+        StoreError::Busy(describe(&e))
+    } else {
+        StoreError::Other(describe(&e))
     }
 }
 
-/// Whether `e` means the session is over (the client may learn it a moment later): no SQL
-/// state at all (the socket failed), a connection exception (class 08) or an operator's
-/// intervention (57P: the server shut down or terminated this backend).
+/// Whether `e` means the session is over (the client may learn it a moment later): the socket
+/// failed or closed, a connection exception (class 08), or an operator's intervention (57P:
+/// the server shut down or terminated this backend). The next call reconnects.
 fn session_ended(e: &postgres::Error) -> bool {
     match e.code() {
-        None => true,
+        None => {
+            e.is_closed()
+                || std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+        }
         Some(code) => code.code().starts_with("08") || code.code().starts_with("57P"),
     }
 }
