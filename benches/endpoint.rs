@@ -35,11 +35,15 @@ fn main() {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             let catalog = marquee::catalog::Catalog::bundled().unwrap();
-            let endpoint = Arc::new(Endpoint {
-                verifier: verifier(PUBLIC).unwrap(),
-                engine: Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(catalog)))),
-                store: None,
-            });
+            let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(catalog))));
+            let dir = std::env::temp_dir().join(format!("marquee-bench-endpoint-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let store = marquee::store::Database::Sqlite(dir.join("marquee.db")).open().unwrap();
+            // No REST calls happen in this bench: nothing here is deferred.
+            let access = Arc::new(marquee::discord::access::HttpAccess::new(0));
+            let router = Arc::new(marquee::router::Router::new(engine, store, access));
+            let http = Arc::new(marquee::discord::http_client("", None));
+            let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
             marquee::endpoint::serve(listener, endpoint, std::future::pending()).await.unwrap();
         });
     });

@@ -30,6 +30,8 @@ pub struct Metrics {
     pub reconnects: IntCounter,
     pub highlight_posts: IntCounter,
     pub highlight_failures: IntCounterVec,
+    /// Events that arrived but could not be decoded (so were not answered), by event.
+    pub undecodable: IntCounterVec,
     top_misses: IntGaugeVec,
     misses: Mutex<HashMap<String, i64>>,
 }
@@ -54,6 +56,13 @@ fn build() -> Result<Metrics, prometheus::Error> {
         Opts::new("marquee_highlight_failures_total", "Daily highlight posts that failed, by outcome"),
         &["outcome"],
     )?;
+    let undecodable = IntCounterVec::new(
+        Opts::new(
+            "marquee_undecodable_events_total",
+            "Events that could not be decoded and were not answered",
+        ),
+        &["event"],
+    )?;
     let top_misses = IntGaugeVec::new(
         Opts::new(
             "marquee_no_result_query_top",
@@ -68,6 +77,7 @@ fn build() -> Result<Metrics, prometheus::Error> {
     registry.register(Box::new(reconnects.clone()))?;
     registry.register(Box::new(highlight_posts.clone()))?;
     registry.register(Box::new(highlight_failures.clone()))?;
+    registry.register(Box::new(undecodable.clone()))?;
     registry.register(Box::new(top_misses.clone()))?;
     Ok(Metrics {
         registry,
@@ -78,6 +88,7 @@ fn build() -> Result<Metrics, prometheus::Error> {
         reconnects,
         highlight_posts,
         highlight_failures,
+        undecodable,
         top_misses,
         misses: Mutex::default(),
     })

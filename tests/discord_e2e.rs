@@ -313,3 +313,34 @@ async fn server_errors_while_asking_for_the_shard_count_are_waited_out() {
     let _ = stop.send(());
     handle.await.unwrap().unwrap();
 }
+
+/// A reply to one of the bot's messages: Discord's default reply-ping lists the bot in
+/// `mentions` without any `<@id>` in the text.
+fn reply_to_bot(id: u64, content: &str) -> Value {
+    let me = payloads::user(BOT_ID, "Marquee", true);
+    let mut m = payloads::message(id, payloads::user(USER_ID, "viewer", false), content, vec![me.clone()]);
+    m["type"] = json!(19);
+    m["message_reference"] = json!({
+        "type": 0,
+        "message_id": "700000000000000000",
+        "channel_id": support::fake_discord::CHANNEL_ID.to_string(),
+        "guild_id": support::fake_discord::GUILD_ID.to_string(),
+    });
+    let mut original = payloads::message(700_000_000_000_000_000, me, "", vec![]);
+    original["embeds"] = json!([{ "type": "rich", "title": "Producing \"The Crown\" in The Cloud" }]);
+    m["referenced_message"] = original;
+    m
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_to_the_bot_is_conversation_unless_it_mentions_the_bot() {
+    let (fake, _stop, _handle) = started().await;
+    let before = fake.requests().len();
+    fake.dispatch("MESSAGE_CREATE", reply_to_bot(6001, "thanks, that's the one!"));
+    // The explicit mention in a reply is a question again, and marks the first as processed.
+    fake.dispatch("MESSAGE_CREATE", reply_to_bot(6002, &format!("<@{BOT_ID}> and spinnaker?")));
+    let r = fake.wait_request("/messages", before).await;
+    assert_eq!(r.body["message_reference"]["message_id"], "6002");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(fake.requests().iter().skip(before).filter(|r| r.path.contains("/messages")).count(), 1);
+}

@@ -14,11 +14,8 @@ use support::payloads;
 async fn start() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let endpoint = Arc::new(Endpoint {
-        verifier: verifier(PUBLIC).unwrap(),
-        engine: Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(support::bundled())))),
-        store: None,
-    });
+    let (router, http, _db) = support::router(None, "endpoint");
+    let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
     tokio::spawn(marquee::endpoint::serve(listener, endpoint, std::future::pending()));
     addr
 }
@@ -122,6 +119,7 @@ async fn metrics_count_commands_and_show_what_found_nothing() {
         .current_dir(&dir.0)
         .env_clear()
         .env("DISCORD_PUBLIC_KEY", PUBLIC)
+        .env("DISCORD_TOKEN", support::fake_discord::TOKEN)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -3,16 +3,27 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::fake_discord::{FakeDiscord, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{FakeDiscord, APP_ID, CHANNEL_ID, GUILD_ID};
 use support::{payloads, start_bot};
 
 const MANAGE: u64 = (1 << 4) | (1 << 10) | (1 << 11);
 const NO_MANAGE: u64 = (1 << 10) | (1 << 11);
 
+/// The answer to an interaction: its callback, or for a deferred one (type 5) the edit that
+/// completes it, as `{"type": 5, "data": edit}`.
 async fn interact(fake: &FakeDiscord, id: u64, payload: Value) -> Value {
     let before = fake.request_count();
     fake.dispatch("INTERACTION_CREATE", payload);
-    fake.wait_request(&format!("/interactions/{id}/"), before).await.body
+    let callback = fake.wait_request(&format!("/interactions/{id}/"), before).await.body;
+    if callback["type"] != 5 {
+        return callback;
+    }
+    // The deferral decides that the answer is private; the edit carries the message.
+    assert_eq!(callback["data"], json!({ "flags": 64 }));
+    let edit = fake.wait_request("/messages/@original", before).await;
+    assert_eq!(edit.method, "PATCH");
+    assert_eq!(edit.path, format!("/api/v10/webhooks/{APP_ID}/token-{id}/messages/@original"));
+    json!({ "type": 5, "data": edit.body })
 }
 
 fn subscribe(channel: u64, time: &str, tz: &str) -> Value {

@@ -1,7 +1,10 @@
 //! `marquee run`: configuration, logging, signals, then the gateway bot.
 
 use marquee::catalog::Catalog;
+use marquee::discord::access::HttpAccess;
 use marquee::discord::{self, Settings, Shards};
+use marquee::endpoint::Endpoint;
+use marquee::router::Router;
 use marquee::search::{Engine, SharedEngine};
 use marquee::store::{Database, Store};
 use std::path::{Path, PathBuf};
@@ -82,24 +85,40 @@ pub fn serve(
         );
         return Ok(ExitCode::from(2));
     };
+    // The same settings as `run`: the token checks the bot's access before subscribing a
+    // channel, and the database holds the highlight subscriptions.
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     init_logging()?;
     let engine = match super::engine_or_exit(content) {
         Ok(e) => Arc::new(e),
         Err(code) => return Ok(code),
     };
-    let store = match database_from_env().and_then(|db| open_store(&db)) {
+    let store = match open_store(&settings.database) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
     let shared = Arc::new(SharedEngine::new(engine));
-    let endpoint =
-        Arc::new(marquee::endpoint::Endpoint { verifier, engine: shared.clone(), store: Some(store) });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
+        let http = Arc::new(discord::http_client(&settings.token, settings.api_base.as_deref()));
+        let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
+        let router = Arc::new(Router::new(shared.clone(), store, access));
+        let endpoint = Arc::new(Endpoint::new(verifier, router, http));
         spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
-        marquee::endpoint::serve(listener, endpoint, shutdown_signal()).await
+        marquee::endpoint::serve(listener, endpoint.clone(), shutdown_signal()).await?;
+        let left = endpoint.inflight.wait_idle(discord::DRAIN).await;
+        if left > 0 {
+            tracing::warn!(left, "shutdown: deferred replies still in flight; abandoning them");
+        }
+        anyhow::Ok(())
     })?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -23,8 +23,26 @@ fn kind_option(description: &str) -> Value {
     json!({ "type": 3, "name": "kind", "description": description, "required": false, "choices": choices })
 }
 
+/// Where a command may be used (Discord's interaction context types): in servers (0) and in
+/// the bot's DMs (1). Installed to servers only (integration type 0): user installs are not
+/// offered, since highlights need a server and a user install would reach servers where the
+/// bot cannot post.
+const ANYWHERE: [u8; 2] = [0, 1];
+const SERVERS: [u8; 1] = [0];
+const SERVER_INSTALL: [u8; 1] = [0];
+
 /// The exact JSON array the bot registers.
 pub fn commands() -> Value {
+    let mut commands = catalog_commands();
+    for command in commands.as_array_mut().into_iter().flatten() {
+        let in_servers_only = matches!(command["name"].as_str(), Some("highlights" | "highlight"));
+        command["contexts"] = json!(if in_servers_only { &SERVERS[..] } else { &ANYWHERE[..] });
+        command["integration_types"] = json!(SERVER_INSTALL);
+    }
+    commands
+}
+
+fn catalog_commands() -> Value {
     json!([
         {
             "type": 1,
@@ -66,7 +84,6 @@ pub fn commands() -> Value {
             "description": "Daily highlights: a Netflix on AWS story posted in a channel every day",
             // Manage Channels, as Discord enforces it by default; checked again when run.
             "default_member_permissions": 16,
-            "dm_permission": false,
             "options": [
                 {
                     "type": 1, "name": "subscribe", "description": "Post a daily highlight in a channel",
@@ -93,7 +110,6 @@ pub fn commands() -> Value {
             "type": 1,
             "name": "highlight",
             "description": "Today's highlight for this server",
-            "dm_permission": false,
         },
     ])
 }

@@ -1,27 +1,30 @@
-//! Serenity's event handler: routes events to `commands::respond` and sends the answer.
+//! The gateway door: every dispatch serenity receives, decoded into the router's own types,
+//! answered by the router, sent back over REST.
+//!
+//! serenity decodes strictly: a dispatch that lacks one field it requires becomes
+//! `Event::Unknown` and would be dropped. This handler is a raw event handler, so it sees
+//! those too, and decodes their JSON with the router's tolerant types; interactions serenity
+//! did decode are turned back into JSON and go through the same decoder. A dispatch that
+//! still cannot be decoded is logged at WARN and counted, never silently dropped.
 
-use super::convert;
-use super::inflight::InFlight;
-use crate::commands::{definitions, respond};
-use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
-use crate::highlights::permissions::{self, Overwrite, Target};
+use super::send;
+use crate::commands::definitions;
 use crate::highlights::runner::Runner;
-use crate::reply::{callback_body, channel_reply_body, render, Response};
+use crate::inflight::InFlight;
+use crate::router::incoming::{Interaction, Message};
+use crate::router::Router;
 use crate::search::SharedEngine;
 use crate::store::Store;
+use serde_json::Value;
 use serenity::all::{
-    Channel, ChannelId, CommandInteraction, Context, EventHandler, GuildId, Interaction, InteractionId,
-    Message, PermissionOverwriteType, Ready, ResumedEvent, UserId,
+    ChannelId, Context, Event, GuildId, Interaction as SerenityInteraction, RawEventHandler,
 };
 use serenity::async_trait;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tracing::{error, info, warn};
-
-/// Discord drops an interaction not answered within 3 s; a retry must leave room for itself.
-const RETRY_BEFORE: Duration = Duration::from_millis(2000);
+use tracing::{debug, error, info, warn};
 
 /// How often the highlight scheduler looks for due posts, and how long an unrecorded claim
 /// is held. Both can be shortened for process-level tests only (`MARQUEE_TEST_TICK_MS`,
@@ -34,8 +37,7 @@ fn scheduler_timing() -> (Duration, chrono::Duration) {
 }
 
 pub struct Handler {
-    pub engine: Arc<SharedEngine>,
-    pub store: Arc<dyn Store>,
+    pub router: Arc<Router>,
     pub guild_id: Option<GuildId>,
     pub inflight: InFlight,
     /// How late a highlight may still be posted.
@@ -48,21 +50,23 @@ pub struct Handler {
     ready_shards: Mutex<HashSet<u32>>,
     /// The highlight scheduler is started once per process, too.
     scheduler_started: AtomicBool,
-    me: OnceLock<UserId>,
+    /// The bot's user id (0 until known): from the token at start, confirmed by READY.
+    me: AtomicU64,
+    /// The application id, for completing deferred responses.
+    application_id: AtomicU64,
 }
 
 impl Handler {
     pub fn new(
-        engine: Arc<SharedEngine>,
-        store: Arc<dyn Store>,
+        router: Arc<Router>,
         guild_id: Option<GuildId>,
         inflight: InFlight,
         catchup: chrono::Duration,
         registers: bool,
+        me: Option<u64>,
     ) -> Handler {
         Handler {
-            engine,
-            store,
+            router,
             guild_id,
             inflight,
             catchup,
@@ -70,12 +74,17 @@ impl Handler {
             registered: AtomicBool::new(false),
             ready_shards: Mutex::new(HashSet::new()),
             scheduler_started: AtomicBool::new(false),
-            me: OnceLock::new(),
+            me: AtomicU64::new(me.unwrap_or(0)),
+            application_id: AtomicU64::new(me.unwrap_or(0)),
         }
     }
 
-    pub fn set_me(&self, id: UserId) {
-        let _ = self.me.set(id);
+    fn store(&self) -> Arc<dyn Store> {
+        self.router.store.clone()
+    }
+
+    fn engine(&self) -> Arc<SharedEngine> {
+        self.router.engine.clone()
     }
 
     fn start_scheduler(&self, ctx: &Context) {
@@ -83,8 +92,8 @@ impl Handler {
             return;
         }
         let runner = Runner::new(
-            self.store.clone(),
-            self.engine.clone(),
+            self.store(),
+            self.engine(),
             Arc::new(super::poster::HttpPoster(ctx.http.clone())),
             format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
             self.catchup,
@@ -111,51 +120,6 @@ impl Handler {
         });
     }
 
-    /// What the bot lacks to post in `channel` (empty when it can, or when it cannot tell).
-    async fn bot_missing(&self, ctx: &Context, guild: GuildId, channel: u64) -> Vec<&'static str> {
-        let Some(&me) = self.me.get() else { return Vec::new() };
-        let channel = match ctx.http.get_channel(ChannelId::new(channel)).await {
-            Ok(Channel::Guild(c)) => c,
-            Ok(_) => return Vec::new(),
-            Err(e) => {
-                warn!(error = %e, "cannot read the channel to check permissions");
-                return vec!["View Channel"];
-            }
-        };
-        let (roles, member) =
-            match (ctx.http.get_guild_roles(guild).await, ctx.http.get_member(guild, me).await) {
-                (Ok(r), Ok(m)) => (r, m),
-                (Err(e), _) | (_, Err(e)) => {
-                    warn!(error = %e, "cannot read roles to check permissions; the first post will tell");
-                    return Vec::new();
-                }
-            };
-        let roles: Vec<(u64, u64)> = roles.iter().map(|r| (r.id.get(), r.permissions.bits())).collect();
-        let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
-        let overwrites: Vec<Overwrite> = channel
-            .permission_overwrites
-            .iter()
-            .filter_map(|o| {
-                let target = match o.kind {
-                    PermissionOverwriteType::Member(u) => Target::Member(u.get()),
-                    PermissionOverwriteType::Role(r) => Target::Role(r.get()),
-                    _ => return None,
-                };
-                Some(Overwrite { target, allow: o.allow.bits(), deny: o.deny.bits() })
-            })
-            .collect();
-        let perms = permissions::in_channel(guild.get(), &roles, me.get(), &member_roles, &overwrites);
-        permissions::missing_for_posting(perms)
-    }
-
-    async fn highlight_request(&self, ctx: &Context, c: &CommandInteraction) -> Option<HighlightRequest> {
-        let missing = match (c.guild_id, convert::subscribe_target(c)) {
-            (Some(guild), Some(channel)) => self.bot_missing(ctx, guild, channel).await,
-            _ => Vec::new(),
-        };
-        convert::highlight(c, missing)
-    }
-
     async fn register(&self, ctx: &Context) {
         if !self.registers || self.registered.swap(true, Ordering::SeqCst) {
             return;
@@ -175,41 +139,9 @@ impl Handler {
         }
     }
 
-    /// Sends an interaction callback, retrying once on 429/5xx while the deadline allows.
-    async fn answer(
-        &self,
-        ctx: &Context,
-        id: InteractionId,
-        token: &str,
-        response: &Response,
-        started: Instant,
-    ) -> bool {
-        let body = callback_body(response);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match ctx.http.create_interaction_response(id, token, &body, vec![]).await {
-                Ok(()) => return true,
-                Err(e) => {
-                    let status = super::http_status(&e);
-                    let retryable = status.is_some_and(|s| s == 429 || s >= 500);
-                    if attempt == 1 && retryable && started.elapsed() < RETRY_BEFORE {
-                        warn!(interaction = %id, status, error = %e, "interaction callback failed; retrying once");
-                        tokio::time::sleep(Duration::from_millis(250)).await;
-                        continue;
-                    }
-                    error!(interaction = %id, status, error = %e, "could not answer interaction");
-                    return false;
-                }
-            }
-        }
-    }
-}
-
-#[async_trait]
-impl EventHandler for Handler {
-    async fn ready(&self, ctx: Context, ready: Ready) {
-        let _ = self.me.set(ready.user.id);
+    async fn ready(&self, ctx: Context, ready: serenity::all::Ready) {
+        self.me.store(ready.user.id.get(), Ordering::SeqCst);
+        self.application_id.store(ready.application.id.get(), Ordering::SeqCst);
         let shard = ready.shard.map_or(0, |s| s.id.0);
         if !self.ready_shards.lock().unwrap_or_else(|e| e.into_inner()).insert(shard) {
             // A shard's READY after its first is a new session: a reconnect.
@@ -220,100 +152,106 @@ impl EventHandler for Handler {
         self.start_scheduler(&ctx);
     }
 
-    async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
-        crate::metrics::get().reconnects.inc();
-        info!("gateway session resumed");
-    }
-
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+    /// One interaction: ask the router, send its answer (and the edit of a deferred one).
+    async fn interaction(&self, ctx: Context, json: Value) {
         let started = Instant::now();
         let _guard = self.inflight.enter();
-        // Highlight commands need the database: answered off the async threads.
-        let highlight = match &interaction {
-            Interaction::Command(c) if c.data.name.starts_with("highlight") => {
-                Some((c.id, c.token.clone(), self.highlight_request(&ctx, c).await))
-            }
-            Interaction::Autocomplete(c) if c.data.name == "highlights" => {
-                Some((c.id, c.token.clone(), convert::timezone_autocomplete(c)))
+        let Some(interaction) = decode::<Interaction>("INTERACTION_CREATE", json) else { return };
+        let answer = self.router.interaction(&interaction).await;
+        let ok = send::callback(&ctx.http, interaction.id, &interaction.token, &answer.body, started).await;
+        let edited = match answer.then {
+            Some(then) if ok => {
+                let body = then.await;
+                let application =
+                    interaction.application_id.unwrap_or(self.application_id.load(Ordering::SeqCst));
+                Some(send::edit_original(&ctx.http, application, &interaction.token, &body).await)
             }
             _ => None,
         };
-        if let Some((id, token, request)) = highlight {
-            let response = match request {
-                Some(request) => {
-                    let (store, engine) = (self.store.clone(), self.engine.get());
-                    tokio::task::spawn_blocking(move || {
-                        highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
-                    })
-                    .await
-                    .unwrap_or_else(|_| Response::Message(render::error("Sorry, something went wrong.")))
-                }
-                None => {
-                    Response::Message(render::error("Highlights work in a server, not in direct messages."))
-                }
-            };
-            crate::metrics::get().commands.with_label_values(&["highlights"]).inc();
-            let ok = self.answer(&ctx, id, &token, &response, started).await;
-            info!(
-                command = "highlights",
-                latency_ms = started.elapsed().as_secs_f64() * 1e3,
-                ok,
-                "answered interaction"
-            );
-            return;
-        }
-        let (id, token, request) = match &interaction {
-            Interaction::Command(c) => (c.id, c.token.clone(), convert::command(c)),
-            Interaction::Autocomplete(c) => (c.id, c.token.clone(), convert::autocomplete(c)),
-            Interaction::Component(c) => (c.id, c.token.clone(), convert::component(c)),
-            _ => return,
-        };
-        let (response, label) = match &request {
-            Some(request) => {
-                let response = respond(&self.engine.get(), request);
-                crate::metrics::get().observe(request.label(), request, &response, started.elapsed());
-                (response, request.label())
-            }
-            None => {
-                // A command from an older registration, or a component of an old message.
-                warn!(interaction = %id, "interaction for an unknown command or component");
-                let response = match interaction {
-                    Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
-                    _ => Response::Message(render::error(
-                        "Sorry, I don't know that command any more. Try `/search` or `/about`.",
-                    )),
-                };
-                (response, "unknown")
-            }
-        };
-        let ok = self.answer(&ctx, id, &token, &response, started).await;
         info!(
-            command = label,
+            command = answer.label,
             latency_ms = started.elapsed().as_secs_f64() * 1e3,
             ok,
+            edited,
             "answered interaction"
         );
     }
 
-    async fn message(&self, ctx: Context, message: Message) {
-        let Some(&me) = self.me.get() else { return };
-        let Some(request) = convert::mention(&message, me) else { return };
+    /// A message: answered when it asks the bot something (see `router::mention`).
+    async fn message(&self, ctx: Context, json: Value) {
+        let me = self.me.load(Ordering::SeqCst);
+        let Some(message) = decode::<Message>("MESSAGE_CREATE", json) else { return };
         let started = Instant::now();
         let _guard = self.inflight.enter();
-        let response = respond(&self.engine.get(), &request);
-        crate::metrics::get().observe("mention", &request, &response, started.elapsed());
-        let Response::Message(reply) = response else { return };
-        let body = channel_reply_body(&reply, message.id.get());
-        let result = ctx.http.send_message(message.channel_id, vec![], &body).await;
-        match result {
+        let Some(body) = self.router.mention(&message, me) else { return };
+        match ctx.http.send_message(ChannelId::new(message.channel_id.max(1)), vec![], &body).await {
             Ok(_) => info!(
                 command = "mention",
                 latency_ms = started.elapsed().as_secs_f64() * 1e3,
                 "answered mention"
             ),
             Err(e) => {
-                warn!(channel = %message.channel_id, error = %e, "could not answer mention (missing permissions?)")
+                warn!(channel = message.channel_id, error = %e, "could not answer mention (missing permissions?)")
             }
+        }
+    }
+}
+
+/// Decodes a dispatch's data into the router's types; a failure is logged at WARN with the
+/// serde error and counted in `marquee_undecodable_events_total{event}`.
+fn decode<T: serde::de::DeserializeOwned>(event: &'static str, json: Value) -> Option<T> {
+    match serde_json::from_value(json) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            warn!(event, error = %e, "could not decode a gateway event; it is not answered");
+            crate::metrics::get().undecodable.with_label_values(&[event]).inc();
+            None
+        }
+    }
+}
+
+/// serenity's decoded interaction as JSON again. serenity leaves the type out of its
+/// serialisation (the enum variant carries it), so it is put back.
+fn interaction_json(interaction: &SerenityInteraction) -> Value {
+    let kind = match interaction {
+        SerenityInteraction::Ping(_) => 1,
+        SerenityInteraction::Command(_) => 2,
+        SerenityInteraction::Component(_) => 3,
+        SerenityInteraction::Autocomplete(_) => 4,
+        SerenityInteraction::Modal(_) => 5,
+        _ => 0,
+    };
+    let mut json = serde_json::to_value(interaction).unwrap_or(Value::Null);
+    if let Some(fields) = json.as_object_mut() {
+        fields.insert("type".into(), kind.into());
+    }
+    json
+}
+
+#[async_trait]
+impl RawEventHandler for Handler {
+    async fn raw_event(&self, ctx: Context, event: Event) {
+        match event {
+            Event::Ready(e) => self.ready(ctx, e.ready).await,
+            Event::Resumed(_) => {
+                crate::metrics::get().reconnects.inc();
+                info!("gateway session resumed");
+            }
+            Event::InteractionCreate(e) => self.interaction(ctx, interaction_json(&e.interaction)).await,
+            Event::MessageCreate(e) => {
+                self.message(ctx, serde_json::to_value(&e.message).unwrap_or(Value::Null)).await
+            }
+            // serenity could not decode it (a field it requires is missing, or the event is
+            // new to it): the two events Marquee answers are decoded here instead.
+            Event::Unknown(u) => match u.kind.as_str() {
+                "INTERACTION_CREATE" => {
+                    debug!("INTERACTION_CREATE that serenity could not decode: decoding it here");
+                    self.interaction(ctx, u.value).await
+                }
+                "MESSAGE_CREATE" => self.message(ctx, u.value).await,
+                other => debug!(event = other, "ignoring an event serenity does not know"),
+            },
+            _ => {}
         }
     }
 }

@@ -1,19 +1,20 @@
-//! The thin Discord layer: a serenity gateway client whose handler turns events into
-//! `commands::Request`s and sends back what `commands::respond` renders.
+//! The thin Discord layer: a serenity gateway client whose handler decodes events for the
+//! one interaction router (`crate::router`) and sends back what it answers.
 
+pub mod access;
 pub mod config;
-pub(crate) mod convert;
 mod handler;
-mod inflight;
 pub mod poster;
+pub mod send;
 mod shards;
 
 pub use config::{ConfigError, Settings};
 pub use shards::Shards;
 
+use crate::inflight::InFlight;
+use crate::router::Router;
 use crate::search::SharedEngine;
 use handler::Handler;
-use inflight::InFlight;
 use serenity::all::ClientBuilder;
 use serenity::all::{GatewayIntents, GuildId, HttpBuilder};
 use std::future::Future;
@@ -38,25 +39,21 @@ pub async fn run(
     store: Arc<dyn crate::store::Store>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let mut http = HttpBuilder::new(&settings.token);
-    if let Some(base) = &settings.api_base {
-        // A fake Discord in tests: its own base URL, and no rate-limit bookkeeping.
-        http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
-    }
     let inflight = InFlight::default();
+    let access = Arc::new(access::HttpAccess::new(settings.bot_id().unwrap_or(0)));
+    let router = Arc::new(Router::new(engine, store, access.clone()));
     let handler = Handler::new(
-        engine,
-        store,
+        router,
         settings.guild_id.map(GuildId::new),
         inflight.clone(),
         settings.catchup,
         settings.shards.has_first(),
-    );
-    if let Some(id) = settings.bot_id() {
         // Events may be handled before READY's handler runs: know who "me" is from the start.
-        handler.set_me(serenity::all::UserId::new(id));
-    }
-    let mut client = ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await?;
+        settings.bot_id(),
+    );
+    let http = http_client(&settings.token, settings.api_base.as_deref());
+    let mut client = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler).await?;
+    access.set_http(client.http.clone());
     let shards = client.shard_manager.clone();
     info!(shards = %settings.shards, "starting gateway shards");
     if !settings.shards.has_first() {
@@ -88,6 +85,16 @@ pub async fn run(
         warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
     }
     result.map_err(Into::into)
+}
+
+/// serenity's REST client for `token`; `api_base` points it at a fake Discord in tests (its own
+/// base URL, and no rate-limit bookkeeping).
+pub fn http_client(token: &str, api_base: Option<&str>) -> serenity::all::Http {
+    let mut http = HttpBuilder::new(token);
+    if let Some(base) = api_base {
+        http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    http.build()
 }
 
 /// The HTTP status of a failed REST call, if Discord answered at all.

@@ -1,19 +1,17 @@
 //! Discord's "Interactions Endpoint URL" mode: interactions arrive as signed HTTP POSTs and are
-//! answered in the HTTP response, by the same `commands::respond` as the gateway bot (one reply
-//! path, two transports). Stateless: run any number behind a load balancer.
+//! answered in the HTTP response. This door only verifies, decodes and sends: the answer comes
+//! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
+//! balancer (they share the database).
 
-use crate::commands::respond;
-use crate::discord::convert;
-use crate::highlights::commands::{self as highlight_commands};
-use crate::reply::{callback_body, render, Response};
-use crate::search::SharedEngine;
-use crate::store::Store;
+use crate::inflight::InFlight;
+use crate::router::incoming::Interaction;
+use crate::router::Router;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 use serde_json::{json, Value};
-use serenity::all::Interaction;
+use serenity::all::Http;
 use serenity::interactions_endpoint::Verifier;
 use std::future::Future;
 use std::sync::Arc;
@@ -27,8 +25,11 @@ pub const MAX_AGE_SECONDS: i64 = 300;
 
 pub struct Endpoint {
     pub verifier: Verifier,
-    pub engine: Arc<SharedEngine>,
-    pub store: Option<Arc<dyn Store>>,
+    pub router: Arc<Router>,
+    /// REST client for completing deferred responses.
+    pub http: Arc<Http>,
+    /// Follow-ups still being sent; shutdown waits for them.
+    pub inflight: InFlight,
 }
 
 /// A status and a JSON body (or none).
@@ -48,6 +49,10 @@ pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
 }
 
 impl Endpoint {
+    pub fn new(verifier: Verifier, router: Arc<Router>, http: Arc<Http>) -> Endpoint {
+        Endpoint { verifier, router, http, inflight: InFlight::default() }
+    }
+
     /// Verifies and answers one request: `signature` and `timestamp` are the X-Signature-*
     /// headers, `now` the current Unix time.
     pub async fn answer(
@@ -66,61 +71,28 @@ impl Endpoint {
         {
             return unauthorized;
         }
-        let Ok(value) = serde_json::from_slice::<Value>(body) else {
-            return (StatusCode::BAD_REQUEST, Some(json!({ "message": "body is not JSON" })));
-        };
-        if value["type"] == 1 {
-            return (StatusCode::OK, Some(json!({ "type": 1 })));
-        }
-        let interaction = match serde_json::from_value::<Interaction>(value) {
+        let interaction = match Interaction::from_slice(body) {
             Ok(i) => i,
             Err(e) => {
-                warn!(error = %e, "endpoint: undecodable interaction");
-                return (StatusCode::BAD_REQUEST, Some(json!({ "message": "unknown interaction" })));
+                warn!(event = "HTTP_INTERACTION", error = %e, "could not decode an interaction; it is not answered");
+                crate::metrics::get().undecodable.with_label_values(&["HTTP_INTERACTION"]).inc();
+                return (StatusCode::BAD_REQUEST, Some(json!({ "message": "undecodable interaction" })));
             }
         };
-        let response = self.respond(&interaction).await;
-        (StatusCode::OK, Some(callback_body(&response)))
-    }
-
-    async fn respond(&self, interaction: &Interaction) -> Response {
-        let unknown = || Response::Message(render::error("Sorry, I don't know that command any more."));
-        let highlight = match interaction {
-            Interaction::Command(c) if c.data.name.starts_with("highlight") => {
-                Some(convert::highlight(c, Vec::new()))
-            }
-            Interaction::Autocomplete(c) if c.data.name == "highlights" => {
-                Some(convert::timezone_autocomplete(c))
-            }
-            _ => None,
-        };
-        if let Some(request) = highlight {
-            let (Some(store), Some(request)) = (self.store.clone(), request) else { return unknown() };
-            let engine = self.engine.get();
-            return tokio::task::spawn_blocking(move || {
-                highlight_commands::respond(store.as_ref(), &engine, &request, chrono::Utc::now())
-            })
-            .await
-            .unwrap_or_else(|_| unknown());
+        let answer = self.router.interaction(&interaction).await;
+        if let Some(then) = answer.then {
+            // The deferred response goes back now; the edit follows over REST.
+            let (http, guard) = (self.http.clone(), self.inflight.enter());
+            let application = interaction.application_id.unwrap_or_default();
+            let token = interaction.token.clone();
+            tokio::spawn(async move {
+                let _guard = guard;
+                let body = then.await;
+                crate::discord::send::edit_original(&http, application, &token, &body).await;
+            });
         }
-        let request = match interaction {
-            Interaction::Command(c) => convert::command(c),
-            Interaction::Autocomplete(c) => convert::autocomplete(c),
-            Interaction::Component(c) => convert::component(c),
-            _ => None,
-        };
-        match request {
-            Some(r) => {
-                let started = std::time::Instant::now();
-                let response = respond(&self.engine.get(), &r);
-                crate::metrics::get().observe(r.label(), &r, &response, started.elapsed());
-                response
-            }
-            None => match interaction {
-                Interaction::Autocomplete(_) => Response::Choices(Vec::new()),
-                _ => unknown(),
-            },
-        }
+        tracing::debug!(command = answer.label, "endpoint answered");
+        (StatusCode::OK, Some(answer.body))
     }
 }
 

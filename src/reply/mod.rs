@@ -109,6 +109,16 @@ pub fn channel_reply_body(reply: &Reply, message_id: u64) -> Value {
     body
 }
 
+/// The body that fills in a deferred response (`PATCH …/messages/@original`): whether it is
+/// private was decided by the deferred response, so it carries no flags.
+pub fn edit_body(reply: &Reply) -> Value {
+    let mut body = message_body(reply);
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("flags");
+    }
+    body
+}
+
 /// The body of `POST /interactions/{id}/{token}/callback`.
 pub fn callback_body(response: &Response) -> Value {
     match response {

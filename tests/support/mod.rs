@@ -132,6 +132,7 @@ pub fn marquee(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     )
 }
 
+pub mod doors;
 pub mod fake_discord;
 pub mod payloads;
 
@@ -141,11 +142,21 @@ pub fn start_bot(
     fake: &fake_discord::FakeDiscord,
 ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let dir = TempDir::new("bot-db");
+    let database = marquee::store::Database::Sqlite(dir.0.join("marquee.db"));
+    start_bot_on(fake, database, dir)
+}
+
+/// The bot on `database`; `keep` lives until the bot stops (e.g. the database's folder).
+pub fn start_bot_on<K: Send + 'static>(
+    fake: &fake_discord::FakeDiscord,
+    database: marquee::store::Database,
+    keep: K,
+) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let settings = marquee::discord::Settings {
         token: fake_discord::TOKEN.to_string(),
         guild_id: None,
         api_base: Some(fake.api_base()),
-        database: marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
+        database,
         catchup: chrono::Duration::hours(6),
         shards: marquee::discord::Shards::Auto,
     };
@@ -155,13 +166,31 @@ pub fn start_bot(
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(marquee::discord::run(settings, engine, store, async move {
         let _ = rx.await;
-        drop(dir);
+        drop(keep);
     }));
     (tx, handle)
 }
 
 pub mod http_client;
 pub mod pg;
+
+/// A router as the doors build it: the bundled catalog, a SQLite store in a temp dir (returned,
+/// so it lives as long as the router), and REST calls (channel access, deferred edits) sent to
+/// `fake`, or nowhere when there is none.
+pub fn router(
+    fake: Option<&fake_discord::FakeDiscord>,
+    tag: &str,
+) -> (std::sync::Arc<marquee::router::Router>, std::sync::Arc<serenity::all::Http>, TestDb) {
+    use std::sync::Arc;
+    let db = TestDb::sqlite(tag);
+    let engine =
+        Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(bundled()))));
+    let api = fake.map(|f| f.api_base());
+    let http = Arc::new(marquee::discord::http_client(fake_discord::TOKEN, api.as_deref()));
+    let me = fake.map_or(0, |_| fake_discord::BOT_ID);
+    let access = Arc::new(marquee::discord::access::HttpAccess::with_http(me, http.clone()));
+    (Arc::new(marquee::router::Router::new(engine, db.open(), access)), http, db)
+}
 
 /// A database to run a store test on: a SQLite file, or a PostgreSQL database when a server is
 /// configured (see `pg`).

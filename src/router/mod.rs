@@ -1,0 +1,337 @@
+//! The one interaction router: an interaction came in → which request → which reply.
+//!
+//! Every door — the gateway (`discord/`), the HTTP endpoint (`endpoint/`), anything local —
+//! only decodes what Discord sent into the tolerant types of `incoming`, calls
+//! [`Router::interaction`] or [`Router::mention`], sends the JSON it gets back and logs. So a
+//! slash command, an autocomplete keystroke, a menu pick or a highlight command is answered
+//! byte for byte the same whichever way it arrived; differences between doors cannot creep in.
+
+pub mod incoming;
+pub mod mention;
+
+use crate::catalog::Kind;
+use crate::commands::{self, Command};
+use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
+use crate::highlights::permissions::{ADMINISTRATOR, MANAGE_CHANNELS};
+use crate::reply::{callback_body, channel_reply_body, edit_body, render, Response};
+use crate::search::SharedEngine;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use incoming::{option, snowflake_of, Interaction, Message};
+use serde_json::{json, Value};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::{error, warn};
+
+/// Every request Marquee knows, whichever door it came through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// The endpoint's liveness check from Discord.
+    Ping,
+    /// Catalog commands, autocomplete, menu picks.
+    Catalog(commands::Request),
+    /// `/highlights …`, `/highlight`, timezone autocomplete.
+    Highlights(HighlightRequest),
+    /// A highlight command used outside a server (a DM, or a user-installed app elsewhere).
+    HighlightsOutsideServer,
+    /// A command, component or interaction type this version does not know (an old
+    /// registration, a message from before an update, a type Discord added later).
+    Unknown { autocomplete: bool },
+}
+
+impl Request {
+    /// The name logs and metrics use.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Request::Ping => "ping",
+            Request::Catalog(r) => r.label(),
+            Request::Highlights(HighlightRequest::TimezoneAutocomplete { .. }) => "autocomplete",
+            Request::Highlights(HighlightRequest::Today { .. }) => "highlight",
+            Request::Highlights(_) | Request::HighlightsOutsideServer => "highlights",
+            Request::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// Which request an interaction is. Pure: no I/O, no clock.
+pub fn route(interaction: &Interaction) -> Request {
+    match interaction.kind {
+        incoming::PING => Request::Ping,
+        incoming::APPLICATION_COMMAND => command(interaction),
+        incoming::AUTOCOMPLETE => autocomplete(interaction),
+        incoming::MESSAGE_COMPONENT => component(interaction),
+        _ => Request::Unknown { autocomplete: false },
+    }
+}
+
+fn kind_option(options: &[incoming::CommandOption]) -> Option<Kind> {
+    option(options, "kind").and_then(|o| o.as_str()).and_then(|k| k.parse().ok())
+}
+
+fn command(i: &Interaction) -> Request {
+    let name = i.data.name.as_str();
+    if name == "highlights" || name == "highlight" {
+        return highlights(i);
+    }
+    let Some(command) = Command::from_name(name) else { return Request::Unknown { autocomplete: false } };
+    let options = &i.data.options;
+    Request::Catalog(match command {
+        Command::Search | Command::Video | Command::CaseStudy => commands::Request::Find {
+            command,
+            query: option(options, "query").and_then(|o| o.as_str()).unwrap_or_default().to_string(),
+            kind: kind_option(options),
+            year: option(options, "year").and_then(|o| o.as_i64()).and_then(|y| u16::try_from(y).ok()),
+        },
+        Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
+        Command::About => commands::Request::About,
+    })
+}
+
+fn autocomplete(i: &Interaction) -> Request {
+    let unknown = Request::Unknown { autocomplete: true };
+    if i.data.name == "highlights" {
+        let Some((_, options)) = i.subcommand() else { return unknown };
+        let text = options.iter().find(|o| o.focused).and_then(|o| o.as_str()).unwrap_or_default();
+        return Request::Highlights(HighlightRequest::TimezoneAutocomplete { text: text.to_string() });
+    }
+    let Some(command) = Command::from_name(&i.data.name) else { return unknown };
+    let options = &i.data.options;
+    // The focused option is the one being typed; `query` is the only one that autocompletes.
+    let typed = options.iter().find(|o| o.focused).or_else(|| option(options, "query"));
+    let text = typed.and_then(|o| o.as_str()).unwrap_or_default().to_string();
+    Request::Catalog(commands::Request::Autocomplete { command, text, kind: kind_option(options) })
+}
+
+fn component(i: &Interaction) -> Request {
+    let unknown = Request::Unknown { autocomplete: false };
+    if i.data.custom_id != render::PICK {
+        return unknown;
+    }
+    let Some(id) = i.data.values.first() else { return unknown };
+    // The menu's own options say what was listed: no state is kept between messages.
+    let listed = i
+        .message
+        .iter()
+        .flat_map(|m| &m.components)
+        .flat_map(|c| c.walk())
+        .filter(|c| c.custom_id.as_deref() == Some(render::PICK))
+        .flat_map(|c| c.options.iter().map(|o| o.value.clone()))
+        .collect();
+    Request::Catalog(commands::Request::Pick { id: id.clone(), listed })
+}
+
+fn highlights(i: &Interaction) -> Request {
+    let Some(guild_id) = i.guild_id else { return Request::HighlightsOutsideServer };
+    if i.data.name == "highlight" {
+        return Request::Highlights(HighlightRequest::Today { guild_id });
+    }
+    let unknown = Request::Unknown { autocomplete: false };
+    // Discord checks the command's default permission; the member's own permissions in the
+    // channel are checked again here, since a server can override that default.
+    let can_manage = i
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p & (MANAGE_CHANNELS | ADMINISTRATOR) != 0);
+    let Some((sub, options)) = i.subcommand() else { return unknown };
+    let channel = option(options, "channel").and_then(|o| snowflake_of(&o.value));
+    let text = |name: &str| option(options, name).and_then(|o| o.as_str()).map(str::to_string);
+    Request::Highlights(match sub {
+        "subscribe" => {
+            let Some(channel_id) = channel else { return unknown };
+            HighlightRequest::Subscribe {
+                guild_id,
+                channel_id,
+                time: text("time").unwrap_or_default(),
+                timezone: text("timezone"),
+                can_manage,
+                bot_missing: Vec::new(),
+            }
+        }
+        "unsubscribe" => HighlightRequest::Unsubscribe { guild_id, channel_id: channel, can_manage },
+        "list" => HighlightRequest::List { guild_id },
+        _ => return unknown,
+    })
+}
+
+/// A boxed future that may be sent to another task.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What the bot may do in a channel, as the door can find out (REST calls for the gateway and
+/// the endpoint).
+pub trait ChannelAccess: Send + Sync {
+    /// The permissions (by name) the bot lacks to post highlights in `channel`; empty when it
+    /// can post, or when it cannot tell (the first post will say).
+    fn missing(&self, guild: u64, channel: u64) -> BoxFuture<'_, Vec<&'static str>>;
+}
+
+/// What the door sends back for one interaction.
+pub struct Answer {
+    /// For logs and metrics.
+    pub label: &'static str,
+    /// The interaction callback (HTTP response body on the endpoint).
+    pub body: Value,
+    /// When `body` is a deferred response: the final message, to send as an edit of the
+    /// original response (`PATCH /webhooks/{application}/{token}/messages/@original`).
+    pub then: Option<BoxFuture<'static, Value>>,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer").field("label", &self.label).field("body", &self.body).finish()
+    }
+}
+
+const SORRY: &str = "Sorry, something went wrong on my side. Please try again.";
+const UNKNOWN: &str = "Sorry, I don't know that command any more. Try `/search` or `/about`.";
+const OUTSIDE_SERVER: &str = "Highlights work in a server, not in direct messages.";
+
+/// Discord's flag for a reply only the person who asked sees.
+const EPHEMERAL: u64 = 1 << 6;
+
+pub struct Router {
+    pub engine: Arc<SharedEngine>,
+    pub store: Arc<dyn Store>,
+    pub access: Arc<dyn ChannelAccess>,
+    /// The clock highlight commands read (injected in tests).
+    pub clock: fn() -> DateTime<Utc>,
+}
+
+impl Router {
+    pub fn new(engine: Arc<SharedEngine>, store: Arc<dyn Store>, access: Arc<dyn ChannelAccess>) -> Router {
+        Router { engine, store, access, clock: Utc::now }
+    }
+
+    /// Answers one interaction. Never fails: an autocomplete always gets a list (empty on any
+    /// failure), anything else a message.
+    pub async fn interaction(&self, interaction: &Interaction) -> Answer {
+        let request = route(interaction);
+        let label = request.label();
+        let now = |body: Value| Answer { label, body, then: None };
+        let metrics = crate::metrics::get();
+        match request {
+            Request::Ping => now(json!({ "type": 1 })),
+            Request::Catalog(request) => {
+                let started = Instant::now();
+                let engine = self.engine.get();
+                let response =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request)))
+                        .unwrap_or_else(|_| {
+                            error!(?request, "answering panicked");
+                            failure(matches!(request, commands::Request::Autocomplete { .. }))
+                        });
+                metrics.observe(label, &request, &response, started.elapsed());
+                now(callback_body(&response))
+            }
+            Request::Highlights(request) => {
+                metrics.commands.with_label_values(&[label]).inc();
+                if matches!(request, HighlightRequest::TimezoneAutocomplete { .. }) {
+                    metrics.autocomplete.inc();
+                }
+                match request {
+                    // Checking the bot's access takes REST calls: answer "thinking…" at once and
+                    // edit the answer in, so Discord's 3-second deadline always holds.
+                    HighlightRequest::Subscribe { can_manage: true, .. } => Answer {
+                        label,
+                        body: json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
+                        then: Some(Box::pin(self.subscribe(request))),
+                    },
+                    request => now(callback_body(&self.highlights(request).await)),
+                }
+            }
+            Request::HighlightsOutsideServer => {
+                metrics.commands.with_label_values(&[label]).inc();
+                now(callback_body(&Response::Message(render::error(OUTSIDE_SERVER))))
+            }
+            Request::Unknown { autocomplete } => {
+                metrics.commands.with_label_values(&[label]).inc();
+                warn!(
+                    interaction = interaction.id,
+                    kind = interaction.kind,
+                    name = %interaction.data.name,
+                    custom_id = %interaction.data.custom_id,
+                    "interaction for an unknown command, component or type"
+                );
+                let response = if autocomplete {
+                    Response::Choices(Vec::new())
+                } else {
+                    Response::Message(render::error(UNKNOWN))
+                };
+                now(callback_body(&response))
+            }
+        }
+    }
+
+    /// The message body answering a mention, or `None` when the message is not addressed to
+    /// the bot `me`.
+    pub fn mention(&self, message: &Message, me: u64) -> Option<Value> {
+        let text = mention::query(message, me)?;
+        let request = commands::Request::Mention { text };
+        let started = Instant::now();
+        let engine = self.engine.get();
+        let response = std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request)))
+            .unwrap_or_else(|_| {
+                error!(?request, "answering a mention panicked");
+                failure(false)
+            });
+        crate::metrics::get().observe(request.label(), &request, &response, started.elapsed());
+        match response {
+            Response::Message(reply) | Response::Update(reply) => {
+                Some(channel_reply_body(&reply, message.id))
+            }
+            Response::Choices(_) => None,
+        }
+    }
+
+    /// A highlight command over the store.
+    fn highlights(&self, request: HighlightRequest) -> impl Future<Output = Response> + Send + 'static {
+        highlight(self.store.clone(), self.engine.get(), self.clock, request)
+    }
+
+    /// `/highlights subscribe`: the bot's access to the channel first, then the store; the
+    /// result as the edit of a deferred response.
+    fn subscribe(&self, mut request: HighlightRequest) -> impl Future<Output = Value> + Send + 'static {
+        let (access, store, engine, clock) =
+            (self.access.clone(), self.store.clone(), self.engine.get(), self.clock);
+        async move {
+            if let HighlightRequest::Subscribe { guild_id, channel_id, bot_missing, .. } = &mut request {
+                *bot_missing = access.missing(*guild_id, *channel_id).await;
+            }
+            match highlight(store, engine, clock, request).await {
+                Response::Message(reply) | Response::Update(reply) => edit_body(&reply),
+                Response::Choices(_) => edit_body(&render::error(SORRY)),
+            }
+        }
+    }
+}
+
+/// Runs a highlight command over the store: blocking I/O, so off the async threads.
+async fn highlight(
+    store: Arc<dyn Store>,
+    engine: Arc<crate::search::Engine>,
+    clock: fn() -> DateTime<Utc>,
+    request: HighlightRequest,
+) -> Response {
+    let autocomplete = matches!(request, HighlightRequest::TimezoneAutocomplete { .. });
+    tokio::task::spawn_blocking(move || {
+        highlight_commands::respond(store.as_ref(), &engine, &request, clock())
+    })
+    .await
+    .unwrap_or_else(|e| {
+        error!(error = %e, "highlight command panicked");
+        failure(autocomplete)
+    })
+}
+
+/// The reply when answering failed: an empty list for autocomplete (the only valid answer
+/// there), an apology otherwise.
+fn failure(autocomplete: bool) -> Response {
+    if autocomplete {
+        Response::Choices(Vec::new())
+    } else {
+        Response::Message(render::error(SORRY))
+    }
+}
