@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod highlights;
 pub mod metrics;
 pub mod reply;
+pub mod rng;
 pub mod search;
 pub mod store;
 pub mod synthetic;
