@@ -3,7 +3,7 @@
 //! Zipf distribution from invented words mixed with real domain words, so common words are
 //! common (as in real text) and distractors do share vocabulary with the real catalog.
 
-use crate::catalog::{Item, Kind, Link, Person};
+use crate::catalog::{Item, Kind, Link, LinkRole, Person};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -132,6 +132,7 @@ impl Generator {
             links: vec![Link {
                 label: "Read more".into(),
                 url: format!("https://example.com/synthetic/{n}"),
+                role: Some(LinkRole::Story),
             }],
         }
     }
@@ -199,7 +200,15 @@ pub fn to_toml(items: &[Item]) -> String {
         let links: Vec<String> = item
             .links
             .iter()
-            .map(|l| format!("{{ label = {}, url = {} }}", quoted(&l.label), quoted(&l.url)))
+            .map(|l| match l.role {
+                Some(r) => format!(
+                    "{{ label = {}, url = {}, role = {} }}",
+                    quoted(&l.label),
+                    quoted(&l.url),
+                    quoted(r.as_str())
+                ),
+                None => format!("{{ label = {}, url = {} }}", quoted(&l.label), quoted(&l.url)),
+            })
             .collect();
         let _ = writeln!(out, "links = [{}]\n", links.join(", "));
     }

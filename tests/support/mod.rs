@@ -162,6 +162,7 @@ pub fn start_bot(
 
 pub mod http_client;
 pub mod pg;
+pub mod shared;
 
 /// A database to run a store test on: a SQLite file, or a PostgreSQL database when a server is
 /// configured (see `pg`).
