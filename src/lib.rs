@@ -11,6 +11,7 @@ pub mod highlights;
 pub mod inflight;
 pub mod metrics;
 pub mod reply;
+pub mod rng;
 pub mod router;
 pub mod search;
 pub mod store;

@@ -3,7 +3,7 @@
 //! Zipf distribution from invented words mixed with real domain words, so common words are
 //! common (as in real text) and distractors do share vocabulary with the real catalog.
 
-use crate::catalog::{Item, Kind, Link, Person};
+use crate::catalog::{Item, Kind, Link, LinkRole, Person};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -45,26 +45,9 @@ const SYLLABLES: &[&str] = &[
     "zu", "mar", "len", "ix", "om", "sta", "dru", "pel", "ver", "jo", "hal", "bri",
 ];
 
-/// splitmix64: tiny, fast and good enough for test data.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+/// The production generator (SplitMix64), used as is: test data needs nothing else from it, and
+/// nothing here may change it (highlight rotations depend on it; see `crate::rng`).
+pub use crate::rng::SplitMix64 as Rng;
 
 pub struct Generator {
     rng: Rng,
@@ -149,6 +132,7 @@ impl Generator {
             links: vec![Link {
                 label: "Read more".into(),
                 url: format!("https://example.com/synthetic/{n}"),
+                role: Some(LinkRole::Story),
             }],
         }
     }
@@ -216,7 +200,15 @@ pub fn to_toml(items: &[Item]) -> String {
         let links: Vec<String> = item
             .links
             .iter()
-            .map(|l| format!("{{ label = {}, url = {} }}", quoted(&l.label), quoted(&l.url)))
+            .map(|l| match l.role {
+                Some(r) => format!(
+                    "{{ label = {}, url = {}, role = {} }}",
+                    quoted(&l.label),
+                    quoted(&l.url),
+                    quoted(r.as_str())
+                ),
+                None => format!("{{ label = {}, url = {} }}", quoted(&l.label), quoted(&l.url)),
+            })
             .collect();
         let _ = writeln!(out, "links = [{}]\n", links.join(", "));
     }

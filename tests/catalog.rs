@@ -2,7 +2,7 @@
 
 mod support;
 
-use marquee::catalog::{Catalog, Kind, LoadError};
+use marquee::catalog::{Catalog, Kind, LinkRole, LoadError};
 use support::{bundled, marquee, TempDir};
 
 #[test]
@@ -14,15 +14,17 @@ fn bundled_catalog_has_every_reference_item_with_working_links() {
         for link in &item.links {
             assert!(link.url.starts_with("https://"), "{}: {}", item.id, link.url);
             assert!(!link.label.is_empty() && link.label.chars().count() <= 80);
+            assert!(link.role.is_some(), "{}: every bundled link says what it is ({})", item.id, link.label);
         }
+        // Every story on the page has a headline: the story itself, or the page that lists it.
+        let headline = item.headline().unwrap_or_else(|| panic!("{} has no headline link", item.id));
+        assert!(headline.role.is_some_and(LinkRole::may_headline));
         assert!(!item.tags.is_empty(), "{} has no tags", item.id);
     }
     assert!(catalog.synonyms.len() >= 20, "synonyms.toml is bundled");
 
-    // Ids, titles and kinds are the reference's, where the shared folder is beside the repo.
-    let reference = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/catalog-reference.json");
-    let Ok(text) = std::fs::read_to_string(reference) else {
-        eprintln!("skipping the reference comparison: {reference} is absent");
+    // Ids, titles, kinds, services and links are the reference's.
+    let Some(text) = support::shared::read("catalog-reference.json", "the reference comparison") else {
         return;
     };
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -34,11 +36,29 @@ fn bundled_catalog_has_every_reference_item_with_working_links() {
         assert_eq!(item.title, r["title"].as_str().unwrap());
         assert_eq!(item.kind.as_str(), r["kind"].as_str().unwrap());
         assert_eq!(item.year.map(i64::from), r["year"].as_i64());
+        let services: Vec<&str> =
+            r["services"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        assert_eq!(item.services, services, "{id}: services");
         // The reference's verified links come first, in order.
         let urls: Vec<&str> =
             r["links"].as_array().unwrap().iter().map(|l| l["url"].as_str().unwrap()).collect();
         let ours: Vec<&str> = item.links.iter().map(|l| l.url.as_str()).collect();
         assert!(ours.starts_with(&urls), "{id}: {ours:?} does not start with {urls:?}");
+        // A link the reference could only tie loosely ("low": related, not the page's own link)
+        // is never the headline; one it verified is the story itself.
+        for (l, ours) in r["links"].as_array().unwrap().iter().zip(&item.links) {
+            let role = ours.role.unwrap();
+            match l["verified"].as_str().unwrap() {
+                "low" => assert!(!role.may_headline(), "{id}: {} is {role:?}", ours.url),
+                _ => assert_eq!(role, LinkRole::Story, "{id}: {}", ours.url),
+            }
+        }
+        // Without a verified link, the title opens the page the story is listed on.
+        if item.headline().unwrap().role != Some(LinkRole::Story) {
+            let headline = item.headline().unwrap();
+            assert_eq!(headline.role, Some(LinkRole::Source), "{id}");
+            assert_eq!(headline.url, json["source_page"].as_str().unwrap(), "{id}");
+        }
         if urls.is_empty() {
             assert_eq!(ours[0], json["source_page"].as_str().unwrap(), "{id}: source page first");
             if matches!(item.kind, Kind::Video | Kind::Talk | Kind::Keynote | Kind::Podcast) {
@@ -97,7 +117,7 @@ fn every_problem_is_reported_with_file_line_and_column() {
         format!("{b}:7:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links)"),
         format!("{b}:8:10: link label is empty"),
         format!("{b}:8:10: link url \"ftp://example.com\" is not an absolute http(s) URL"),
-        format!("{b}:8:97: unknown field `extra` in link (expected `label` or `url`)"),
+        format!("{b}:8:97: unknown field `extra` in link (expected `label`, `url` or `role`)"),
         format!("{b}:16:6: duplicate id `good-one` (first defined at {g}:3:6)"),
     ];
     let missing: Vec<&String> = expected.iter().filter(|e| !lines.contains(e)).collect();
@@ -181,4 +201,174 @@ fn check_command_reports_and_exits_1_on_problems_0_when_clean() {
     let (code, _, err2) = marquee(&["search", "x", "--content", dir.0.to_str().unwrap()], None);
     assert_eq!(code, 1);
     assert_eq!(err, err2);
+}
+
+#[test]
+fn a_duplicate_id_is_reported_even_when_the_item_has_other_problems() {
+    let dir = TempDir::new("dup-bad");
+    let path = dir.write(
+        "d.toml",
+        r#"[[item]]
+id = "same"
+title = "First"
+kind = "video"
+summary = "s"
+links = [{ label = "L", url = "https://example.com/1", role = "story" }]
+
+[[item]]
+id = "same"
+title = "Second"
+kind = "movie"
+colour = "red"
+summary = "s"
+links = [{ label = "L", url = "https://example.com/2", role = "story" }]
+
+[[item]]
+id = "other"
+kind = "talk"
+summary = "s"
+links = [{ label = "L", url = "https://example.com/3" }]
+
+[[item]]
+id = "other"
+title = "Clean, but its id was claimed by a broken item above"
+kind = "talk"
+summary = "s"
+links = [{ label = "L", url = "https://example.com/4" }]
+"#,
+    );
+    let Err(LoadError::Invalid(problems)) = Catalog::load_dir(&dir.0) else { panic!("accepted") };
+    let lines: Vec<String> = problems.0.iter().map(|p| p.to_string()).collect();
+    let p = path.display();
+    for expected in [
+        format!("{p}:9:6: duplicate id `same` (first defined at {p}:2:6)"),
+        format!("{p}:11:8: unknown kind \"movie\" (expected one of: overview, case-study, video, talk, keynote, podcast, blog, quote)"),
+        format!("{p}:12:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links)"),
+        format!("{p}:16:1: item is missing required field `title`"),
+        format!("{p}:23:6: duplicate id `other` (first defined at {p}:17:6)"),
+    ] {
+        assert!(lines.contains(&expected), "missing {expected}\nin {lines:#?}");
+    }
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+}
+
+/// An item with links of several roles, in an order that is not the headline's.
+const MIXED_ROLES: &str = r#"[[item]]
+id = "a"
+title = "A"
+kind = "talk"
+summary = "s"
+links = [
+  { label = "Later", url = "https://example.com/later", role = "later-edition" },
+  { label = "Page", url = "https://example.com/page", role = "source" },
+  { label = "Talk", url = "https://example.com/talk", role = "story" },
+]
+"#;
+
+#[test]
+fn link_roles_are_validated_and_decide_the_headline() {
+    let dir = TempDir::new("roles");
+    let bad = r#"
+[[item]]
+id = "b"
+title = "B"
+kind = "talk"
+summary = "s"
+links = [{ label = "X", url = "https://example.com/x", role = "headline" }]
+"#;
+    let path = dir.write("r.toml", &format!("{MIXED_ROLES}{bad}"));
+    let Err(LoadError::Invalid(problems)) = Catalog::load_dir(&dir.0) else { panic!("accepted") };
+    assert_eq!(
+        problems.0.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        [format!(
+            "{}:17:10: unknown link role \"headline\" (expected one of: story, source, search, earlier-edition, later-edition, related)",
+            path.display()
+        )]
+    );
+
+    let unheadlined = r#"
+[[item]]
+id = "only-related"
+title = "B"
+kind = "talk"
+summary = "s"
+links = [
+  { label = "Elsewhere", url = "https://example.com/elsewhere", role = "related" },
+  { label = "Unsaid", url = "https://example.com/unsaid" },
+]
+"#;
+    dir.write("r.toml", &format!("{MIXED_ROLES}{unheadlined}"));
+    let catalog = Catalog::load_dir(&dir.0).unwrap();
+    assert_eq!(catalog.get("a").unwrap().headline().unwrap().url, "https://example.com/talk");
+    // Neither a related page nor a link of no stated role is ever the headline.
+    assert!(catalog.get("only-related").unwrap().headline().is_none());
+}
+
+/// What a member sees for the items whose only links are not the story itself.
+#[test]
+fn embeds_never_headline_another_year_or_a_related_page() {
+    use marquee::reply::{render, Row};
+    const SOURCE: &str = "https://aws.amazon.com/solutions/case-studies/innovators/netflix/";
+    let catalog = bundled();
+    let buttons = |id: &str| -> Vec<(String, String)> {
+        let reply = render::item_reply(catalog.get(id).unwrap(), &[]);
+        match &reply.rows[0] {
+            Row::Links(b) => b.iter().map(|b| (b.label.clone(), b.url.clone())).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let embed = |id: &str| render::item_embed(catalog.get(id).unwrap());
+
+    let day = embed("reinvent-2019-day-in-life");
+    assert_eq!(day.url.as_deref(), Some(SOURCE));
+    assert_eq!(day.image, None, "a picture of the 2015 or 2017 talk would pass for the 2019 one");
+    let labels: Vec<String> = buttons("reinvent-2019-day-in-life").into_iter().map(|(l, _)| l).collect();
+    assert_eq!(
+        labels,
+        [
+            "Netflix on AWS (source page)",
+            "Search: YouTube (exact title)",
+            "Earlier edition: re:Invent 2015 (DVO203)",
+            "Earlier edition: re:Invent 2017 (ARC209)",
+        ]
+    );
+
+    let ml = embed("reinvent-2020-ml-systems");
+    assert_eq!(ml.url.as_deref(), Some(SOURCE));
+    assert!(buttons("reinvent-2020-ml-systems").contains(&(
+        "Related: QCon Plus talk (another event)".into(),
+        "https://www.infoq.com/presentations/designing-ml-systems-netflix/".into()
+    )));
+
+    assert_eq!(embed("quote-chawla-ses").url.as_deref(), Some(SOURCE));
+    assert_eq!(buttons("quote-chawla-ses")[1].0, "Related: SES case study (quotes her differently)");
+    assert!(embed("netflix-on-aws").fields.iter().all(|f| f.name != "Services"));
+
+    // The story's own video gives the picture; its first link stays the title link.
+    let tuning = embed("reinvent-2017-ec2-tuning");
+    assert_eq!(tuning.url.as_deref(), Some("https://www.youtube.com/watch?v=89fYOo1V2pA"));
+    assert_eq!(tuning.image.as_deref(), Some("https://i.ytimg.com/vi/89fYOo1V2pA/mqdefault.jpg"));
+    let consoleme = embed("reinvent-2020-consoleme");
+    assert_eq!(
+        consoleme.url.as_deref(),
+        Some("https://aws.amazon.com/solutions/case-studies/netflix-aws-reinvent2020-video/")
+    );
+    assert_eq!(consoleme.image.as_deref(), Some("https://i.ytimg.com/vi/fXNRYcNyw0c/mqdefault.jpg"));
+
+    // Exactly the items whose story is a YouTube video have a picture; a search is not a video.
+    let with_picture: Vec<&str> = catalog
+        .items
+        .iter()
+        .filter(|i| render::item_embed(i).image.is_some())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(
+        with_picture,
+        [
+            "reinvent-2020-consoleme",
+            "reinvent-2017-ec2-tuning",
+            "cybersecurity-conversation",
+            "route53-multi-region"
+        ]
+    );
 }

@@ -1,11 +1,11 @@
 //! What the bot sends is valid for Discord: the bodies (command registration, interaction
-//! callbacks, channel messages) against Discord's official OpenAPI spec (read from
-//! ../shared/discord/openapi.json when present, never copied here) and the rules the spec
+//! callbacks, channel messages) against Discord's official OpenAPI spec (the shared folder's
+//! discord/openapi.json, never copied here; see `support::shared`) and the rules the spec
 //! misses, including for content far over every limit.
 
 mod support;
 
-use marquee::catalog::{Catalog, Item, Kind, Link, Person};
+use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
 use marquee::commands::{definitions, respond, Command, Request};
 use marquee::reply::{callback_body, channel_reply_body, Response};
 use marquee::search::Engine;
@@ -15,8 +15,7 @@ use std::sync::OnceLock;
 fn spec() -> Option<&'static Value> {
     static SPEC: OnceLock<Option<Value>> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/discord/openapi.json");
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = support::shared::read("discord/openapi.json", "the OpenAPI check")?;
         Some(serde_json::from_str(&text).expect("the spec parses"))
     })
     .as_ref()
@@ -76,6 +75,15 @@ fn check_message_rules(body: &Value) {
         })
         .sum();
     assert!(total <= 6000, "embeds total {total} > 6000");
+    for e in &embeds {
+        for part in ["image", "thumbnail"] {
+            if let Some(url) = e[part].get("url") {
+                let url = url.as_str().expect("an image url is a string");
+                assert!(url.chars().count() <= 2048, "{part} url over 2048");
+                assert!(url.starts_with("https://"), "{part} url {url}");
+            }
+        }
+    }
     for row in body["components"].as_array().cloned().unwrap_or_default() {
         for c in row["components"].as_array().unwrap() {
             if c["type"] == 2 && c["style"] == 5 {
@@ -124,6 +132,7 @@ fn monster() -> Item {
             .map(|i| Link {
                 label: format!("{i} {}", "label ".repeat(30)),
                 url: format!("https://e.com/{i}/{}", "p".repeat(490)),
+                role: Some(LinkRole::Story),
             })
             .collect(),
     }
@@ -139,6 +148,8 @@ fn requests() -> Vec<Request> {
     let mut out = Vec::new();
     for q in [
         "the crown",
+        "brendan gregg",
+        "route 53 region evacuation",
         "nice dcv",
         "chocolate cake",
         "kowalski birthday party",
@@ -160,6 +171,10 @@ fn requests() -> Vec<Request> {
     out.push(Request::Pick {
         id: "monster".into(),
         listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
+    });
+    out.push(Request::Pick {
+        id: "reinvent-2020-consoleme".into(),
+        listed: vec!["monster".into(), "reinvent-2020-consoleme".into()],
     });
     out.push(Request::Pick {
         id: "the-crown-in-the-cloud".into(),
@@ -192,7 +207,7 @@ fn registered_commands_are_valid() {
         assert!(c.to_string().chars().count() <= 8000);
     }
     let Some(v) = validator("/applications/{application_id}/commands", "put") else {
-        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+        eprintln!("skipped: the OpenAPI check (no spec)");
         return;
     };
     assert_valid(&v, &commands, "the command registration");
@@ -203,13 +218,17 @@ fn every_reply_is_valid_even_over_every_limit() {
     let callback = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post");
     let message = validator("/channels/{channel_id}/messages", "post");
     if callback.is_none() {
-        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+        eprintln!("skipped: the OpenAPI check (no spec)");
     }
+    let mut pictures = 0;
     for engine in engines() {
         for request in requests() {
             let response = respond(&engine, &request);
             let body = callback_body(&response);
             check_callback_rules(&body);
+            pictures += body["data"]["embeds"]
+                .as_array()
+                .map_or(0, |e| e.iter().filter(|e| e["image"]["url"].is_string()).count());
             if let Some(v) = &callback {
                 assert_valid(v, &body, &format!("the callback for {request:?}"));
             }
@@ -223,6 +242,8 @@ fn every_reply_is_valid_even_over_every_limit() {
             }
         }
     }
+    // Embeds with a video's picture are among the bodies checked.
+    assert!(pictures >= 8, "only {pictures} embeds with a picture were checked");
 }
 
 #[test]
@@ -262,7 +283,7 @@ fn invite_url_asks_for_the_least_permissions() {
 #[test]
 fn the_spec_check_can_fail() {
     let Some(v) = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post") else {
-        eprintln!("skipping the OpenAPI check: ../shared/discord/openapi.json is absent");
+        eprintln!("skipped: the OpenAPI check (no spec)");
         return;
     };
     assert!(v.is_valid(&json!({ "type": 4, "data": { "content": "hi" } })));

@@ -9,7 +9,7 @@ mod parse;
 mod problem;
 mod synonyms;
 
-pub use model::{Item, Kind, Link, Person};
+pub use model::{Item, Kind, Link, LinkRole, Person};
 pub use parse::{MAX_LABEL, MAX_SUMMARY, MAX_TITLE, MAX_URL};
 pub use problem::{Problem, Problems, Source};
 pub use synonyms::SYNONYMS_FILE;
@@ -94,7 +94,7 @@ impl Catalog {
                 continue;
             }
             for located in parse::items(&src, &mut problems) {
-                let id = located.item.id.clone();
+                let id = located.id;
                 if let Some(first) = first_seen.get(&id) {
                     let at = &located.id_problem_anchor;
                     problems.push(Problem {
@@ -107,7 +107,10 @@ impl Catalog {
                     continue;
                 }
                 first_seen.insert(id, located.id_problem_anchor);
-                catalog.items.push(located.item);
+                // An item with problems (already reported) still claimed its id above.
+                if let Some(item) = located.item {
+                    catalog.items.push(item);
+                }
             }
         }
         if problems.is_empty() {

@@ -97,13 +97,84 @@ pub struct Person {
     pub role: Option<String>,
 }
 
+/// What a link is to its item. Only the story itself or the source page may be an item's
+/// headline (its embed's title link), and only the story itself gives its picture; everything
+/// else is a button that says what it is, so a member never opens another year's talk or a
+/// related page believing it is the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkRole {
+    /// The story itself: its own page, recording, episode or document.
+    Story,
+    /// The page that lists the story (for this catalog, AWS's "Netflix on AWS" page).
+    Source,
+    /// A search for the story (e.g. YouTube results for its exact title): it may find it, it is not it.
+    Search,
+    /// The same talk given in an earlier year.
+    EarlierEdition,
+    /// The same talk given in a later year.
+    LaterEdition,
+    /// Something else on the topic: another event's talk, press coverage, a series page, another
+    /// quote by the same person.
+    Related,
+}
+
+impl LinkRole {
+    /// In the order buttons are shown: what may be the headline first.
+    pub const ALL: [LinkRole; 6] = [
+        LinkRole::Story,
+        LinkRole::Source,
+        LinkRole::Search,
+        LinkRole::EarlierEdition,
+        LinkRole::LaterEdition,
+        LinkRole::Related,
+    ];
+
+    /// The name used in content files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkRole::Story => "story",
+            LinkRole::Source => "source",
+            LinkRole::Search => "search",
+            LinkRole::EarlierEdition => "earlier-edition",
+            LinkRole::LaterEdition => "later-edition",
+            LinkRole::Related => "related",
+        }
+    }
+
+    /// Whether a link with this role may be an item's headline.
+    pub fn may_headline(self) -> bool {
+        matches!(self, LinkRole::Story | LinkRole::Source)
+    }
+}
+
+impl FromStr for LinkRole {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LinkRole::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = LinkRole::ALL.iter().map(|r| r.as_str()).collect();
+            format!("unknown link role {s:?} (expected one of: {})", names.join(", "))
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
     pub label: String,
     pub url: String,
+    /// `None` when the content does not say: such a link is shown, never as the headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<LinkRole>,
 }
 
-/// One catalog entry. Every item has at least one link; the first is its primary link.
+impl Link {
+    pub fn role_is(&self, role: LinkRole) -> bool {
+        self.role == Some(role)
+    }
+}
+
+/// One catalog entry. Every item has at least one link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
     pub id: String,
@@ -124,8 +195,16 @@ pub struct Item {
 }
 
 impl Item {
-    /// The link a title or a "best match" points to.
-    pub fn primary_link(&self) -> &Link {
-        &self.links[0]
+    /// The link the item's title points to: its first `story` link, else its first `source`
+    /// link, else none — never a related page, a search or another year's edition.
+    pub fn headline(&self) -> Option<&Link> {
+        [LinkRole::Story, LinkRole::Source]
+            .into_iter()
+            .find_map(|role| self.links.iter().find(|l| l.role_is(role)))
+    }
+
+    /// The links that are the story itself, in catalog order.
+    pub fn story_links(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(|l| l.role_is(LinkRole::Story))
     }
 }

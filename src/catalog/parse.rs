@@ -4,7 +4,7 @@
 //! serde) so one pass can report all problems — several unknown fields, a bad URL and a missing
 //! title — instead of stopping at the first.
 
-use super::model::{Item, Kind, Link, Person};
+use super::model::{Item, Kind, Link, LinkRole, Person};
 use super::problem::{Problem, Source};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -20,10 +20,13 @@ pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 const ITEM_FIELDS: &[&str] =
     &["id", "title", "kind", "year", "summary", "people", "services", "tags", "aliases", "links"];
 
-/// An item as read from a file, with where its id stands (for duplicate-id messages).
+/// An item's id as read from a file, with where it stands (for duplicate-id messages), and the
+/// item itself when it has no problems. An item with problems still claims its id, so a later
+/// item repeating it is reported too.
 pub struct Located {
-    pub item: Item,
+    pub id: String,
     pub id_problem_anchor: Problem,
+    pub item: Option<Item>,
 }
 
 /// Parses a TOML document, reporting syntax errors. `None` when the file is not valid TOML.
@@ -157,10 +160,16 @@ fn read_record(
             Some(i) => values[i] = Field { src, name: fields[i].0, value }.string(problems),
             None => {
                 let known: Vec<String> = fields.iter().map(|(f, _)| format!("`{f}`")).collect();
-                problems.push(src.problem(
-                    key.span(),
-                    format!("unknown field `{name}` in {what} (expected {})", known.join(" or ")),
-                ))
+                let expected = match known.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                    _ => known.concat(),
+                };
+                problems.push(
+                    src.problem(
+                        key.span(),
+                        format!("unknown field `{name}` in {what} (expected {expected})"),
+                    ),
+                )
             }
         }
     }
@@ -266,7 +275,7 @@ fn read_item(
                         "link",
                         span.clone(),
                         t,
-                        &[("label", true), ("url", true)],
+                        &[("label", true), ("url", true), ("role", false)],
                         problems,
                     );
                     if let Some(label) = &v[0] {
@@ -277,8 +286,16 @@ fn read_item(
                             problems.push(src.problem(span.clone(), format!("link url {url:?} {why}")));
                         }
                     }
-                    if let [Some(label), Some(url)] = &v[..] {
-                        links.push(Link { label: label.clone(), url: url.clone() });
+                    let role = match v[2].as_deref().map(str::parse::<LinkRole>) {
+                        Some(Ok(role)) => Some(role),
+                        Some(Err(e)) => {
+                            problems.push(src.problem(span.clone(), e));
+                            None
+                        }
+                        None => None,
+                    };
+                    if let [Some(label), Some(url), _] = &v[..] {
+                        links.push(Link { label: label.clone(), url: url.clone(), role });
                     }
                 }
             }
@@ -301,26 +318,15 @@ fn read_item(
             "item has no links: add at least one [[item.links]] with a label and an http(s) url",
         ));
     }
-    if problems.len() != before {
-        return None;
-    }
     let id = id?;
     let id_problem_anchor = src.problem(id_span, String::new());
-    Some(Located {
-        item: Item {
-            id,
-            title: title?,
-            kind: kind?,
-            year,
-            summary: summary?,
-            people,
-            services,
-            tags,
-            aliases,
-            links,
-        },
-        id_problem_anchor,
-    })
+    let item = match (problems.len() == before, title, kind, summary) {
+        (true, Some(title), Some(kind), Some(summary)) => {
+            Some(Item { id: id.clone(), title, kind, year, summary, people, services, tags, aliases, links })
+        }
+        _ => None,
+    };
+    Some(Located { id, id_problem_anchor, item })
 }
 
 fn check_text(

@@ -328,7 +328,7 @@ fn json_hits(outcome: &Outcome<'_>) -> Vec<serde_json::Value> {
                 "kind": h.item.kind,
                 "year": h.item.year,
                 "score": (f64::from(h.score) * 1000.0).round() / 1000.0,
-                "url": h.item.primary_link().url,
+                "url": h.item.headline().map(|l| &l.url),
             })
         })
         .collect()
@@ -349,7 +349,8 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
         let item = hit.item;
         let year = item.year.map(|y| format!(" · {y}")).unwrap_or_default();
         writeln!(out, "{}. {}", i + 1, item.title)?;
-        writeln!(out, "   {}{year} · {}", item.kind.label(), item.primary_link().url)?;
+        let url = item.headline().map(|l| format!(" · {}", l.url)).unwrap_or_default();
+        writeln!(out, "   {}{year}{url}", item.kind.label())?;
     }
     Ok(())
 }

@@ -174,7 +174,7 @@ fn random(engine: &Engine, kind: Option<Kind>, seed: u64) -> Reply {
     if pool.is_empty() {
         return render::error("The catalog has no stories of that kind.");
     }
-    let mut rng = crate::synthetic::Rng::new(seed);
+    let mut rng = crate::rng::SplitMix64::new(seed);
     render::item_reply(pool[rng.below(pool.len())], &[])
 }
 

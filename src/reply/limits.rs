@@ -61,6 +61,14 @@ pub fn link_ok(url: &str) -> bool {
         && !url.chars().any(char::is_whitespace)
 }
 
+/// An embed image's URL: http(s), at most 2048 characters (it counts toward no text budget).
+pub fn image_ok(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    url.chars().count() <= EMBED_URL
+        && ["https://", "http://"].iter().any(|p| lower.starts_with(p))
+        && !url.chars().any(char::is_whitespace)
+}
+
 /// Brings a reply within every limit, shortening rather than failing.
 pub fn fit(reply: &mut Reply) {
     if let Some(content) = &mut reply.content {
@@ -82,6 +90,9 @@ pub fn fit(reply: &mut Reply) {
         }
         if e.url.as_deref().is_some_and(|u| u.chars().count() > EMBED_URL || !link_ok(u)) {
             e.url = None;
+        }
+        if e.image.as_deref().is_some_and(|u| !image_ok(u)) {
+            e.image = None;
         }
     }
     // The 6000-character budget across all embeds: earlier embeds and parts keep their text,
@@ -194,6 +205,7 @@ mod tests {
                         .map(|_| EmbedField { name: long.clone(), value: long.clone(), inline: false })
                         .collect(),
                     footer: Some(long.clone()),
+                    image: Some(format!("https://e.com/{}.jpg", "a".repeat(3000))),
                 })
                 .collect(),
             rows: (0..7)
@@ -243,6 +255,7 @@ mod tests {
             assert!(e.description.chars().count() <= EMBED_DESCRIPTION);
             assert!(e.fields.len() <= EMBED_FIELDS);
             assert!(e.url.is_none(), "over-long URL kept");
+            assert!(e.image.is_none(), "over-long image URL kept");
             for f in &e.fields {
                 assert!(f.name.chars().count() <= FIELD_NAME && f.value.chars().count() <= FIELD_VALUE);
             }
@@ -270,6 +283,26 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_image_is_kept_only_with_a_usable_url() {
+        let with = |image: &str| {
+            let mut r = Reply {
+                embeds: vec![Embed { title: "t".into(), image: Some(image.into()), ..Default::default() }],
+                ..Default::default()
+            };
+            fit(&mut r);
+            r.embeds[0].image.clone()
+        };
+        let ok = "https://i.ytimg.com/vi/89fYOo1V2pA/mqdefault.jpg";
+        assert_eq!(with(ok).as_deref(), Some(ok));
+        let longest = format!("https://e.com/{}", "a".repeat(EMBED_URL - 14));
+        assert_eq!(with(&longest), Some(longest.clone()));
+        assert_eq!(with(&format!("{longest}a")), None);
+        for bad in ["javascript:alert(1)", "discord://x", "https://e.com/a b.jpg", ""] {
+            assert_eq!(with(bad), None, "{bad:?}");
         }
     }
 

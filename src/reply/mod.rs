@@ -7,6 +7,7 @@
 
 pub mod limits;
 pub mod render;
+pub mod youtube;
 
 use serde_json::{json, Value};
 
@@ -27,6 +28,8 @@ pub struct Embed {
     pub color: u32,
     pub fields: Vec<EmbedField>,
     pub footer: Option<String>,
+    /// The URL of a picture shown large below the text (a video's thumbnail).
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +158,9 @@ fn embed_json(e: &Embed) -> Value {
     }
     if let Some(footer) = &e.footer {
         v["footer"] = json!({ "text": footer });
+    }
+    if let Some(image) = &e.image {
+        v["image"] = json!({ "url": image });
     }
     v
 }

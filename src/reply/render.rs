@@ -1,7 +1,7 @@
 //! Catalog items and command outcomes rendered as `Reply` values (no Discord types).
 
-use super::{Choice, Embed, EmbedField, LinkButton, Reply, Row, Select, SelectOption};
-use crate::catalog::{Item, Kind};
+use super::{youtube, Choice, Embed, EmbedField, LinkButton, Reply, Row, Select, SelectOption};
+use crate::catalog::{Item, Kind, Link, LinkRole};
 
 /// The page the catalog comes from.
 pub const SOURCE_PAGE: &str = "https://aws.amazon.com/solutions/case-studies/innovators/netflix/";
@@ -55,16 +55,40 @@ pub fn item_embed(item: &Item) -> Embed {
     }
     Embed {
         title: item.title.clone(),
-        url: Some(item.primary_link().url.clone()),
+        // Only the story itself or the source page: never a related page or another year's talk.
+        url: item.headline().map(|l| l.url.clone()),
         description: super::limits::cut(&item.summary, SUMMARY),
         color: color(item.kind),
         fields,
         footer: Some(FOOTER.into()),
+        image: picture(item),
     }
 }
 
+/// The thumbnail of the video that is the story itself, if one of its links is such a video.
+/// Never from another edition or a related video: the picture would show another talk.
+pub fn picture(item: &Item) -> Option<String> {
+    item.story_links().find_map(|l| youtube::video_id(&l.url)).map(youtube::thumbnail_url)
+}
+
+/// A button's text: a link that is not the story says what it is instead.
+fn button_label(link: &Link) -> String {
+    let prefix = match link.role {
+        Some(LinkRole::Story | LinkRole::Source) | None => "",
+        Some(LinkRole::Search) => "Search: ",
+        Some(LinkRole::EarlierEdition) => "Earlier edition: ",
+        Some(LinkRole::LaterEdition) => "Later edition: ",
+        Some(LinkRole::Related) => "Related: ",
+    };
+    format!("{prefix}{}", link.label)
+}
+
+/// The item's links as buttons: the story first, then the source page, searches, other
+/// editions, related pages and links of no stated role (catalog order within each).
 fn link_row(item: &Item) -> Row {
-    Row::Links(item.links.iter().map(|l| LinkButton { label: l.label.clone(), url: l.url.clone() }).collect())
+    let mut links: Vec<&Link> = item.links.iter().collect();
+    links.sort_by_key(|l| (l.role.is_none(), l.role));
+    Row::Links(links.into_iter().map(|l| LinkButton { label: button_label(l), url: l.url.clone() }).collect())
 }
 
 /// A select menu listing `items`, with `shown` marked as the current one.
@@ -142,6 +166,7 @@ pub fn usage() -> Reply {
             color: color(Kind::Overview),
             fields: Vec::new(),
             footer: Some(FOOTER.into()),
+            image: None,
         }],
         rows: Vec::new(),
         ephemeral: false,
@@ -167,6 +192,7 @@ pub fn about(counts: &[(Kind, usize)], version: &str) -> Reply {
                 EmbedField { name: "Version".into(), value: version.into(), inline: true },
             ],
             footer: Some(FOOTER.into()),
+            image: None,
         }],
         rows: vec![Row::Links(vec![LinkButton { label: "Netflix on AWS".into(), url: SOURCE_PAGE.into() }])],
         ephemeral: false,

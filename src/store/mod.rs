@@ -111,5 +111,5 @@ pub trait Store: Send + Sync {
 /// Kept below 2^63 so it fits a signed 64-bit column.
 fn fresh_seed(guild_id: u64) -> u64 {
     let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    crate::synthetic::Rng::new(t.as_nanos() as u64 ^ guild_id.rotate_left(17)).next_u64() >> 1
+    crate::rng::SplitMix64::new(t.as_nanos() as u64 ^ guild_id.rotate_left(17)).next_u64() >> 1
 }

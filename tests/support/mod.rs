@@ -173,6 +173,7 @@ pub fn start_bot_on<K: Send + 'static>(
 
 pub mod http_client;
 pub mod pg;
+pub mod shared;
 
 /// A router as the doors build it: the bundled catalog, a SQLite store in a temp dir (returned,
 /// so it lives as long as the router), and REST calls (channel access, deferred edits) sent to
