@@ -4,8 +4,8 @@
 //! hyper's own connection does the protocol, the header timeout (once it has a timer) and the
 //! header size limit; hyper-util's `GracefulShutdown` drains connections. What hyper leaves to
 //! its caller is here: a cap on open connections, accept errors that back off instead of
-//! spinning (logged at a bounded rate), a deadline on reading each request body, and a bounded
-//! drain on shutdown. See ARCHITECTURE.md for why this rather than axum.
+//! spinning (logged at a bounded rate), a deadline on reading each request body, a limit on
+//! how long an answer may wait for the client to take it, and a bounded drain on shutdown. See ARCHITECTURE.md for why this rather than axum.
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
@@ -19,6 +19,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
@@ -35,6 +36,10 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections served at once. Each costs a file descriptor and a few kilobytes; beyond this,
 /// new connections wait in the kernel's accept queue (costing us nothing) until one closes.
 pub const MAX_CONNECTIONS: usize = 512;
+/// Time a response may wait for the client to take it. A client that sends requests but never
+/// reads the answers would otherwise hold its connection forever: hyper reads no new request
+/// (so its header timeout never starts) while the last answer cannot be written.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// On shutdown, how long requests in flight may take to finish before the server returns
 /// anyway. A request that arrived just before the signal needs at most its body timeout
 /// plus an answer.
@@ -56,6 +61,7 @@ const LOG_EVERY: Duration = Duration::from_secs(5);
 pub struct Limits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
+    pub write_timeout: Duration,
     pub max_connections: usize,
     pub drain: Duration,
 }
@@ -65,6 +71,7 @@ impl Default for Limits {
         Limits {
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
             drain: DRAIN,
         }
@@ -218,6 +225,7 @@ where
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
             service.call(request.map(|body| Deadline::new(body, body_timeout)))
         });
+        let stream = WriteStall::new(stream, limits.write_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
@@ -233,6 +241,87 @@ where
         warn!(open, "{name}: requests still in flight after {:?}; closing them", limits.drain);
     }
     Ok(())
+}
+
+/// A connection whose writes fail with `TimedOut` once one has made no progress for `timeout`.
+struct WriteStall<T> {
+    inner: T,
+    timeout: Duration,
+    // Armed while a write waits; kept between stalls so a busy connection allocates it once.
+    sleep: Option<Pin<Box<Sleep>>>,
+    waiting: bool,
+}
+
+impl<T> WriteStall<T> {
+    fn new(inner: T, timeout: Duration) -> WriteStall<T> {
+        WriteStall { inner, timeout, sleep: None, waiting: false }
+    }
+
+    /// Passes on what the inner write returned, failing it when it has waited too long.
+    fn checked<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<std::io::Result<R>>,
+    ) -> Poll<std::io::Result<R>> {
+        if polled.is_ready() {
+            self.waiting = false;
+            return polled;
+        }
+        let deadline = Instant::now() + self.timeout;
+        let sleep = self.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if !self.waiting {
+            self.waiting = true;
+            sleep.as_mut().reset(deadline);
+        }
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for WriteStall<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for WriteStall<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.checked(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.checked(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.checked(cx, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.checked(cx, polled)
+    }
 }
 
 /// Errors of one incoming connection rather than of the listener (retrying at once is right).

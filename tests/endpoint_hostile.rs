@@ -212,6 +212,30 @@ async fn the_metrics_listener_closes_stalled_connections_too() {
     assert!(response.ends_with(b"\r\n\r\nok\n"), "{}", String::from_utf8_lossy(&response));
 }
 
+/// A client that sends request after request but never reads the answers: once the answers
+/// stop fitting in the socket buffers, the server gives up on it within its write timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_its_answers_is_closed() {
+    let server = start("no-reader", None).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(server.addr).await.unwrap();
+    // Each is answered 405 on a kept-alive connection.
+    let requests = b"GET /interactions HTTP/1.1\r\nhost: localhost\r\n\r\n".repeat(1000);
+    let started = Instant::now();
+    let mut progress = Instant::now();
+    let closed = loop {
+        assert!(started.elapsed() < Duration::from_secs(20), "still open after {:?}", started.elapsed());
+        match tokio::time::timeout(Duration::from_millis(200), stream.write(&requests)).await {
+            Ok(Ok(_)) => progress = Instant::now(),
+            Ok(Err(_)) => break progress.elapsed(),
+            Err(_) => {}
+        }
+    };
+    eprintln!("a client that never reads was closed {:.1} s after its last write", closed.as_secs_f64());
+    assert!(closed <= CLOSED_WITHIN, "closed only {closed:?} after the last progress");
+}
+
 /// With 64 file descriptors and 80 clients holding connections, the accept loop backs off:
 /// little CPU, a few log lines; the stalled clients are closed on time and a signed PING that
 /// waited behind them is answered.
