@@ -5,7 +5,11 @@
 //! header size limit; hyper-util's `GracefulShutdown` drains connections. What hyper leaves to
 //! its caller is here: a cap on open connections, accept errors that back off instead of
 //! spinning (logged at a bounded rate), a deadline on reading each request body, a limit on
-//! how long an answer may wait for the client to take it, and a bounded drain on shutdown. See ARCHITECTURE.md for why this rather than axum.
+//! how long an answer may wait for the client to take it, and a bounded drain on shutdown.
+//! See ARCHITECTURE.md for why this rather than axum.
+//!
+//! A listener is `serve(name, listener, service_fn(handler), Limits::default(), shutdown)`;
+//! its handler gets a `Request<Body>` and reads a body with `read_body(body, max)`.
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
