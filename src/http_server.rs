@@ -370,6 +370,34 @@ impl AcceptErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    #[tokio::test]
+    async fn connections_beyond_the_cap_wait_for_a_slot() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = Limits { max_connections: 2, ..Limits::default() };
+        let service = hyper::service::service_fn(|_: Request<Body>| async {
+            Ok::<_, std::convert::Infallible>(Response::new(http_body_util::Full::new(Bytes::from_static(
+                b"hi",
+            ))))
+        });
+        tokio::spawn(serve("test", listener, service, limits, std::future::pending()));
+        let first = TcpStream::connect(addr).await.unwrap();
+        let _second = TcpStream::connect(addr).await.unwrap();
+        let mut third = TcpStream::connect(addr).await.unwrap();
+        third.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
+        let mut buf = [0u8; 256];
+        let waited = tokio::time::timeout(Duration::from_millis(300), third.read(&mut buf)).await;
+        assert!(waited.is_err(), "answered while both slots were taken");
+        drop(first);
+        let n = tokio::time::timeout(Duration::from_secs(2), third.read(&mut buf))
+            .await
+            .expect("not answered once a slot was free")
+            .unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&buf[..n]));
+    }
 
     #[test]
     fn accept_errors_back_off_doubling_to_a_second_and_are_logged_rarely() {
