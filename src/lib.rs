@@ -8,6 +8,7 @@ pub mod commands;
 pub mod discord;
 pub mod endpoint;
 pub mod highlights;
+pub mod http_server;
 pub mod inflight;
 pub mod metrics;
 pub mod reply;

@@ -154,35 +154,26 @@ impl Metrics {
     }
 }
 
-/// Serves `/metrics` and `/healthz` until `shutdown` completes.
+/// Serves `/metrics` and `/healthz` until `shutdown` completes, with the same limits and
+/// timeouts as the interactions endpoint (`http_server`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "metrics listening");
-    tokio::pin!(shutdown);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted { Ok((s, _)) => s, Err(_) => continue },
-            () = &mut shutdown => return Ok(()),
+    let service = hyper::service::service_fn(|req: hyper::Request<crate::http_server::Body>| async move {
+        let (status, body, kind) = match req.uri().path() {
+            "/metrics" => (200, get().render(), "text/plain; version=0.0.4"),
+            "/healthz" => (200, "ok\n".to_string(), "text/plain"),
+            _ => (404, "not found\n".to_string(), "text/plain"),
         };
-        tokio::spawn(async move {
-            let service =
-                hyper::service::service_fn(|req: hyper::Request<hyper::body::Incoming>| async move {
-                    let (status, body, kind) = match req.uri().path() {
-                        "/metrics" => (200, get().render(), "text/plain; version=0.0.4"),
-                        "/healthz" => (200, "ok\n".to_string(), "text/plain"),
-                        _ => (404, "not found\n".to_string(), "text/plain"),
-                    };
-                    let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
-                    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
-                    response
-                        .headers_mut()
-                        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
-                    Ok::<_, std::convert::Infallible>(response)
-                });
-            let io = hyper_util::rt::TokioIo::new(stream);
-            let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
-        });
-    }
+        let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
+        response
+            .headers_mut()
+            .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
+        Ok::<_, std::convert::Infallible>(response)
+    });
+    crate::http_server::serve("metrics", listener, service, crate::http_server::Limits::default(), shutdown)
+        .await
 }

@@ -3,12 +3,12 @@
 //! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
 //! balancer (they share the database).
 
+use crate::http_server::{self, BodyError, Limits};
 use crate::inflight::InFlight;
 use crate::router::incoming::Interaction;
 use crate::router::Router;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::Full;
 use hyper::{Request, StatusCode};
 use serde_json::{json, Value};
 use serenity::all::Http;
@@ -62,14 +62,12 @@ impl Endpoint {
         body: &[u8],
         now: i64,
     ) -> Answer {
-        let unauthorized =
-            (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
-        let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return unauthorized };
-        let Ok(sent) = timestamp.trim().parse::<i64>() else { return unauthorized };
-        if (now - sent).abs() > MAX_AGE_SECONDS
-            || self.verifier.verify(signature.trim(), timestamp, body).is_err()
-        {
-            return unauthorized;
+        if let Err(refused) = check_headers(signature, timestamp, now) {
+            return refused;
+        }
+        let (signature, timestamp) = (signature.unwrap_or_default(), timestamp.unwrap_or_default());
+        if self.verifier.verify(signature.trim(), timestamp, body).is_err() {
+            return (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
         }
         let interaction = match Interaction::from_slice(body) {
             Ok(i) => i,
@@ -96,7 +94,26 @@ impl Endpoint {
     }
 }
 
-async fn handle(endpoint: Arc<Endpoint>, request: Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+/// The signature headers, looked at before the body is read: both present, the signature 64
+/// bytes of hex, the timestamp within `MAX_AGE_SECONDS` of `now`. Returns the timestamp; an
+/// unsigned request is refused without its body being read (no memory, no waiting for it).
+pub fn check_headers(signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<i64, Answer> {
+    let unauthorized = || (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(unauthorized()) };
+    let signature = signature.trim();
+    if signature.len() != 128 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(unauthorized());
+    }
+    match timestamp.trim().parse::<i64>() {
+        Ok(sent) if (now - sent).abs() <= MAX_AGE_SECONDS => Ok(sent),
+        _ => Err(unauthorized()),
+    }
+}
+
+async fn handle(
+    endpoint: Arc<Endpoint>,
+    request: Request<http_server::Body>,
+) -> hyper::Response<Full<Bytes>> {
     let started = std::time::Instant::now();
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (signature, timestamp) = (header("x-signature-ed25519"), header("x-signature-timestamp"));
@@ -105,13 +122,19 @@ async fn handle(endpoint: Arc<Endpoint>, request: Request<Incoming>) -> hyper::R
         (StatusCode::METHOD_NOT_ALLOWED, None)
     } else if declared > MAX_BODY {
         (StatusCode::PAYLOAD_TOO_LARGE, None)
+    } else if let Err(refused) =
+        check_headers(signature.as_deref(), timestamp.as_deref(), chrono::Utc::now().timestamp())
+    {
+        refused
     } else {
-        match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        match http_server::read_body(request.into_body(), MAX_BODY).await {
             Ok(body) => {
                 let now = chrono::Utc::now().timestamp();
-                endpoint.answer(signature.as_deref(), timestamp.as_deref(), &body.to_bytes(), now).await
+                endpoint.answer(signature.as_deref(), timestamp.as_deref(), &body, now).await
             }
-            Err(_) => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            Err(BodyError::TooLarge) => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            Err(BodyError::TimedOut) => (StatusCode::REQUEST_TIMEOUT, None),
+            Err(BodyError::Failed(_)) => (StatusCode::BAD_REQUEST, None),
         }
     };
     let (status, body) = answer;
@@ -129,36 +152,19 @@ async fn handle(endpoint: Arc<Endpoint>, request: Request<Incoming>) -> hyper::R
     response
 }
 
-/// Serves until `shutdown` completes; connections already open finish their current request.
+/// Serves until `shutdown` completes, then lets the requests in flight finish (see
+/// `http_server` for the limits and timeouts).
 pub async fn serve(
     listener: TcpListener,
     endpoint: Arc<Endpoint>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     info!(addr = %listener.local_addr()?, "interactions endpoint listening");
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    warn!(error = %e, "endpoint: accept failed");
-                    continue;
-                }
-            },
-            () = &mut shutdown => return Ok(()),
-        };
-        let _ = stream.set_nodelay(true);
+    let service = hyper::service::service_fn(move |request| {
         let endpoint = endpoint.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let endpoint = endpoint.clone();
-                async move { Ok::<_, std::convert::Infallible>(handle(endpoint, req).await) }
-            });
-            let io = hyper_util::rt::TokioIo::new(stream);
-            if let Err(e) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
-                tracing::debug!(error = %e, "endpoint connection closed");
-            }
-        });
-    }
+        async move { Ok::<_, std::convert::Infallible>(handle(endpoint, request).await) }
+    });
+    http_server::serve("endpoint", listener, service, Limits::default(), shutdown).await?;
+    info!("interactions endpoint stopped");
+    Ok(())
 }
