@@ -34,6 +34,8 @@ pub struct Metrics {
     pub undecodable: IntCounterVec,
     top_misses: IntGaugeVec,
     misses: Mutex<HashMap<String, i64>>,
+    /// Whether what members typed is kept for `marquee_no_result_query_top`.
+    keep_queries: std::sync::atomic::AtomicBool,
 }
 
 fn build() -> Result<Metrics, prometheus::Error> {
@@ -91,6 +93,7 @@ fn build() -> Result<Metrics, prometheus::Error> {
         undecodable,
         top_misses,
         misses: Mutex::default(),
+        keep_queries: std::sync::atomic::AtomicBool::new(true),
     })
 }
 
@@ -122,7 +125,16 @@ impl Metrics {
         }
     }
 
+    /// Stops (or resumes) keeping the text of queries that found nothing: an operator who may not
+    /// export what members typed still gets the count (`MARQUEE_EXPORT_QUERIES=false`).
+    pub fn keep_queries(&self, keep: bool) {
+        self.keep_queries.store(keep, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn record_miss(&self, query: &str) {
+        if !self.keep_queries.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         let key: String = crate::search::text::folded(query).chars().take(64).collect();
         if key.is_empty() {
             return;

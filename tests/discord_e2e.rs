@@ -286,6 +286,13 @@ async fn a_new_session_after_an_invalid_one_does_not_register_again() {
     let body = interact(&fake, 6101, payloads::command(6101, "about", &[])).await;
     assert_eq!(body["data"]["embeds"][0]["title"], "About Marquee");
     assert_eq!(fake.requests().iter().filter(|r| r.path.ends_with("/commands")).count(), 1);
+    // Every new session shows members what to type (a custom status, activity type 4).
+    let presences = fake.identify_presences();
+    assert_eq!(presences.len(), 2);
+    for p in presences {
+        assert_eq!(p["activities"][0]["type"], 4, "{p}");
+        assert_eq!(p["activities"][0]["state"], marquee::discord::config::DEFAULT_PRESENCE, "{p}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

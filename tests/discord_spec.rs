@@ -281,6 +281,31 @@ fn invite_url_asks_for_the_least_permissions() {
 }
 
 #[test]
+fn invite_url_takes_the_application_id_from_the_token() {
+    let dir = support::TempDir::new("invite");
+    let run = |token: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"));
+        cmd.arg("invite-url").env_clear().current_dir(&dir.0);
+        if let Some(t) = token {
+            cmd.env("DISCORD_TOKEN", t);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(Some(support::fake_discord::TOKEN));
+    assert!(out.status.success());
+    let url = String::from_utf8(out.stdout).unwrap();
+    let id = support::fake_discord::BOT_ID;
+    assert!(url.contains(&format!("client_id={id}&")), "{url}");
+    let out = run(None);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("--client-id") && err.contains("DISCORD_TOKEN") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
 fn the_spec_check_can_fail() {
     let Some(v) = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post") else {
         eprintln!("skipped: the OpenAPI check (no spec)");

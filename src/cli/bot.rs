@@ -27,6 +27,7 @@ pub fn run(
         }
     };
     init_logging()?;
+    marquee::metrics::get().keep_queries(settings.export_queries);
 
     let engine = match super::engine_or_exit(content) {
         Ok(e) => Arc::new(e),
@@ -53,8 +54,14 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Logs to stderr through tracing; RUST_LOG filters (default `info`, serenity at `warn`).
+/// Logs to stderr through tracing; RUST_LOG filters (default `info`, serenity at `warn`);
+/// `MARQUEE_LOG_FORMAT=json` writes one JSON object per line (for log collectors).
 pub fn init_logging() -> anyhow::Result<()> {
+    let json = match std::env::var("MARQUEE_LOG_FORMAT").ok().as_deref().map(str::trim) {
+        None | Some("") | Some("text") => false,
+        Some("json") => true,
+        Some(other) => anyhow::bail!("MARQUEE_LOG_FORMAT must be `json` or `text`, got {other:?}"),
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // serenity logs little of use at info; keep it at warn unless RUST_LOG says otherwise.
     let filter = if std::env::var_os("RUST_LOG").is_some() {
@@ -64,7 +71,12 @@ pub fn init_logging() -> anyhow::Result<()> {
     };
     // Colours only on a terminal: logs collected by a service manager stay plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        logs.json().init();
+    } else {
+        logs.with_ansi(ansi).init();
+    }
     Ok(())
 }
 
@@ -95,6 +107,7 @@ pub fn serve(
         }
     };
     init_logging()?;
+    marquee::metrics::get().keep_queries(settings.export_queries);
     let engine = match super::engine_or_exit(content) {
         Ok(e) => Arc::new(e),
         Err(code) => return Ok(code),

@@ -72,9 +72,10 @@ enum Command {
     Highlights(HighlightsCommand),
     /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
     InviteUrl {
-        /// The application's id (Developer Portal → General Information → Application ID).
+        /// The application's id (Developer Portal → General Information → Application ID);
+        /// by default the one DISCORD_TOKEN belongs to.
         #[arg(long, value_name = "ID")]
-        client_id: u64,
+        client_id: Option<u64>,
     },
     /// Search the catalog, as the bot's /search does.
     Search(SearchArgs),
@@ -243,7 +244,22 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             highlights_preview(guild, days, json, content.content.as_deref())
         }
         Command::InviteUrl { client_id } => {
-            println!("{}", marquee::discord::invite_url(client_id));
+            // The token's first part is the bot's id, which is its application's id.
+            let from_token = || marquee::discord::Settings::from_env().map(|s| s.bot_id());
+            let id = match client_id {
+                Some(id) => id,
+                None => match from_token() {
+                    Ok(Some(id)) => id,
+                    Ok(None) | Err(_) => {
+                        eprintln!(
+                            "marquee: invite-url needs --client-id ID (Developer Portal → General Information → \
+                             Application ID), or DISCORD_TOKEN set in the environment or .env"
+                        );
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+            };
+            println!("{}", marquee::discord::invite_url(id));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { content } => Ok(check(content.content.as_deref())),

@@ -6,6 +6,13 @@ pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const GUILD_VAR: &str = "MARQUEE_GUILD_ID";
 pub const DATABASE_VAR: &str = "DATABASE_URL";
 pub const CATCHUP_VAR: &str = "MARQUEE_CATCHUP_HOURS";
+pub const PRESENCE_VAR: &str = "MARQUEE_PRESENCE";
+pub const EXPORT_QUERIES_VAR: &str = "MARQUEE_EXPORT_QUERIES";
+
+/// What members see under the bot's name: what to type, and what it is about.
+pub const DEFAULT_PRESENCE: &str = "/search · Netflix on AWS";
+/// Discord shows at most this much of a custom status.
+const PRESENCE_MAX: usize = 128;
 
 /// Test-only: send REST calls to this base URL (a fake Discord) with rate limiting off.
 pub const API_VAR: &str = "MARQUEE_DISCORD_API";
@@ -25,6 +32,10 @@ pub struct Settings {
     pub catchup: chrono::Duration,
     /// The gateway shards this process runs (`run --shards`; every shard by default).
     pub shards: super::Shards,
+    /// The custom status shown under the bot's name; `None` shows none.
+    pub presence: Option<String>,
+    /// Whether `/metrics` may show the text of searches that found nothing.
+    pub export_queries: bool,
 }
 
 // The token is a secret: never print it, even in debug output.
@@ -37,6 +48,8 @@ impl fmt::Debug for Settings {
             .field("database", &self.database)
             .field("catchup", &self.catchup)
             .field("shards", &self.shards)
+            .field("presence", &self.presence)
+            .field("export_queries", &self.export_queries)
             .finish()
     }
 }
@@ -88,7 +101,36 @@ impl Settings {
                     ConfigError(format!("{CATCHUP_VAR} must be a number of hours from 0 to 23, got {v:?}."))
                 })?,
         };
-        Ok(Settings { token, guild_id, api_base, database, catchup, shards: super::Shards::Auto })
+        // Unset: the default line; set but empty: no status at all.
+        let presence = match get(PRESENCE_VAR) {
+            None => Some(DEFAULT_PRESENCE.to_string()),
+            Some(p) if p.trim().is_empty() => None,
+            Some(p) if p.trim().chars().count() > PRESENCE_MAX => {
+                return Err(ConfigError(format!(
+                    "{PRESENCE_VAR} is longer than Discord shows ({PRESENCE_MAX} characters); shorten it."
+                )))
+            }
+            Some(p) => Some(p.trim().to_string()),
+        };
+        let export_queries = match get(EXPORT_QUERIES_VAR).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("") | Some("true") | Some("yes") | Some("1") => true,
+            Some("false") | Some("no") | Some("0") => false,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "{EXPORT_QUERIES_VAR} must be true or false, got {other:?}."
+                )))
+            }
+        };
+        Ok(Settings {
+            token,
+            guild_id,
+            api_base,
+            database,
+            catchup,
+            shards: super::Shards::Auto,
+            presence,
+            export_queries,
+        })
     }
 
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -157,6 +199,24 @@ mod tests {
         let s = settings(&[(TOKEN_VAR, &format!("Bot {FAKE}"))]).unwrap();
         assert_eq!(s.token, FAKE);
         assert!(!format!("{s:?}").contains(FAKE));
+    }
+
+    #[test]
+    fn presence_defaults_can_be_changed_or_turned_off() {
+        assert_eq!(settings(&[(TOKEN_VAR, FAKE)]).unwrap().presence.as_deref(), Some(DEFAULT_PRESENCE));
+        let custom = settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, " /search · our catalog ")]).unwrap();
+        assert_eq!(custom.presence.as_deref(), Some("/search · our catalog"));
+        assert_eq!(settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, "")]).unwrap().presence, None);
+        let e = settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, &"x".repeat(129))]).unwrap_err().0;
+        assert!(e.starts_with("MARQUEE_PRESENCE is longer"), "{e}");
+    }
+
+    #[test]
+    fn exporting_query_text_can_be_turned_off() {
+        assert!(settings(&[(TOKEN_VAR, FAKE)]).unwrap().export_queries);
+        assert!(!settings(&[(TOKEN_VAR, FAKE), (EXPORT_QUERIES_VAR, "false")]).unwrap().export_queries);
+        let e = settings(&[(TOKEN_VAR, FAKE), (EXPORT_QUERIES_VAR, "maybe")]).unwrap_err().0;
+        assert!(e.starts_with("MARQUEE_EXPORT_QUERIES must be true or false"), "{e}");
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Handler {
     ready_shards: Mutex<HashSet<u32>>,
     /// The highlight scheduler is started once per process, too.
     scheduler_started: AtomicBool,
+    /// The invite URL is logged once, when the bot is in no server.
+    invite_logged: AtomicBool,
     /// The bot's user id (0 until known): from the token at start, confirmed by READY.
     me: AtomicU64,
     /// The application id, for completing deferred responses.
@@ -74,6 +76,7 @@ impl Handler {
             registered: AtomicBool::new(false),
             ready_shards: Mutex::new(HashSet::new()),
             scheduler_started: AtomicBool::new(false),
+            invite_logged: AtomicBool::new(false),
             me: AtomicU64::new(me.unwrap_or(0)),
             application_id: AtomicU64::new(me.unwrap_or(0)),
         }
@@ -148,6 +151,10 @@ impl Handler {
             crate::metrics::get().reconnects.inc();
         }
         info!(user = %ready.user.name, guilds = ready.guilds.len(), shard = ?ready.shard, "connected to Discord");
+        if shard == 0 && ready.guilds.is_empty() && !self.invite_logged.swap(true, Ordering::SeqCst) {
+            // A new bot in no server yet: say how to add it, once.
+            info!(url = %super::invite_url(ready.application.id.get()), "the bot is in no server yet; open this URL to add it");
+        }
         self.register(&ctx).await;
         self.start_scheduler(&ctx);
     }

@@ -52,7 +52,12 @@ pub async fn run(
         settings.bot_id(),
     );
     let http = http_client(&settings.token, settings.api_base.as_deref());
-    let mut client = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler).await?;
+    let mut builder = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler);
+    if let Some(presence) = &settings.presence {
+        // Sent with every IDENTIFY, so each new session shows it again.
+        builder = builder.activity(serenity::all::ActivityData::custom(presence.clone()));
+    }
+    let mut client = builder.await?;
     access.set_http(client.http.clone());
     let shards = client.shard_manager.clone();
     info!(shards = %settings.shards, "starting gateway shards");

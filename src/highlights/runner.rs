@@ -129,7 +129,9 @@ impl Runner {
         for sub in subscriptions.into_iter().filter(|s| s.paused.is_none()) {
             let Some(tz) = schedule::parse_timezone(&sub.timezone) else {
                 warn!(subscription = sub.id, timezone = %sub.timezone, "highlights: unknown timezone; pausing");
-                let _ = self.db(move |s| s.pause(sub.id, "unknown timezone")).await;
+                let id = sub.id;
+                let paused = self.db(move |s| s.pause(id, "unknown timezone")).await;
+                logged(paused, id, "pause the subscription", &mut report);
                 report.paused += 1;
                 continue;
             };
@@ -242,16 +244,28 @@ impl Runner {
             Err(PostError::Gone(reason)) => {
                 warn!(subscription = id, channel = sub.channel_id, %reason, "highlights: channel unavailable; pausing the subscription");
                 let r = reason.clone();
-                let _ = self.db(move |s| s.pause(id, &r)).await;
-                let _ = self.db(move |s| s.record_skip(id, date, &reason)).await;
+                let paused = self.db(move |s| s.pause(id, &r)).await;
+                logged(paused, id, "pause the subscription", report);
+                let skipped = self.db(move |s| s.record_skip(id, date, &reason).map(|_| ())).await;
+                logged(skipped, id, "record the skipped day", report);
                 report.paused += 1;
             }
             Err(PostError::Retry(reason)) => {
                 let retry_at = now + backoff(attempt);
                 warn!(subscription = id, %reason, attempt, %retry_at, "highlights: post failed; will retry");
-                let _ = self.db(move |s| s.retry_later(id, date, retry_at)).await;
+                let later = self.db(move |s| s.retry_later(id, date, retry_at)).await;
+                logged(later, id, "schedule the retry", report);
                 report.retrying += 1;
             }
         }
+    }
+}
+
+/// A store call whose failure must not stop the tick: logged where it happens and counted, so
+/// an operator sees why a subscription was not paused or a retry not scheduled.
+fn logged(result: Result<(), StoreError>, subscription: i64, what: &str, report: &mut TickReport) {
+    if let Err(e) = result {
+        error!(subscription, error = %e, "highlights: could not {what}; will try again on a later tick");
+        report.errors += 1;
     }
 }

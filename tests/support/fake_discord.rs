@@ -64,6 +64,8 @@ struct State {
     denied_send: Mutex<Vec<String>>,
     /// `[shard id, total]` of every IDENTIFY, in order.
     identified: Mutex<Vec<[u64; 2]>>,
+    /// The `presence` of every IDENTIFY, in order.
+    presences: Mutex<Vec<Value>>,
     /// The live connection of each shard id.
     shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<GatewayCommand>>>,
 }
@@ -128,6 +130,11 @@ impl FakeDiscord {
     }
 
     /// `[shard id, total]` of every IDENTIFY so far.
+    /// The presence each IDENTIFY carried, in order.
+    pub fn identify_presences(&self) -> Vec<Value> {
+        self.state.presences.lock().unwrap().clone()
+    }
+
     pub fn identified_shards(&self) -> Vec<[u64; 2]> {
         self.state.identified.lock().unwrap().clone()
     }
@@ -331,6 +338,7 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
                         *state.gateway.lock().unwrap() = Some(tx.clone());
                         state.shards.lock().unwrap().insert(shard[0], tx.clone());
                         state.identified.lock().unwrap().push(shard);
+                        state.presences.lock().unwrap().push(payload["d"]["presence"].clone());
                         state.identifies.fetch_add(1, Ordering::SeqCst);
                     }
                     Some(6) => {

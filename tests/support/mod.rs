@@ -159,6 +159,8 @@ pub fn start_bot_on<K: Send + 'static>(
         database,
         catchup: chrono::Duration::hours(6),
         shards: marquee::discord::Shards::Auto,
+        presence: Some(marquee::discord::config::DEFAULT_PRESENCE.to_string()),
+        export_queries: true,
     };
     let engine =
         std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(Engine::new(bundled()))));
