@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod commands;
 pub mod discord;
 pub mod endpoint;
+pub mod health;
 pub mod highlights;
 pub mod http_server;
 pub mod inflight;

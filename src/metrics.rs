@@ -1,4 +1,5 @@
-//! Prometheus metrics (the `prometheus` crate) and `/metrics` + `/healthz` on `--metrics ADDR`.
+//! Prometheus metrics (the `prometheus` crate) and `/metrics`, `/healthz` (readiness, see
+//! `health`) and `/livez` on `--metrics ADDR`.
 //!
 //! Recorded at the edges (gateway handler, HTTP endpoint, scheduler loop), never inside the
 //! core. The queries that found nothing are what content editors need: the most frequent ones
@@ -176,7 +177,11 @@ pub async fn serve(
     let service = hyper::service::service_fn(|req: hyper::Request<crate::http_server::Body>| async move {
         let (status, body, kind) = match req.uri().path() {
             "/metrics" => (200, get().render(), "text/plain; version=0.0.4"),
-            "/healthz" => (200, "ok\n".to_string(), "text/plain"),
+            "/healthz" => {
+                let (status, body) = crate::health::get().readiness().await;
+                (status, format!("{body}\n"), "application/json")
+            }
+            "/livez" => (200, "ok\n".to_string(), "text/plain"),
             _ => (404, "not found\n".to_string(), "text/plain"),
         };
         let mut response = hyper::Response::new(Full::new(Bytes::from(body)));

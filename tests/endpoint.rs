@@ -145,7 +145,10 @@ async fn metrics_count_commands_and_show_what_found_nothing() {
     assert_eq!(client.post("/", &signed(&k, now(), &auto), &auto).await.0, 200);
 
     let mut m = Client::connect(metrics_addr).await;
-    assert_eq!(m.get("/healthz").await, (200, b"ok\n".to_vec()));
+    // Ready: the endpoint has no gateway shards, and its database answers.
+    let (status, health) = m.get("/healthz").await;
+    assert_eq!((status, serde_json::from_slice::<Value>(&health).unwrap()), (200, json!({ "status": "ok" })));
+    assert_eq!(m.get("/livez").await, (200, b"ok\n".to_vec()));
     let (status, text) = m.get("/metrics").await;
     let text = String::from_utf8(text).unwrap();
     let _ = std::process::Command::new("kill").args(["-s", "TERM", &child.id().to_string()]).status();

@@ -121,6 +121,7 @@ pub fn serve(
     runtime.block_on(async {
         let http = Arc::new(discord::http_client(&settings.token, settings.api_base.as_deref()));
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
+        marquee::health::get().watch_store(store.clone());
         let router = Arc::new(Router::new(shared.clone(), store, access));
         let endpoint = Arc::new(Endpoint::new(verifier, router, http));
         spawn_reloaders(&shared, content, watch);

@@ -40,6 +40,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let inflight = InFlight::default();
+    crate::health::get().watch_store(store.clone());
     let access = Arc::new(access::HttpAccess::new(settings.bot_id().unwrap_or(0)));
     let router = Arc::new(Router::new(engine, store, access.clone()));
     let handler = Handler::new(
@@ -73,6 +74,8 @@ pub async fn run(
             }
             Shards::Range { first, last, total } => (first, last, total),
         };
+        crate::health::get()
+            .watch_shards(Arc::new(GatewayShards { manager: shards.clone(), ids: first..=last }));
         // serenity's range includes its end: `first..last` runs shards first to last.
         client.start_shard_range(first..last, total).await
     };
@@ -90,6 +93,31 @@ pub async fn run(
         warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
     }
     result.map_err(Into::into)
+}
+
+/// The shards this process runs, as `/healthz` reports them: live when serenity's runner for it
+/// is connected; a shard not booted yet (serenity starts one every 5 s) is "starting".
+struct GatewayShards {
+    manager: Arc<serenity::all::ShardManager>,
+    ids: std::ops::RangeInclusive<u32>,
+}
+
+impl crate::health::Shards for GatewayShards {
+    fn states(&self) -> crate::router::BoxFuture<'_, Vec<(u32, bool, String)>> {
+        Box::pin(async move {
+            let runners = self.manager.runners.lock().await;
+            self.ids
+                .clone()
+                .map(|id| match runners.get(&serenity::all::ShardId(id)) {
+                    Some(info) => {
+                        let live = info.stage == serenity::all::ConnectionStage::Connected;
+                        (id, live, format!("{:?}", info.stage).to_lowercase())
+                    }
+                    None => (id, false, "starting".to_string()),
+                })
+                .collect()
+        })
+    }
 }
 
 /// serenity's REST client for `token`; `api_base` points it at a fake Discord in tests (its own

@@ -64,6 +64,8 @@ struct State {
     denied_send: Mutex<Vec<String>>,
     /// `[shard id, total]` of every IDENTIFY, in order.
     identified: Mutex<Vec<[u64; 2]>>,
+    /// While set, new gateway connections are dropped (Discord's gateway unreachable).
+    gateway_refused: std::sync::atomic::AtomicBool,
     /// The `presence` of every IDENTIFY, in order.
     presences: Mutex<Vec<Value>>,
     /// The live connection of each shard id.
@@ -106,6 +108,11 @@ impl FakeDiscord {
         tokio::spawn(async move {
             while let Ok((stream, _)) = ws_listener.accept().await {
                 let _ = stream.set_nodelay(true);
+                if s.gateway_refused.load(Ordering::SeqCst) {
+                    // Discord's gateway unreachable: the connection is dropped at once.
+                    drop(stream);
+                    continue;
+                }
                 tokio::spawn(serve_gateway(stream, s.clone()));
             }
         });
@@ -130,6 +137,11 @@ impl FakeDiscord {
     }
 
     /// `[shard id, total]` of every IDENTIFY so far.
+    /// Makes the gateway unreachable (new connections dropped) or reachable again.
+    pub fn refuse_gateway(&self, refused: bool) {
+        self.state.gateway_refused.store(refused, Ordering::SeqCst);
+    }
+
     /// The presence each IDENTIFY carried, in order.
     pub fn identify_presences(&self) -> Vec<Value> {
         self.state.presences.lock().unwrap().clone()

@@ -73,6 +73,20 @@ impl PgDatabase {
         })
     }
 
+    /// Runs `sql` as the administrator, connected to the server's own database (to change this
+    /// database from outside it).
+    pub fn admin_server_execute(&self, sql: &str) {
+        let (url, sql) = (self.admin.clone(), sql.to_string());
+        off_runtime(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.batch_execute(&sql).unwrap();
+        });
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Runs `sql` as the administrator in this database (to break or inspect it).
     pub fn admin_execute(&self, sql: &str) {
         let (url, sql) = (with_database(&self.admin, &self.name), sql.to_string());
