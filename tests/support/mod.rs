@@ -27,6 +27,11 @@ pub fn extra_cases() -> Vec<Case> {
     toml::from_str::<Cases>(text).expect("tests/queries-extra.toml parses").case
 }
 
+pub fn chat_cases() -> Vec<Case> {
+    let text = include_str!("../queries-chat.toml");
+    toml::from_str::<Cases>(text).expect("tests/queries-chat.toml parses").case
+}
+
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
 }
