@@ -214,3 +214,20 @@ impl TestDb {
         self.database().open().unwrap_or_else(|e| panic!("{}: {e}", self.name()))
     }
 }
+
+pub mod distractors;
+
+/// The bundled catalog with `n` distractors from ../shared/tools/gen-catalog.py (see
+/// `distractors`). `None` (after printing `skipped: …`) without ../shared; under CI a missing
+/// ../shared is a failure.
+pub fn with_seed_word_distractors(n: usize) -> Option<Catalog> {
+    let Some(dir) = distractors::folder(n).unwrap() else {
+        let script = distractors::script();
+        assert!(std::env::var_os("CI").is_none(), "{} is missing under CI", script.display());
+        println!("skipped: {} is absent", script.display());
+        return None;
+    };
+    let mut catalog = bundled();
+    catalog.items.extend(Catalog::load_dir(&dir).expect("the generated distractors load").items);
+    Some(catalog)
+}
