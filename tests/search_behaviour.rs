@@ -182,24 +182,3 @@ fn words_that_ask_for_a_kind_prefer_it_without_excluding_the_rest() {
     // No podcast is about Brendan Gregg: his talk is still the answer.
     assert_eq!(top("a podcast with brendan gregg").as_deref(), Some("reinvent-2017-ec2-tuning"));
 }
-
-#[test]
-fn an_item_matching_every_word_is_never_lost_behind_partial_matches() {
-    // Hundreds of items that each match one word of the query far better than the real item
-    // does (the word in a short title, repeated): the item that matches all words still wins.
-    let mut catalog = bundled();
-    let template = catalog.get("the-crown-in-the-cloud").unwrap().clone();
-    for i in 0..400 {
-        let word = if i % 2 == 0 { "crown" } else { "season" };
-        let mut item = template.clone();
-        item.id = format!("distractor-{i:03}");
-        item.title = format!("{word} {word} {word}");
-        item.summary = format!("{word} {word}.");
-        item.aliases.clear();
-        item.tags = vec![word.to_string()];
-        catalog.items.push(item);
-    }
-    let engine = Engine::new(catalog);
-    let hits = engine.search("crown season", &SearchOptions::limit(3)).hits;
-    assert_eq!(hits.first().map(|h| h.item.id.as_str()), Some("the-crown-in-the-cloud"), "{hits:?}");
-}

@@ -27,6 +27,8 @@ const MAX_COMPLETIONS: usize = 16;
 /// ... for an unknown word before the last, which is more likely misspelt than unfinished: each
 /// completion of a common prefix reads a long postings list, so twelve such words are bounded.
 const MAX_INNER_COMPLETIONS: usize = 4;
+/// ... and only from this many letters: three letters complete to too many words to read.
+const MIN_INNER_COMPLETION_CHARS: usize = 4;
 const MAX_ABBREVIATIONS: usize = 3;
 /// An abbreviation is read from this many letters up: three letters ("lol", "thx") expand to
 /// too many words by accident.
@@ -118,7 +120,7 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         let typed = w.raw.chars().count();
         word_forms(index, &w.raw, exact, &mut alternatives);
         // The last word may be unfinished (autocomplete, half-remembered names).
-        if (i == last && typed >= 2) || (exact.is_none() && typed >= 3) {
+        if (i == last && typed >= 2) || (exact.is_none() && typed >= MIN_INNER_COMPLETION_CHARS) {
             let most = if i == last { MAX_COMPLETIONS } else { MAX_INNER_COMPLETIONS };
             completions(index, &w.raw, exact, most, &mut alternatives);
         }
@@ -179,13 +181,12 @@ fn word_forms(index: &Index, raw: &str, exact: Option<u32>, out: &mut Vec<(u32, 
     if !raw.bytes().all(|b| b.is_ascii_lowercase()) {
         return;
     }
-    let root = SUFFIXES
-        .iter()
-        .find_map(|s| raw.strip_suffix(s).filter(|r| r.len() >= MIN_ROOT_CHARS))
-        .unwrap_or(raw);
-    if root.len() < MIN_ROOT_CHARS {
+    // Only a word with an ending has other forms to look for; a bare root's longer forms are
+    // what completion is for (and would read many long postings lists for every plain word).
+    let Some(root) = SUFFIXES.iter().find_map(|s| raw.strip_suffix(s).filter(|r| r.len() >= MIN_ROOT_CHARS))
+    else {
         return;
-    }
+    };
     let mut found: Vec<u32> = index
         .prefixed(root)
         .filter(|&t| Some(t) != exact && index.term(t).len() <= root.len() + MAX_FORM_EXTRA_CHARS)
