@@ -5,6 +5,12 @@
 //! each query is also timed alone to report the median and p99 a user sees, next to the
 //! fuzzy-matcher baseline of scanning every title (and title + summary). Index build time and
 //! resident memory are measured at each size.
+//!
+//! Worst shapes: queries of 256 characters built to be expensive (one long repeated word, twelve
+//! long words, a run of one character, many short words or prefixes, mixed scripts, twelve
+//! common words), timed as a whole and as every autocomplete keystroke (each prefix), on the
+//! bundled catalog and at 100 000 items. With ../shared present, the same query sets are also
+//! timed among 100 000 distractors from ../shared/tools/gen-catalog.py (seed-page words).
 
 use criterion::Criterion;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -17,9 +23,84 @@ use std::time::{Duration, Instant};
 
 const SIZES: [usize; 3] = [100, 10_000, 100_000];
 
-fn dev_queries() -> Vec<String> {
-    let text = include_str!("../tests/queries-dev.toml");
+fn queries_of(text: &str) -> Vec<String> {
     text.lines().filter_map(|l| l.strip_prefix("query = ")).map(|q| q.trim_matches('"').to_string()).collect()
+}
+
+fn dev_queries() -> Vec<String> {
+    queries_of(include_str!("../tests/queries-dev.toml"))
+}
+
+/// Every query of the dev, extra and chat sets.
+fn all_set_queries() -> Vec<String> {
+    let mut q = dev_queries();
+    q.extend(queries_of(include_str!("../tests/queries-extra.toml")));
+    q.extend(queries_of(include_str!("../tests/queries-chat.toml")));
+    q
+}
+
+/// Queries of at most 256 characters shaped to cost the most.
+fn worst_shapes() -> Vec<(&'static str, String)> {
+    let cut = |s: String| s.chars().take(256).collect::<String>();
+    let twelve: Vec<String> = (0..12).map(|i| ('a'..='z').cycle().skip(i * 3).take(20).collect()).collect();
+    let short: Vec<String> = (0..64)
+        .map(|i: u8| {
+            let (a, b) = ((b'a' + i % 26) as char, (b'a' + (i * 5) % 26) as char);
+            format!("{a}{b}{a}")
+        })
+        .collect();
+    vec![
+        ("one long repeated word", cut("spinnaker".repeat(30))),
+        ("twelve long words", cut(twelve.join(" "))),
+        ("a run of one character", "a".repeat(256)),
+        ("many short words", cut(short.join(" "))),
+        ("twelve short prefixes", cut("dat net clo sec per mig con art sto com vid str ".repeat(6))),
+        ("mixed unicode", cut("ｖｅｒｎａ ñandú 東京タワー мирвсем ΑΘΗΝΑ ﬁle ü̈̈ 🎬 ".repeat(8))),
+        ("twelve common words", cut("netflix aws cloud video streaming security performance migration content artists storage compute ".repeat(3))),
+    ]
+}
+
+/// (whole query, slowest autocomplete keystroke): each the best of `tries` runs, so a busy
+/// machine's pauses do not count as the engine's cost.
+fn shape_cost(engine: &Engine, query: &str, tries: usize) -> (Duration, Duration) {
+    let options = SearchOptions::limit(25);
+    let best = |q: &str| {
+        (0..tries)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(engine.search(black_box(q), &options));
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let whole = best(query);
+    let keystroke =
+        query.char_indices().map(|(i, c)| best(&query[..i + c.len_utf8()])).max().unwrap_or_default();
+    (whole, keystroke)
+}
+
+#[path = "../tests/support/distractors.rs"]
+mod distractors;
+
+/// The bundled catalog plus `n` distractors written by ../shared/tools/gen-catalog.py, or `None`
+/// without ../shared.
+fn seed_word_catalog(n: usize) -> Option<Catalog> {
+    match distractors::folder(n) {
+        Ok(Some(dir)) => {
+            let mut catalog = Catalog::bundled().expect("bundled catalog");
+            catalog.items.extend(Catalog::load_dir(&dir).expect("generated distractors load").items);
+            Some(catalog)
+        }
+        Ok(None) => {
+            println!("skipped: seed-word distractors ({} is absent)", distractors::script().display());
+            None
+        }
+        Err(e) => {
+            println!("skipped: seed-word distractors ({e})");
+            None
+        }
+    }
 }
 
 /// Queries about synthetic items as people type them: two or three title words, some with a
@@ -153,7 +234,51 @@ fn main() {
         rows.push(Row { size, median, p99, build, rss_mib, titles: titles_t, titles_summaries });
         drop(engine);
     }
+
+    // Worst shapes, on the bundled catalog and among 100 000 synthetic items.
+    let mut shape_rows = Vec::new();
+    for (label, engine) in [
+        ("bundled", Engine::new(real.clone())),
+        ("100 000 + bundled", {
+            let mut items = catalog_items(100_000);
+            items.extend(real.items.iter().cloned());
+            Engine::new(Catalog { items, synonyms: real.synonyms.clone() })
+        }),
+    ] {
+        for (name, query) in worst_shapes() {
+            criterion.bench_function(&format!("worst/{label}/{name}"), |b| {
+                b.iter(|| black_box(engine.search(black_box(&query), &SearchOptions::limit(25)).hits.len()))
+            });
+            let (whole, keystroke) = shape_cost(&engine, &query, 3);
+            shape_rows.push((label, name, whole, keystroke));
+        }
+    }
+
+    // The query sets among seed-word distractors (what a larger real catalog would look like).
+    let seed_word = seed_word_catalog(100_000).map(|catalog| {
+        let engine = Engine::new(catalog);
+        let queries = all_set_queries();
+        let options = SearchOptions::limit(10);
+        let (median, p99) = per_query(5, &queries, |q| {
+            black_box(engine.search(q, &options));
+        });
+        (queries.len(), median, p99)
+    });
     criterion.final_summary();
+
+    println!("\nworst shapes (256 characters; best of 3 runs each): whole query / slowest keystroke, ms");
+    println!("| catalog | shape | query ms | slowest keystroke ms |");
+    println!("|---|---|---:|---:|");
+    for (label, name, whole, keystroke) in shape_rows {
+        println!("| {label} | {name} | {} | {} |", ms(whole), ms(keystroke));
+    }
+    if let Some((n, median, p99)) = seed_word {
+        println!(
+            "\n100 000 seed-word distractors + bundled, {n} queries (dev + extra + chat sets), one thread: median {} ms, p99 {} ms",
+            ms(median),
+            ms(p99)
+        );
+    }
 
     println!(
         "\nper query, one thread, typo tolerance on ({} queries: dev set + synthetic)",

@@ -163,3 +163,22 @@ proptest! {
         prop_assert!(outcome.hits.len() <= 5);
     }
 }
+
+#[test]
+fn chat_filler_alone_says_nothing() {
+    for q in ["lol", "ok thx", "hey everyone!", "haha", "thanks!!", "anyone?", "what is it", "gm folks"] {
+        let outcome = engine().search(q, &SearchOptions::limit(5));
+        assert!(outcome.hits.is_empty() && outcome.suggestions.is_empty(), "{q:?}: {:?}", outcome.hits);
+    }
+    // Filler around real words changes nothing.
+    assert_eq!(top("hey, anyone got that story about the crown?").as_deref(), Some("the-crown-in-the-cloud"));
+}
+
+#[test]
+fn words_that_ask_for_a_kind_prefer_it_without_excluding_the_rest() {
+    assert_eq!(top("something to watch about consoleme").as_deref(), Some("reinvent-2020-consoleme"));
+    assert_eq!(top("anything to read about consoleme").as_deref(), Some("techblog-consoleme"));
+    assert_eq!(top("anything to listen to?").as_deref(), Some("fix-this-podcast"));
+    // No podcast is about Brendan Gregg: his talk is still the answer.
+    assert_eq!(top("a podcast with brendan gregg").as_deref(), Some("reinvent-2017-ec2-tuning"));
+}

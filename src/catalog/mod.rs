@@ -87,6 +87,8 @@ impl Catalog {
         let mut problems = Vec::new();
         let mut catalog = Catalog::default();
         let mut first_seen: HashMap<String, Problem> = HashMap::new();
+        // Aliases are what members call an item: one name must not stand for two items.
+        let mut alias_owner: HashMap<String, (String, Problem)> = HashMap::new();
         for file in files {
             let src = Source::new(&file.path, &file.text);
             if file.synonyms {
@@ -94,7 +96,7 @@ impl Catalog {
                 continue;
             }
             for located in parse::items(&src, &mut problems) {
-                let id = located.id;
+                let id = located.id.clone();
                 if let Some(first) = first_seen.get(&id) {
                     let at = &located.id_problem_anchor;
                     problems.push(Problem {
@@ -105,6 +107,9 @@ impl Catalog {
                         ..at.clone()
                     });
                     continue;
+                }
+                if let Some(item) = &located.item {
+                    check_aliases(item, &located.id_problem_anchor, &mut alias_owner, &mut problems);
                 }
                 first_seen.insert(id, located.id_problem_anchor);
                 // An item with problems (already reported) still claimed its id above.
@@ -128,6 +133,49 @@ impl Catalog {
 
     pub fn get(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+}
+
+/// Most aliases one item may carry: a few names members use, not a keyword list (tags are for
+/// topics), so the search weight of an alias stays meaningful.
+pub const MAX_ALIASES: usize = 8;
+
+/// Cross-item alias rules: no alias (compared as words, ignoring case, accents and punctuation)
+/// on two items, none repeated within an item, and at most `MAX_ALIASES` per item. Each
+/// alias's own length is checked with the item's other strings.
+fn check_aliases(
+    item: &Item,
+    at: &Problem,
+    owners: &mut HashMap<String, (String, Problem)>,
+    problems: &mut Vec<Problem>,
+) {
+    if item.aliases.len() > MAX_ALIASES {
+        problems.push(Problem {
+            message: format!("`{}` has {} aliases; at most {MAX_ALIASES}", item.id, item.aliases.len()),
+            ..at.clone()
+        });
+    }
+    for alias in &item.aliases {
+        let key = crate::search::text::folded(alias);
+        if key.is_empty() {
+            continue;
+        }
+        match owners.get(&key) {
+            Some((owner, first)) if *owner == item.id => problems.push(Problem {
+                message: format!("alias `{alias}` is listed twice for `{}`", item.id),
+                ..first.clone()
+            }),
+            Some((owner, first)) => problems.push(Problem {
+                message: format!(
+                    "alias `{alias}` of `{}` is already an alias of `{owner}` (at {}:{}:{})",
+                    item.id, first.path, first.line, first.column
+                ),
+                ..at.clone()
+            }),
+            None => {
+                owners.insert(key, (item.id.clone(), at.clone()));
+            }
+        }
     }
 }
 
@@ -166,4 +214,52 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> ContentFile {
+        ContentFile { path: path.into(), text: text.into(), synonyms: false }
+    }
+
+    fn item(id: &str, aliases: &str) -> String {
+        format!(
+            "[[item]]\nid = \"{id}\"\ntitle = \"T {id}\"\nkind = \"talk\"\nsummary = \"S\"\naliases = [{aliases}]\n\
+             links = [{{ label = \"L\", url = \"https://example.com/{id}\" }}]\n\n"
+        )
+    }
+
+    #[test]
+    fn an_alias_names_one_item_only() {
+        let a = file("a.toml", &item("first", "\"The Crown\", \"Fix This\""));
+        let b = file("b.toml", &(item("second", "\"the  CROWN!\"") + &item("third", "\"Other\", \"other\"")));
+        let Err(problems) = Catalog::from_files(&[a, b]) else { panic!("duplicate aliases were accepted") };
+        let lines: Vec<String> = problems.0.iter().map(|p| p.to_string()).collect();
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        assert!(
+            lines.contains(
+                &"b.toml:2:6: alias `the  CROWN!` of `second` is already an alias of `first` (at a.toml:2:6)"
+                    .to_string()
+            ),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("alias `other` is listed twice for `third`")), "{lines:#?}");
+    }
+
+    #[test]
+    fn aliases_per_item_are_bounded() {
+        let many: Vec<String> = (0..=MAX_ALIASES).map(|i| format!("\"name {i}\"")).collect();
+        let Err(problems) = Catalog::from_files(&[file("a.toml", &item("many", &many.join(", ")))]) else {
+            panic!("too many aliases were accepted")
+        };
+        assert!(problems.0[0].message.contains(&format!("at most {MAX_ALIASES}")), "{problems}");
+        assert!(Catalog::from_files(&[file("a.toml", &item("few", "\"One\", \"Two\""))]).is_ok());
+    }
+
+    #[test]
+    fn the_bundled_catalog_passes_the_alias_rules() {
+        Catalog::bundled().unwrap();
+    }
 }

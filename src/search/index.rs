@@ -8,7 +8,7 @@
 
 use super::text::{words, Stems};
 use super::typo::TypoIndex;
-use crate::catalog::Item;
+use crate::catalog::{Item, Kind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -33,7 +33,7 @@ impl Field {
             Field::Alias => 3.5,
             Field::People => 3.0,
             Field::Service => 3.0,
-            Field::Tag => 2.5,
+            Field::Tag => 3.5,
             Field::Kind => 1.5,
             Field::Summary => 1.0,
         }
@@ -49,15 +49,19 @@ impl Field {
         }
     }
 
-    /// Name-like fields also index adjacent words joined, so "route53" meets "Route 53" and
-    /// "autoscaling" meets "Auto Scaling". Not titles and prose: their pairs would be most of
+    /// Name-like fields also index adjacent words joined, so "route53" meets "Route 53",
+    /// "autoscaling" meets "Auto Scaling", and two query words that stand together in a name
+    /// ("brendan gregg") count for more than the same words scattered through a title. Not titles and prose: their pairs would be most of
     /// the vocabulary and almost never typed.
     fn joins_pairs(self) -> bool {
-        matches!(self, Field::Alias | Field::Service | Field::Tag)
+        matches!(self, Field::Alias | Field::People | Field::Service | Field::Tag)
     }
 }
 
-const K1: f32 = 1.2;
+const K1: f32 = 3.0;
+/// Set in a posting's doc number when the term occurs in a name-like field (anything but the
+/// summary): a catalog holds far fewer than 2³¹ items.
+const NAMED: u32 = 1 << 31;
 const MAX_JOINED_LEN: usize = 24;
 
 /// Synonym groups as phrases of stems, keyed by their first stem.
@@ -112,6 +116,12 @@ impl StartsWithStr for [&str] {
 /// cannot be typed, so it is never reached by prefix or typo matching.
 pub fn group_term(g: u32) -> String {
     format!("\u{1}{g}")
+}
+
+/// The term every item of `kind` carries, whatever its text says; like a group term it cannot be
+/// typed, so only a word that asks for the kind ("listen", "watch") reaches it.
+pub fn kind_term(kind: Kind) -> String {
+    format!("\u{2}{}", kind.as_str())
 }
 
 #[derive(Debug, Default)]
@@ -182,24 +192,26 @@ impl Index {
             let mut len = [0u16; FIELDS];
             occurrences.clear();
             let year = item.year.map(|y| y.to_string()).unwrap_or_default();
+            let mut intern = |term: &str, word: bool, field: Field| {
+                let id = match ids.get(term) {
+                    Some(&id) => id,
+                    None => {
+                        let id = names.len() as u32;
+                        ids.insert(term.to_string(), id);
+                        names.push(term.to_string());
+                        is_word.push(false);
+                        id
+                    }
+                };
+                is_word[id as usize] |= word;
+                occurrences.push((id, field as u8));
+            };
             for (field, text) in fields(item, &year) {
                 ws.fill(text);
                 len[field as usize] = len[field as usize].saturating_add(ws.len() as u16);
-                field_terms(field, &ws, &synonyms, |term, word| {
-                    let id = match ids.get(term) {
-                        Some(&id) => id,
-                        None => {
-                            let id = names.len() as u32;
-                            ids.insert(term.to_string(), id);
-                            names.push(term.to_string());
-                            is_word.push(false);
-                            id
-                        }
-                    };
-                    is_word[id as usize] |= word;
-                    occurrences.push((id, field as u8));
-                });
+                field_terms(field, &ws, &synonyms, |term, word| intern(term, word, field));
             }
+            intern(&kind_term(item.kind), false, Field::Kind);
             occurrences.sort_unstable();
             for run in occurrences.chunk_by(|a, b| a == b) {
                 entries.push((run[0].0, doc as u32, run[0].1, run.len().min(u16::MAX as usize) as u16));
@@ -259,16 +271,18 @@ impl Index {
             while next < entries.len() && entries[next].0 == term {
                 let doc = entries[next].1;
                 let mut weighted = 0f32;
+                let mut named = false;
                 while next < entries.len() && entries[next].0 == term && entries[next].1 == doc {
                     let (_, _, f, tf) = entries[next];
                     let field = all_fields[f as usize];
+                    named |= field != Field::Summary;
                     let b = field.length_norm();
                     let norm =
                         1.0 - b + b * f32::from(lengths[doc as usize][f as usize]) / average[f as usize];
                     weighted += field.weight() * f32::from(tf) / norm.max(0.1);
                     next += 1;
                 }
-                docs.push(doc);
+                docs.push(if named { doc | NAMED } else { doc });
                 scores.push(weighted * (K1 + 1.0) / (weighted + K1));
             }
             offsets.push(docs.len() as u32);
@@ -316,6 +330,12 @@ impl Index {
         self.idf[term as usize]
     }
 
+    /// The idf of a term held by `df` of the items.
+    pub fn idf_of(&self, df: u32) -> f32 {
+        let (n, df) = (self.doc_count as f32, df as f32);
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
     /// The weight of a word no item contains: that of the rarest word an item can have, so
     /// one unknown word (a misspelt name) weighs as much as one known rare word, not more.
     pub fn unseen_idf(&self) -> f32 {
@@ -323,9 +343,14 @@ impl Index {
         (1.0 + (n - 0.5) / 1.5).ln()
     }
 
-    pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+    /// (doc, BM25F score, whether the term is in one of the doc's name-like fields rather than
+    /// only in its summary).
+    pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32, bool)> + '_ {
         let range = self.offsets[term as usize] as usize..self.offsets[term as usize + 1] as usize;
-        self.docs[range.clone()].iter().copied().zip(self.scores[range].iter().copied())
+        self.docs[range.clone()]
+            .iter()
+            .zip(self.scores[range].iter())
+            .map(|(&d, &s)| (d & !NAMED, s, d & NAMED != 0))
     }
 }
 

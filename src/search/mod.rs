@@ -5,6 +5,7 @@
 //! buffers are pooled), does no I/O and never panics on any input.
 
 mod index;
+mod intent;
 mod query;
 mod shared;
 pub mod text;
@@ -21,9 +22,21 @@ pub use shared::SharedEngine;
 
 /// A result needs this share of the query's weight matched (typos and completions count for
 /// less than exact words), so off-topic queries that graze one word return nothing.
-const MIN_COVERAGE: f32 = 0.5;
-/// ... and this much evidence, unless its title or alias reads like the query.
-const MIN_SCORE: f32 = 0.5;
+const MIN_COVERAGE: f32 = 0.5 - COVERAGE_SLACK;
+/// Coverage sums f32 weights: a query whose words all matched may add up to 0.9999998.
+const COVERAGE_SLACK: f32 = 1e-4;
+const FULL_COVERAGE: f32 = 1.0 - COVERAGE_SLACK;
+/// ... and this much evidence (the sum of idf × BM25F over the words matched: one rare word in a
+/// title or tag is about 4–6, in a long summary under 2), unless its title or alias reads like
+/// the query, or every word matched with at least `MIN_STRENGTH` evidence per unit of weight.
+const MIN_EVIDENCE: f32 = 2.5;
+const MIN_STRENGTH: f32 = 1.1;
+/// A hit that matches only part of the query needs this share of it matched in a name-like
+/// field (title, alias, people, services, tags, kind): "season" in a summary is not enough for
+/// "next season of stranger things".
+const MIN_NAMED: f32 = 0.2;
+/// ... unless it matches this much of the query in prose.
+const MIN_PROSE_COVERAGE: f32 = 0.6;
 const TITLE_LIKE: f32 = 0.8;
 /// How much a title or alias that contains the query as a subsequence lifts an item.
 const TITLE_BONUS: f32 = 0.3;
@@ -67,6 +80,8 @@ struct Candidate {
     coverage: f32,
     /// Sum of the slots' scores.
     evidence: f32,
+    /// Share of the query's weight matched in name-like fields.
+    named: f32,
     strongest: f32,
     doc: u32,
 }
@@ -76,8 +91,12 @@ struct Candidate {
 struct Scratch {
     slot_best: Vec<f32>,
     slot_quality: Vec<f32>,
+    /// Quality of the slot's best match in a name-like field (0 if only in summaries).
+    slot_named: Vec<f32>,
     total: Vec<f32>,
     coverage: Vec<f32>,
+    /// Like `coverage`, counting only matches in name-like fields.
+    named: Vec<f32>,
     /// Best quality of any slot: 1.0 once some word matched as typed (or as a synonym).
     strongest: Vec<f32>,
     in_slot: Vec<u32>,
@@ -93,6 +112,7 @@ pub struct Engine {
     /// The same names as their search words, to recognise a query that is exactly a name.
     name_keys: Vec<Vec<String>>,
     kinds: Vec<Kind>,
+    years: Vec<Option<u16>>,
     matcher: SkimMatcherV2,
     scratch: Mutex<Vec<Scratch>>,
 }
@@ -111,12 +131,14 @@ impl Engine {
             .map(|i| std::iter::once(&i.title).chain(&i.aliases).map(|s| name_key(s)).collect())
             .collect();
         let kinds = items.iter().map(|i| i.kind).collect();
+        let years = items.iter().map(|i| i.year).collect();
         Engine {
             items,
             index,
             names,
             name_keys,
             kinds,
+            years,
             matcher: SkimMatcherV2::default(),
             scratch: Mutex::default(),
         }
@@ -133,14 +155,14 @@ impl Engine {
     pub fn search(&self, query: &str, options: &SearchOptions) -> Outcome<'_> {
         let limit = options.limit.max(1);
         let slots = query::parse(&self.index, &self.matcher, query);
-        let total_weight: f32 = slots.iter().map(|s| s.weight).sum();
+        let total_weight: f32 = slots.iter().filter(|s| s.counts).map(|s| s.weight).sum();
         if slots.is_empty() || total_weight <= 0.0 {
             return Outcome::default();
         }
+        let filtered = !options.kinds.is_empty() || options.year.is_some();
         let allowed = |doc: u32| {
-            let item = &self.items[doc as usize];
             (options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc as usize]))
-                && options.year.is_none_or(|y| item.year == Some(y))
+                && options.year.is_none_or(|y| self.years[doc as usize] == Some(y))
         };
 
         let mut s = self.take_scratch();
@@ -149,9 +171,9 @@ impl Engine {
             // its own: a completion or typo guess must not win by being a rarer word.
             for &(term, quality) in &slot.alternatives {
                 let idf = slot.weight;
-                for (doc, score) in self.index.postings(term) {
+                for (doc, score, in_names) in self.index.postings(term) {
                     let d = doc as usize;
-                    if !allowed(doc) {
+                    if filtered && !allowed(doc) {
                         continue;
                     }
                     // Quality is never 0, so 0 marks a document this slot has not reached yet.
@@ -160,19 +182,39 @@ impl Engine {
                     }
                     s.slot_best[d] = s.slot_best[d].max(quality * idf * score);
                     s.slot_quality[d] = s.slot_quality[d].max(quality);
+                    if in_names {
+                        s.slot_named[d] = s.slot_named[d].max(quality);
+                    }
                 }
             }
-            let Scratch { slot_best, slot_quality, total, coverage, strongest, in_slot, in_query } = &mut s;
+            let Scratch {
+                slot_best,
+                slot_quality,
+                slot_named,
+                total,
+                coverage,
+                named,
+                strongest,
+                in_slot,
+                in_query,
+                ..
+            } = &mut s;
             for &doc in in_slot.iter() {
                 let d = doc as usize;
-                if coverage[d] == 0.0 {
+                // Every slot's quality is above 0, so 0 marks a document not yet reached (a
+                // bonus slot adds no coverage, so coverage cannot tell).
+                if strongest[d] == 0.0 {
                     in_query.push(doc);
                 }
                 total[d] += slot_best[d];
-                coverage[d] += slot.weight * slot_quality[d];
+                if slot.counts {
+                    coverage[d] += slot.weight * slot_quality[d];
+                    named[d] += slot.weight * slot_named[d];
+                }
                 strongest[d] = strongest[d].max(slot_quality[d]);
                 slot_best[d] = 0.0;
                 slot_quality[d] = 0.0;
+                slot_named[d] = 0.0;
             }
             in_slot.clear();
         }
@@ -187,6 +229,7 @@ impl Engine {
                     score: s.total[d] * (0.5 + 0.5 * coverage),
                     coverage,
                     evidence: s.total[d],
+                    named: s.named[d] / total_weight,
                     strongest: s.strongest[d],
                     doc,
                 }
@@ -194,10 +237,19 @@ impl Engine {
             .collect();
         self.put_scratch(s);
 
-        let by_score = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
+        // Only candidates that can still be a hit or a suggestion go on, and the re-rank sees
+        // those that match all of the query before those that match part of it, so an item
+        // that matches every word is never cut behind partial matches with higher raw scores
+        // (with 100 000 items, dozens of those fill any short list).
+        ranked.retain(|c| {
+            c.coverage >= MIN_COVERAGE || (c.coverage >= MIN_COVERAGE / 2.0 && c.strongest >= 1.0)
+        });
+        let by_tier = |a: &Candidate, b: &Candidate| {
+            tier(b.coverage).cmp(&tier(a.coverage)).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
+        };
         let keep = RERANK.max(limit);
         if ranked.len() > keep {
-            ranked.select_nth_unstable_by(keep - 1, by_score);
+            ranked.select_nth_unstable_by(keep - 1, by_tier);
             ranked.truncate(keep);
         }
         let folded_query = text::folded(query::truncate_for_rerank(query));
@@ -206,27 +258,40 @@ impl Engine {
         let query_chars = folded_query.chars().count() as f32;
         let mut hits = Vec::new();
         let mut near = Vec::new();
-        for &Candidate { score, coverage, evidence, strongest, doc } in &ranked {
+        for &Candidate { score, coverage, evidence, named, strongest, doc } in &ranked {
             let d = doc as usize;
             let exact_name = !query_key.is_empty() && self.name_keys[d].contains(&query_key);
             // How well a name reads like the query: subsequence score, favouring names the
             // query covers more of ("netflix" is more the overview's name than a long title's).
-            let likeness = self.names[d]
+            // The lift in rank is by how much of the name the query is: a word that merely
+            // occurs in a long title (as it does in many titles of a large catalog) lifts little.
+            let (likeness, share) = self.names[d]
                 .iter()
                 .filter_map(|n| {
                     let m = self.matcher.fuzzy_match(n, &folded_query)?;
                     let ratio = (m as f32 / perfect as f32).clamp(0.0, 1.0);
                     let covered = (query_chars / n.chars().count().max(1) as f32).min(1.0);
-                    Some(ratio * (0.7 + 0.3 * covered))
+                    Some((ratio * (0.7 + 0.3 * covered), ratio * covered))
                 })
-                .fold(0.0f32, f32::max);
-            let score = score * (1.0 + TITLE_BONUS * likeness);
-            // Every word matched exactly: on topic, even if the words are common ("netflix").
-            let confident = evidence >= MIN_SCORE || coverage >= 0.99 || likeness >= TITLE_LIKE || exact_name;
+                .fold((0.0f32, 0.0f32), |a, b| (a.0.max(b.0), a.1.max(b.1)));
+            let score = score * (1.0 + TITLE_BONUS * share);
+            // Enough evidence: a rare word in a name-like field, or several words in prose. A
+            // passing mention of one word in a long summary ("games" in the overview for "anyone
+            // up for a game?") is not. Or every word matched exactly and where it counts (in
+            // names, not a passing mention): on topic even if the words are common ("netflix").
+            let matched_weight = coverage * total_weight;
+            let strength = evidence / matched_weight.max(f32::EPSILON);
+            // A partial match must rest on something in a name-like field, not only on prose.
+            let confident = (evidence >= MIN_EVIDENCE
+                && (coverage >= MIN_PROSE_COVERAGE || named >= MIN_NAMED))
+                || (coverage >= FULL_COVERAGE && strength >= MIN_STRENGTH)
+                || likeness >= TITLE_LIKE
+                || exact_name;
             if coverage >= MIN_COVERAGE && confident {
                 // A query that is exactly an item's title or alias (ignoring case, accents and
-                // stopwords) puts that item first, whatever the word statistics say.
-                hits.push((exact_name, score, doc));
+                // stopwords) puts that item first, whatever the word statistics say; then items
+                // that match every word, then the rest.
+                hits.push(((exact_name, tier(coverage)), score, doc));
             } else if coverage >= MIN_COVERAGE / 2.0 && strongest >= 1.0 {
                 // A suggestion rests on at least one word the user typed, not only on guesses.
                 near.push((score, doc));
@@ -254,8 +319,15 @@ impl Engine {
         let n = self.items.len();
         let mut s = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
         if s.total.len() != n {
-            for v in [&mut s.slot_best, &mut s.slot_quality, &mut s.total, &mut s.coverage, &mut s.strongest]
-            {
+            for v in [
+                &mut s.slot_best,
+                &mut s.slot_quality,
+                &mut s.slot_named,
+                &mut s.total,
+                &mut s.coverage,
+                &mut s.named,
+                &mut s.strongest,
+            ] {
                 v.clear();
                 v.resize(n, 0.0);
             }
@@ -267,6 +339,7 @@ impl Engine {
         for &doc in &s.in_query {
             s.total[doc as usize] = 0.0;
             s.coverage[doc as usize] = 0.0;
+            s.named[doc as usize] = 0.0;
             s.strongest[doc as usize] = 0.0;
         }
         s.in_query.clear();
@@ -274,7 +347,19 @@ impl Engine {
     }
 }
 
+/// 2 for an item that matches every word of the query as typed, 1 for one that matches enough
+/// of it to be a hit, 0 below that.
+fn tier(coverage: f32) -> u8 {
+    if coverage >= FULL_COVERAGE {
+        2
+    } else if coverage >= MIN_COVERAGE {
+        1
+    } else {
+        0
+    }
+}
+
 /// A name or query reduced to its search words, for exact-name comparison.
 fn name_key(text: &str) -> String {
-    text::words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
+    query::content_words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
 }

@@ -1,7 +1,8 @@
 //! Turns a query into slots: one per thing the user asked for, each with the index terms that
 //! may stand for it and how much each is worth (1.0 for the word itself, less for a guess).
 
-use super::index::{group_term, Index};
+use super::index::{group_term, kind_term, Index};
+use super::intent::{is_filler, kinds_asked};
 use super::text::{words, Word};
 use super::typo::{distance, max_edits};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -15,14 +16,34 @@ const SYNONYM: f32 = 1.0;
 const ONE_TYPO: f32 = 0.75;
 const TWO_TYPOS: f32 = 0.6;
 const ABBREVIATION: f32 = 0.55;
+/// Two adjacent query words found joined in a name: a bonus on top of the words themselves.
+const PHRASE: f32 = 0.5;
+/// Another form of the same word ("producing" → "production", "globally" → "global").
+const WORD_FORM: f32 = 0.7;
+/// Other forms looked up per word, the most common first.
+const MAX_WORD_FORMS: usize = 8;
 /// Completions of a prefix considered per word, the most common first.
 const MAX_COMPLETIONS: usize = 16;
+/// ... for an unknown word before the last, which is more likely misspelt than unfinished: each
+/// completion of a common prefix reads a long postings list, so twelve such words are bounded.
+const MAX_INNER_COMPLETIONS: usize = 4;
+/// ... and only from this many letters: three letters complete to too many words to read.
+const MIN_INNER_COMPLETION_CHARS: usize = 4;
 const MAX_ABBREVIATIONS: usize = 3;
+/// An abbreviation is read from this many letters up: three letters ("lol", "thx") expand to
+/// too many words by accident.
+const MIN_ABBREVIATION_CHARS: usize = 4;
+/// Words per query read as abbreviations: each is a scan of the words with its first letter,
+/// so the count is bounded (a query of twelve unknown words is not twelve scans).
+const MAX_ABBREVIATED_WORDS: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct Slot {
     /// How much matching this slot matters: the idf of what the user typed.
     pub weight: f32,
+    /// False for a bonus that adds evidence without being asked for: two adjacent query words
+    /// found joined in a name. Missing it costs no coverage.
+    pub counts: bool,
     /// (term, quality): any one of them satisfies the slot.
     pub alternatives: Vec<(u32, f32)>,
 }
@@ -39,8 +60,15 @@ pub fn truncate(query: &str) -> &str {
     }
 }
 
+/// The words of `text` that may match something: chat filler ("hey", "anyone", "got") dropped.
+pub fn content_words(text: &str) -> Vec<Word> {
+    let mut ws = words(text);
+    ws.retain(|w| !is_filler(&w.raw));
+    ws
+}
+
 pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
-    let mut ws: Vec<Word> = words(truncate(query));
+    let mut ws: Vec<Word> = content_words(truncate(query));
     ws.truncate(MAX_QUERY_WORDS);
     let stems: Vec<&str> = ws.iter().map(|w| w.stem()).collect();
 
@@ -56,11 +84,13 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             single_word_groups[start].push(term);
         } else if !covered[start..start + len].iter().any(|&c| c) {
             covered[start..start + len].iter_mut().for_each(|c| *c = true);
-            slots.push(Slot { weight: index.idf(term), alternatives: vec![(term, SYNONYM)] });
+            slots.push(Slot { weight: index.idf(term), counts: true, alternatives: vec![(term, SYNONYM)] });
         }
     }
 
     let last = ws.len().saturating_sub(1);
+    let mut abbreviated = 0;
+    let mut kind_slots = Vec::new();
     for (i, w) in ws.iter().enumerate() {
         if covered[i] {
             continue;
@@ -71,36 +101,121 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             alternatives.push((t, 1.0));
         }
         alternatives.extend(single_word_groups[i].iter().map(|&t| (t, SYNONYM)));
+        let kinds = kinds_asked(&w.raw);
+        if !kinds.is_empty() {
+            // A word that asks for a kind is satisfied by any item of that kind (or one that
+            // has the word), and weighs as much as the kind is rare: "listen" (one podcast)
+            // counts for a lot, "watch" (most items are videos or talks) for little.
+            let mut df = 0;
+            for &k in kinds {
+                if let Some(t) = index.lookup(&kind_term(k)) {
+                    df += index.doc_freq(t);
+                    alternatives.push((t, 1.0));
+                }
+            }
+            // Not NAN, and not counted as a known word for the weight of unknown ones below.
+            kind_slots.push(Slot { weight: index.idf_of(df.max(1)), counts: true, alternatives });
+            continue;
+        }
         let typed = w.raw.chars().count();
+        word_forms(index, &w.raw, exact, &mut alternatives);
         // The last word may be unfinished (autocomplete, half-remembered names).
-        if (i == last && typed >= 2) || (exact.is_none() && typed >= 3) {
-            completions(index, &w.raw, exact, &mut alternatives);
+        if (i == last && typed >= 2) || (exact.is_none() && typed >= MIN_INNER_COMPLETION_CHARS) {
+            let most = if i == last { MAX_COMPLETIONS } else { MAX_INNER_COMPLETIONS };
+            completions(index, &w.raw, exact, most, &mut alternatives);
         }
         if exact.is_none() && !w.stem().chars().any(|c| c.is_numeric()) {
             typos(index, w.stem(), &mut alternatives);
         }
-        if alternatives.is_empty() && typed >= 3 {
+        if alternatives.is_empty() && typed >= MIN_ABBREVIATION_CHARS && abbreviated < MAX_ABBREVIATED_WORDS {
+            abbreviated += 1;
             abbreviations(index, matcher, &w.raw, &mut alternatives);
         }
-        let weight = exact.map_or(index.unseen_idf(), |t| index.idf(t));
-        slots.push(Slot { weight, alternatives });
+        let weight = exact.map_or(f32::NAN, |t| index.idf(t));
+        slots.push(Slot { weight, counts: true, alternatives });
+    }
+    // A word no item contains weighs as much as the rarest word of the query that some item
+    // does contain, or as the rarest possible word when none does. Not always the latter: in a
+    // large catalog that is far above any real word's idf, and one stray word ("season 4")
+    // would outweigh everything that matched.
+    let known = slots.iter().map(|s| s.weight).filter(|w| !w.is_nan()).fold(f32::NAN, f32::max);
+    let unseen = if known.is_nan() { index.unseen_idf() } else { known.min(index.unseen_idf()) };
+    for slot in &mut slots {
+        if slot.weight.is_nan() {
+            slot.weight = unseen;
+        }
+    }
+    slots.append(&mut kind_slots);
+    for pair in stems.windows(2) {
+        let joined = format!("{}{}", pair[0], pair[1]);
+        if let Some(t) = index.lookup(&joined) {
+            slots.push(Slot { weight: index.idf(t), counts: false, alternatives: vec![(t, PHRASE)] });
+        }
     }
     slots
 }
 
-fn completions(index: &Index, prefix: &str, exact: Option<u32>, out: &mut Vec<(u32, f32)>) {
+fn completions(index: &Index, prefix: &str, exact: Option<u32>, most: usize, out: &mut Vec<(u32, f32)>) {
     let mut found: Vec<u32> = index.prefixed(prefix).filter(|&t| Some(t) != exact).collect();
-    if found.len() > MAX_COMPLETIONS {
-        found.select_nth_unstable_by_key(MAX_COMPLETIONS - 1, |&t| (std::cmp::Reverse(index.doc_freq(t)), t));
-        found.truncate(MAX_COMPLETIONS);
+    if found.len() > most {
+        found.select_nth_unstable_by_key(most - 1, |&t| (std::cmp::Reverse(index.doc_freq(t)), t));
+        found.truncate(most);
     }
     let typed = prefix.chars().count();
     out.extend(found.into_iter().map(|t| (t, completion_quality(typed, index.term(t).chars().count()))));
 }
 
+/// English derivational and inflectional endings, longest first: a word without one of these
+/// shares its root with the words that have another ("scheduling", "scheduler").
+const SUFFIXES: [&str; 16] = [
+    "ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "ly", "ies", "es",
+    "s", "y",
+];
+const MIN_ROOT_CHARS: usize = 5;
+/// A form may add this many letters to the root, so "art" never reaches "artificial".
+const MAX_FORM_EXTRA_CHARS: usize = 6;
+
+/// Other forms of the same word: the word's root (one ending stripped) and the vocabulary words
+/// that start with it, so people's verbs meet the catalog's nouns. Plain ASCII words only.
+fn word_forms(index: &Index, raw: &str, exact: Option<u32>, out: &mut Vec<(u32, f32)>) {
+    if !raw.bytes().all(|b| b.is_ascii_lowercase()) {
+        return;
+    }
+    // Only a word with an ending has other forms to look for; a bare root's longer forms are
+    // what completion is for (and would read many long postings lists for every plain word).
+    let Some(root) = SUFFIXES.iter().find_map(|s| raw.strip_suffix(s).filter(|r| r.len() >= MIN_ROOT_CHARS))
+    else {
+        return;
+    };
+    let mut found: Vec<u32> = index
+        .prefixed(root)
+        .filter(|&t| Some(t) != exact && index.term(t).len() <= root.len() + MAX_FORM_EXTRA_CHARS)
+        .filter(|&t| !out.iter().any(|&(o, _)| o == t))
+        .collect();
+    if found.len() > MAX_WORD_FORMS {
+        found.select_nth_unstable_by_key(MAX_WORD_FORMS - 1, |&t| (std::cmp::Reverse(index.doc_freq(t)), t));
+        found.truncate(MAX_WORD_FORMS);
+    }
+    out.extend(found.into_iter().map(|t| (t, WORD_FORM)));
+}
+
 fn typos(index: &Index, stem: &str, out: &mut Vec<(u32, f32)>) {
     let query: Vec<char> = stem.chars().collect();
     let limit = max_edits(query.len());
+    if query.len() == 3 {
+        // Too short for an edit ("lol" is one letter from many words), but two swapped
+        // letters are a slip of the fingers, not another word: "dvc" → "dcv".
+        for i in 0..2 {
+            let mut swapped = query.clone();
+            swapped.swap(i, i + 1);
+            let swapped: String = swapped.into_iter().collect();
+            if let Some(t) = index.lookup(&swapped).filter(|_| swapped != stem) {
+                if !out.iter().any(|&(o, _)| o == t) {
+                    out.push((t, ONE_TYPO));
+                }
+            }
+        }
+    }
     if limit == 0 {
         return;
     }
@@ -134,7 +249,7 @@ fn abbreviations(index: &Index, matcher: &SkimMatcherV2, typed: &str, out: &mut 
         .filter_map(|t| {
             let term = index.term(t);
             let len = term.chars().count();
-            if len <= n || len > 3 * n {
+            if len <= n || len > 3 * n || !is_subsequence(typed, term) {
                 return None;
             }
             let s = matcher.fuzzy_match(term, typed)?;
@@ -146,10 +261,69 @@ fn abbreviations(index: &Index, matcher: &SkimMatcherV2, typed: &str, out: &mut 
     out.extend(scored.into_iter().take(MAX_ABBREVIATIONS).map(|(_, t)| (t, ABBREVIATION)));
 }
 
+/// Whether every character of `short` occurs in `long` in order: a cheap test that rules out
+/// most words before the subsequence scorer (which allocates) looks at them.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
 /// The query as the subsequence scorer sees it: bounded so one long query costs little.
 pub fn truncate_for_rerank(query: &str) -> &str {
     match query.char_indices().nth(64) {
         Some((i, _)) => &query[..i],
         None => query,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn index() -> Index {
+        let catalog = Catalog::bundled().unwrap();
+        Index::build(&catalog.items, &catalog.synonyms)
+    }
+
+    /// The worst shapes of a 256-character query stay within fixed bounds of work: at most
+    /// `MAX_QUERY_WORDS` slots (plus adjacent pairs), and a bounded number of alternatives each.
+    #[test]
+    fn query_work_is_bounded() {
+        let index = index();
+        let matcher = SkimMatcherV2::default();
+        let twelve: Vec<String> =
+            (0..12).map(|i| ('a'..='z').cycle().skip(i * 3).take(20).collect()).collect();
+        let shapes = [
+            "spinnaker".repeat(28),
+            twelve.join(" "),
+            "a".repeat(256),
+            "dat net clo sec per mig con art sto com vid str ".repeat(6),
+            "ｖｅｒｎａ ñandú 東京タワー мирвсем ΑΘΗΝΑ ﬁle 🎬 ".repeat(8),
+        ];
+        for shape in &shapes {
+            let slots = parse(&index, &matcher, shape);
+            assert!(slots.len() <= 2 * MAX_QUERY_WORDS, "{} slots", slots.len());
+            for slot in &slots {
+                let bound = 2 + MAX_COMPLETIONS + MAX_WORD_FORMS + MAX_ABBREVIATIONS + 64;
+                assert!(slot.alternatives.len() <= bound, "{} alternatives", slot.alternatives.len());
+            }
+        }
+        // One 250-letter word: one slot, nothing to look up.
+        let slots = parse(&index, &matcher, &"spinnaker".repeat(28));
+        assert_eq!(slots.len(), 1);
+        assert!(slots[0].alternatives.is_empty());
+    }
+
+    #[test]
+    fn other_forms_of_a_word() {
+        let index = index();
+        let mut out = Vec::new();
+        word_forms(&index, "producing", index.lookup("producing"), &mut out);
+        assert!(out.iter().any(|&(t, _)| index.term(t) == "production"), "{out:?}");
+        out.clear();
+        // Too short a root to guess from.
+        word_forms(&index, "arts", None, &mut out);
+        assert!(out.is_empty());
     }
 }

@@ -6,6 +6,12 @@
 //! time the query word's variants are looked up there and each candidate is verified with the
 //! true (optimal string alignment) distance, so hash collisions cost time, never correctness.
 
+/// Query words longer than this get no typo matching. Symmetric deletion hashes every string
+/// made by deleting up to two characters, about L²/2 of them for a word of L characters: 31 000
+/// lookups (tens of milliseconds) for a 250-letter word, under 600 at this bound. Nobody
+/// misspells a word longer than this and expects it found.
+pub const MAX_TYPO_CHARS: usize = 32;
+
 /// Edits allowed for a query word of `len` characters: none for short words (too many
 /// accidental neighbours), one for ordinary words, two for long ones.
 pub fn max_edits(len: usize) -> usize {
@@ -60,6 +66,9 @@ fn variants(word: &[char], depth: usize, out: &mut Vec<u64>) {
 pub struct TypoIndex {
     /// (variant hash, word id), sorted.
     table: Vec<(u64, u32)>,
+    /// Characters in the longest indexed word: a query word longer by more than the edits it is
+    /// allowed cannot be within reach of any word, so it is not looked up at all.
+    longest: usize,
 }
 
 impl TypoIndex {
@@ -68,9 +77,11 @@ impl TypoIndex {
         let mut table = Vec::new();
         let mut hashes = Vec::new();
         let mut chars = Vec::new();
+        let mut longest = 0;
         for (id, word) in words {
             chars.clear();
             chars.extend(word.chars());
+            longest = longest.max(chars.len());
             hashes.clear();
             variants(&chars, index_edits(chars.len()), &mut hashes);
             hashes.sort_unstable();
@@ -79,16 +90,26 @@ impl TypoIndex {
         }
         table.sort_unstable();
         table.dedup();
-        TypoIndex { table }
+        TypoIndex { table, longest }
+    }
+
+    /// The deletion variants of `query` to look up: none when no indexed word can be within
+    /// reach, or the word is longer than `MAX_TYPO_CHARS`. Sorted, without repeats.
+    fn lookups(&self, query: &[char]) -> Vec<u64> {
+        let edits = max_edits(query.len());
+        let mut hashes = Vec::new();
+        if query.len() > MAX_TYPO_CHARS || query.len() > self.longest + edits {
+            return hashes;
+        }
+        variants(query, edits, &mut hashes);
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
     }
 
     /// Ids of words that may be within `max_edits(query.len())` of `query`; unverified.
     pub fn candidates(&self, query: &[char], out: &mut Vec<u32>) {
-        let mut hashes = Vec::new();
-        variants(query, max_edits(query.len()), &mut hashes);
-        hashes.sort_unstable();
-        hashes.dedup();
-        for h in hashes {
+        for h in self.lookups(query) {
             let start = self.table.partition_point(|&(k, _)| k < h);
             out.extend(self.table[start..].iter().take_while(|&&(k, _)| k == h).map(|&(_, id)| id));
         }
@@ -144,6 +165,25 @@ mod tests {
         assert_eq!(distance(&c("migration"), &c("migrating"), 2), Some(2));
         assert_eq!(distance(&c("abc"), &c("xyz"), 2), None);
         assert_eq!(distance(&c(""), &c("ab"), 2), Some(2));
+    }
+
+    #[test]
+    fn lookups_per_query_word_are_bounded() {
+        let long = "a".repeat(MAX_TYPO_CHARS + 20);
+        let index = TypoIndex::build([(0, long.as_str()), (1, "spinnaker")].into_iter());
+        // A word at the bound: at most 1 + L + L(L-1)/2 variants.
+        let at_bound: Vec<char> = ('a'..='z').cycle().take(MAX_TYPO_CHARS).collect();
+        let bound = 1 + MAX_TYPO_CHARS + MAX_TYPO_CHARS * (MAX_TYPO_CHARS - 1) / 2;
+        assert!(!index.lookups(&at_bound).is_empty());
+        assert!(index.lookups(&at_bound).len() <= bound);
+        // Past it, or past any indexed word's reach: nothing, however long.
+        for len in [MAX_TYPO_CHARS + 1, 250, 10_000] {
+            let word: Vec<char> = "spinnaker".chars().cycle().take(len).collect();
+            assert!(index.lookups(&word).is_empty(), "{len}");
+        }
+        let short = TypoIndex::build([(0, "crown")].into_iter());
+        assert!(short.lookups(&c("crownjewels")).is_empty());
+        assert!(!short.lookups(&c("crownn")).is_empty());
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub fn extra_cases() -> Vec<Case> {
     toml::from_str::<Cases>(text).expect("tests/queries-extra.toml parses").case
 }
 
+pub fn chat_cases() -> Vec<Case> {
+    let text = include_str!("../queries-chat.toml");
+    toml::from_str::<Cases>(text).expect("tests/queries-chat.toml parses").case
+}
+
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
 }
@@ -240,4 +245,21 @@ impl TestDb {
     pub fn open(&self) -> std::sync::Arc<dyn marquee::store::Store> {
         self.database().open().unwrap_or_else(|e| panic!("{}: {e}", self.name()))
     }
+}
+
+pub mod distractors;
+
+/// The bundled catalog with `n` distractors from ../shared/tools/gen-catalog.py (see
+/// `distractors`). `None` (after printing `skipped: …`) without ../shared; under CI a missing
+/// ../shared is a failure.
+pub fn with_seed_word_distractors(n: usize) -> Option<Catalog> {
+    let Some(dir) = distractors::folder(n).unwrap() else {
+        let script = distractors::script();
+        assert!(std::env::var_os("CI").is_none(), "{} is missing under CI", script.display());
+        println!("skipped: {} is absent", script.display());
+        return None;
+    };
+    let mut catalog = bundled();
+    catalog.items.extend(Catalog::load_dir(&dir).expect("the generated distractors load").items);
+    Some(catalog)
 }

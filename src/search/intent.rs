@@ -1,0 +1,110 @@
+//! What each word of a chat message does: most words are content to match, but people also
+//! write greetings, question words and requests ("hey, anyone got that story about…"), and
+//! words that ask for a kind of story ("anything to listen to?"). Filler is dropped before
+//! matching, so it neither finds items nor counts against them; a kind word becomes a slot that
+//! items of that kind satisfy, so it prefers the kind without excluding the rest.
+//!
+//! These are lists of general English chat vocabulary, nothing about any catalog entry. A word
+//! that names something in the catalog (a title, tag, alias, person or service word) must not be
+//! filler; `tests` checks that against the bundled catalog.
+
+use crate::catalog::Kind;
+
+/// Whether a folded word (before stemming) carries nothing to match in a chat message.
+pub fn is_filler(word: &str) -> bool {
+    matches!(
+        word,
+        // Greetings, reactions and chat shorthand.
+        "hey" | "hi" | "hello" | "hiya" | "yo" | "sup" | "gm" | "gn" | "morning" | "evening"
+            | "everyone" | "everybody" | "guys" | "folks" | "yall" | "lol" | "lmao" | "lmfao"
+            | "rofl" | "haha" | "hahaha" | "hehe" | "ok" | "okay" | "kk" | "thx" | "thanks"
+            | "thank" | "ty" | "tysm" | "pls" | "plz" | "cheers" | "cool" | "great" | "awesome"
+            | "wow" | "omg" | "btw" | "imo" | "imho" | "idk" | "tbh" | "nvm" | "brb" | "afk"
+            | "np" | "yes" | "yeah" | "yep" | "yup" | "no" | "nope" | "nah" | "sure" | "hmm"
+            | "um" | "uh" | "oh" | "ah" | "welp" | "oops"
+            // Question words, auxiliaries and contractions' pieces.
+            | "whats" | "whos" | "hows" | "whose" | "were" | "been" | "being" | "did" | "done"
+            | "doing" | "has" | "have" | "had" | "having" | "could" | "would" | "should" | "will"
+            | "shall" | "may" | "might" | "must" | "isnt" | "wasnt" | "arent" | "dont" | "doesnt"
+            | "didnt" | "cant" | "wont" | "s" | "t" | "ll" | "ve" | "d" | "m"
+            // Pronouns and vague nouns.
+            | "mine" | "yours" | "us" | "they" | "them" | "he" | "him" | "his" | "she" | "her"
+            | "these" | "those" | "someone" | "somebody" | "anyone" | "anybody" | "something"
+            | "anything" | "everything" | "nothing" | "one" | "ones" | "thing" | "things"
+            | "stuff" | "story" | "stories" | "link" | "links" | "url" | "info" | "details"
+            // Adverbs and hedges.
+            | "just" | "really" | "actually" | "like" | "also" | "too" | "very" | "so" | "then"
+            | "here" | "again" | "still" | "even" | "maybe" | "perhaps" | "probably" | "ever"
+            | "already" | "right" | "kinda" | "sorta" | "lot" | "lots" | "bit" | "much" | "only"
+            | "other" | "another" | "else" | "many" | "whole" | "time" | "up" | "down" | "out" | "good" | "bad" | "big"
+            | "next" | "new" | "old" | "last" | "exactly" | "basically" | "pretty" | "quite"
+            | "today" | "tonight" | "yesterday" | "tomorrow" | "now" | "later" | "soon" | "ago"
+            // Requests and general verbs.
+            | "want" | "wanna" | "need" | "looking" | "look" | "search" | "searching" | "give"
+            | "get" | "got" | "gotta" | "know" | "knows" | "remember" | "recall" | "think"
+            | "recommend" | "suggest" | "share" | "mean" | "means" | "meant" | "see" | "saw"
+            | "seen" | "check" | "try" | "go" | "goes" | "went" | "gone" | "come" | "came"
+            | "take" | "took" | "put" | "keep" | "let" | "make" | "makes" | "made" | "making"
+            | "use" | "uses" | "used" | "using" | "ask" | "asked" | "leave" | "left" | "happen"
+            | "happened" | "help" | "helps" | "while" | "during" | "without" | "since" | "because"
+            | "than" | "over" | "between" | "under" | "after" | "before" | "through" | "via"
+            | "among" | "within" | "against" | "across"
+    )
+}
+
+/// The kinds a folded word (before stemming) asks for, if it is a word for a kind of story.
+pub fn kinds_asked(word: &str) -> &'static [Kind] {
+    const SPOKEN: &[Kind] = &[Kind::Talk, Kind::Keynote, Kind::Video];
+    match word {
+        "listen" | "listening" | "listened" | "audio" | "podcast" | "podcasts" => &[Kind::Podcast],
+        "watch" | "watching" | "watched" | "video" | "videos" | "youtube" | "recording" | "recordings"
+        | "recorded" | "clip" | "clips" => SPOKEN,
+        "talk" | "talks" | "talked" | "talking" | "session" | "sessions" | "presentation"
+        | "presentations" | "presented" | "speaker" | "speakers" | "speech" | "spoke" | "lecture" => SPOKEN,
+        "keynote" | "keynotes" => &[Kind::Keynote],
+        "read" | "reading" | "article" | "articles" | "blog" | "blogs" | "writeup" => {
+            &[Kind::Blog, Kind::CaseStudy]
+        }
+        "quote" | "quotes" | "quoted" | "said" | "say" | "says" | "saying" => &[Kind::Quote],
+        "overview" | "intro" | "introduction" => &[Kind::Overview],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::search::text::raw_words;
+
+    /// Filler is dropped from queries: it must never be a word that names something.
+    #[test]
+    fn no_name_word_of_the_bundled_catalog_is_filler() {
+        let catalog = Catalog::bundled().unwrap();
+        for item in &catalog.items {
+            let names = std::iter::once(&item.title)
+                .chain(&item.aliases)
+                .chain(&item.tags)
+                .chain(&item.services)
+                .chain(item.people.iter().map(|p| &p.name));
+            for name in names {
+                for w in raw_words(name) {
+                    let allowed = ["uses", "using", "used"];
+                    assert!(
+                        !is_filler(&w) || allowed.contains(&w.as_str()),
+                        "{w:?} in {name:?} ({})",
+                        item.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kind_words() {
+        assert_eq!(kinds_asked("listen"), [Kind::Podcast]);
+        assert!(kinds_asked("watch").contains(&Kind::Video));
+        assert!(kinds_asked("crown").is_empty());
+        assert!(!is_filler("crown") && is_filler("lol") && is_filler("anyone"));
+    }
+}
