@@ -167,6 +167,7 @@ fn requests() -> Vec<Request> {
     out.push(Request::Random { kind: None, seed: 7 });
     out.push(Request::Random { kind: Some(Kind::Podcast), seed: 1 });
     out.push(Request::About);
+    out.push(Request::Help);
     out.push(Request::Mention { text: "help".into() });
     out.push(Request::Pick {
         id: "monster".into(),

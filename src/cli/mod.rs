@@ -164,6 +164,7 @@ enum PreviewCommand {
     Casestudy,
     Random,
     About,
+    Help,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -367,11 +368,13 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
         PreviewCommand::Casestudy => Cmd::CaseStudy,
         PreviewCommand::Random => Cmd::Random,
         PreviewCommand::About => Cmd::About,
+        PreviewCommand::Help => Cmd::Help,
     };
     let request = match (args.autocomplete, command) {
         (Some(text), command) => Request::Autocomplete { command, text, kind: args.kind },
         (None, Cmd::Random) => Request::Random { kind: args.kind, seed: args.seed },
         (None, Cmd::About) => Request::About,
+        (None, Cmd::Help) => Request::Help,
         (None, command) => match args.query {
             Some(query) => Request::Find { command, query, kind: args.kind, year: args.year },
             None => {

@@ -80,6 +80,11 @@ fn catalog_commands() -> Value {
         },
         {
             "type": 1,
+            "name": "help",
+            "description": "Every command, each with an example",
+        },
+        {
+            "type": 1,
             "name": "highlights",
             "description": "Daily highlights: a Netflix on AWS story posted in a channel every day",
             // Manage Channels, as Discord enforces it by default; checked again when run.
@@ -112,4 +117,32 @@ fn catalog_commands() -> Value {
             "description": "Today's highlight for this server",
         },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/help` shows every registered command and subcommand, each with an example.
+    #[test]
+    fn help_lists_every_command() {
+        let help = crate::reply::render::HELP;
+        for command in commands().as_array().unwrap() {
+            let name = command["name"].as_str().unwrap();
+            let subcommands: Vec<&str> = command["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| o["type"] == 1)
+                .map(|o| o["name"].as_str().unwrap())
+                .collect();
+            if subcommands.is_empty() {
+                assert!(help.contains(&format!("`/{name}")), "/help misses /{name}");
+            }
+            for sub in subcommands {
+                assert!(help.contains(&format!("`/{name} {sub}")), "/help misses /{name} {sub}");
+            }
+        }
+        assert!(help.contains("`@Marquee "), "/help misses the mention");
+    }
 }

@@ -21,6 +21,7 @@ pub enum Command {
     CaseStudy,
     Random,
     About,
+    Help,
 }
 
 impl Command {
@@ -31,6 +32,7 @@ impl Command {
             "casestudy" => Command::CaseStudy,
             "random" => Command::Random,
             "about" => Command::About,
+            "help" => Command::Help,
             _ => return None,
         })
     }
@@ -42,6 +44,7 @@ impl Command {
             Command::CaseStudy => "casestudy",
             Command::Random => "random",
             Command::About => "about",
+            Command::Help => "help",
         }
     }
 
@@ -70,6 +73,8 @@ pub enum Request {
         seed: u64,
     },
     About,
+    /// `/help`: every command with an example.
+    Help,
     /// A choice in the "more matches" menu: show `id`, keep listing `listed`.
     Pick {
         id: String,
@@ -94,6 +99,7 @@ impl Request {
             Request::Find { command, .. } => command.name(),
             Request::Random { .. } => "random",
             Request::About => "about",
+            Request::Help => "help",
             Request::Pick { .. } => "pick",
             Request::Autocomplete { .. } => "autocomplete",
             Request::Mention { .. } => "mention",
@@ -111,6 +117,7 @@ pub fn respond(engine: &Engine, request: &Request) -> Response {
             let counts = crate::catalog::count_by_kind(engine.items());
             Response::Message(render::about(&counts, env!("CARGO_PKG_VERSION")))
         }
+        Request::Help => Response::Message(render::help()),
         Request::Pick { id, listed } => match engine.get(id) {
             Some(item) => {
                 let listed: Vec<&Item> = listed.iter().filter_map(|l| engine.get(l)).collect();

@@ -148,26 +148,54 @@ pub fn error(message: &str) -> Reply {
     Reply { content: Some(message.into()), embeds: Vec::new(), rows: Vec::new(), ephemeral: true }
 }
 
-pub const COMMANDS_HELP: &str = "\
-`/search query [kind] [year]` — find a story (typos are fine)\n\
-`/video query` — videos, talks, keynotes and the podcast\n\
-`/casestudy query` — case studies and tech-blog posts\n\
-`/random [kind]` — a story at random\n\
+/// Every command with a one-line example, as `/help` lists them.
+pub const HELP: &str = "\
+`/search the crown` — any story; typos are fine (optional `kind`, `year`)\n\
+`/video brendan gregg` — videos, re:Invent talks, keynotes and the podcast\n\
+`/casestudy email` — case studies and tech-blog posts\n\
+`/random kind:podcast` — a story at random\n\
 `/about` — what Marquee knows\n\
-or mention me: `@Marquee the crown`";
+`/help` — this list\n\
+`/highlights subscribe channel:#general time:09:00 timezone:Europe/Paris` — a story posted there every day \
+(needs **Manage Channels**)\n\
+`/highlights unsubscribe channel:#general` — stop them (leave out `channel` for every channel)\n\
+`/highlights list` — this server's daily highlights and their next posts\n\
+`/highlight` — today's highlight for this server\n\
+`@Marquee the crown` — mention me with what you are looking for";
 
+/// Where `/about` and the mention usage send people for the full list.
+const SEE_HELP: &str = "`/help` lists every command with an example.";
+
+fn overview_embed(title: &str, description: String) -> Embed {
+    Embed {
+        title: title.into(),
+        url: None,
+        description,
+        color: color(Kind::Overview),
+        fields: Vec::new(),
+        footer: Some(FOOTER.into()),
+        image: None,
+    }
+}
+
+/// `/help`: only the member who asked sees it.
+pub fn help() -> Reply {
+    Reply {
+        content: None,
+        embeds: vec![overview_embed("Marquee — commands", HELP.into())],
+        rows: Vec::new(),
+        ephemeral: true,
+    }
+}
+
+/// The answer to a mention with nothing to look for.
 pub fn usage() -> Reply {
     Reply {
         content: None,
-        embeds: vec![Embed {
-            title: "Marquee — stories of Netflix on AWS".into(),
-            url: None,
-            description: COMMANDS_HELP.into(),
-            color: color(Kind::Overview),
-            fields: Vec::new(),
-            footer: Some(FOOTER.into()),
-            image: None,
-        }],
+        embeds: vec![overview_embed(
+            "Marquee — stories of Netflix on AWS",
+            format!("Mention me with what you are looking for, like `@Marquee the crown`.\n{SEE_HELP}"),
+        )],
         rows: Vec::new(),
         ephemeral: false,
     }
@@ -188,7 +216,13 @@ pub fn about(counts: &[(Kind, usize)], version: &str) -> Reply {
             color: color(Kind::Overview),
             fields: vec![
                 EmbedField { name: "Catalog".into(), value: catalog.join(" · "), inline: false },
-                EmbedField { name: "Commands".into(), value: COMMANDS_HELP.into(), inline: false },
+                EmbedField {
+                    name: "Commands".into(),
+                    value: format!(
+                        "`/search` `/video` `/casestudy` `/random` `/highlights` `/highlight`, or mention me.\n{SEE_HELP}"
+                    ),
+                    inline: false,
+                },
                 EmbedField { name: "Version".into(), value: version.into(), inline: true },
             ],
             footer: Some(FOOTER.into()),

@@ -87,6 +87,7 @@ fn command(i: &Interaction) -> Request {
         },
         Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
         Command::About => commands::Request::About,
+        Command::Help => commands::Request::Help,
     })
 }
 
@@ -186,7 +187,7 @@ impl std::fmt::Debug for Answer {
 }
 
 const SORRY: &str = "Sorry, something went wrong on my side. Please try again.";
-const UNKNOWN: &str = "Sorry, I don't know that command any more. Try `/search` or `/about`.";
+const UNKNOWN: &str = "Sorry, I don't know that command any more. `/help` lists the commands I know.";
 const OUTSIDE_SERVER: &str = "Highlights work in a server, not in direct messages.";
 
 /// Discord's flag for a reply only the person who asked sees.
