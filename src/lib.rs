@@ -9,6 +9,7 @@ pub mod discord;
 pub mod endpoint;
 pub mod highlights;
 pub mod inflight;
+pub mod locale;
 pub mod metrics;
 pub mod reply;
 pub mod rng;

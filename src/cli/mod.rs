@@ -153,6 +153,9 @@ struct PreviewArgs {
     /// Seed for /random (the bot uses the interaction id).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// The member's Discord locale, e.g. de, fr, es-ES, pt-BR, ja (anything else: English).
+    #[arg(long, value_name = "LOCALE", default_value = "en-US")]
+    locale: String,
     #[command(flatten)]
     content: ContentArg,
 }
@@ -383,7 +386,8 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let body = marquee::reply::callback_body(&respond(&engine, &request));
+    let lang = marquee::locale::Lang::from_discord(Some(&args.locale));
+    let body = marquee::reply::callback_body(&respond(&engine, &request, lang));
     println!("{}", serde_json::to_string_pretty(&body)?);
     Ok(ExitCode::SUCCESS)
 }
