@@ -11,6 +11,7 @@ pub mod health;
 pub mod highlights;
 pub mod http_server;
 pub mod inflight;
+pub mod locale;
 pub mod metrics;
 pub mod reply;
 pub mod rng;

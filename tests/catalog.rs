@@ -3,6 +3,7 @@
 mod support;
 
 use marquee::catalog::{Catalog, Kind, LinkRole, LoadError};
+use marquee::locale::Lang;
 use support::{bundled, marquee, TempDir};
 
 #[test]
@@ -311,13 +312,13 @@ fn embeds_never_headline_another_year_or_a_related_page() {
     const SOURCE: &str = "https://aws.amazon.com/solutions/case-studies/innovators/netflix/";
     let catalog = bundled();
     let buttons = |id: &str| -> Vec<(String, String)> {
-        let reply = render::item_reply(catalog.get(id).unwrap(), &[]);
+        let reply = render::item_reply(Lang::En, catalog.get(id).unwrap(), &[]);
         match &reply.rows[0] {
             Row::Links(b) => b.iter().map(|b| (b.label.clone(), b.url.clone())).collect(),
             other => panic!("{other:?}"),
         }
     };
-    let embed = |id: &str| render::item_embed(catalog.get(id).unwrap());
+    let embed = |id: &str| render::item_embed(Lang::En, catalog.get(id).unwrap());
 
     let day = embed("reinvent-2019-day-in-life");
     assert_eq!(day.url.as_deref(), Some(SOURCE));
@@ -359,7 +360,7 @@ fn embeds_never_headline_another_year_or_a_related_page() {
     let with_picture: Vec<&str> = catalog
         .items
         .iter()
-        .filter(|i| render::item_embed(i).image.is_some())
+        .filter(|i| render::item_embed(Lang::En, i).image.is_some())
         .map(|i| i.id.as_str())
         .collect();
     assert_eq!(

@@ -7,6 +7,7 @@ mod support;
 
 use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
 use marquee::commands::{definitions, respond, Command, Request};
+use marquee::locale::Lang;
 use marquee::reply::{callback_body, channel_reply_body, Response};
 use marquee::search::Engine;
 use serde_json::{json, Value};
@@ -167,6 +168,7 @@ fn requests() -> Vec<Request> {
     out.push(Request::Random { kind: None, seed: 7 });
     out.push(Request::Random { kind: Some(Kind::Podcast), seed: 1 });
     out.push(Request::About);
+    out.push(Request::Help);
     out.push(Request::Mention { text: "help".into() });
     out.push(Request::Pick {
         id: "monster".into(),
@@ -183,29 +185,65 @@ fn requests() -> Vec<Request> {
     out
 }
 
+/// A description and each of its localizations: 1 to 100 characters, one per Discord locale
+/// of every language Marquee speaks. Returns the longest localized one's length.
+fn check_description(v: &Value) -> usize {
+    assert!((1..=100).contains(&v["description"].as_str().unwrap().chars().count()));
+    let localized = v["description_localizations"].as_object().expect("description_localizations");
+    let wanted: Vec<&str> = Lang::ALL.iter().flat_map(|l| l.discord_locales().iter().copied()).collect();
+    assert_eq!(localized.keys().map(String::as_str).collect::<Vec<_>>().len(), wanted.len());
+    let mut longest = 0;
+    for locale in wanted {
+        let n = localized[locale].as_str().unwrap_or_default().chars().count();
+        assert!((1..=100).contains(&n), "{locale}: {n} characters in {v}");
+        longest = longest.max(n);
+    }
+    longest
+}
+
 #[test]
 fn registered_commands_are_valid() {
     let commands = definitions::commands();
+    let mut longest = 0;
     for c in commands.as_array().unwrap() {
         assert!(name_ok(c["name"].as_str().unwrap()), "{}", c["name"]);
-        assert!((1..=100).contains(&c["description"].as_str().unwrap().chars().count()));
+        longest = longest.max(check_description(c));
         let options = c["options"].as_array().cloned().unwrap_or_default();
-        assert!(options.len() <= 25);
-        let mut seen_optional = false;
-        for o in &options {
-            assert!(name_ok(o["name"].as_str().unwrap()));
-            assert!((1..=100).contains(&o["description"].as_str().unwrap().chars().count()));
-            let required = o["required"].as_bool().unwrap_or(false);
-            assert!(!(required && seen_optional), "required options come first");
-            seen_optional |= !required;
-            assert!(
-                !(o["autocomplete"] == true && o.get("choices").is_some()),
-                "autocomplete and choices are exclusive"
-            );
-            assert!(o["choices"].as_array().map_or(0, |c| c.len()) <= 25);
+        // A command's options, or each subcommand's.
+        let mut lists = vec![options.clone()];
+        lists.extend(options.iter().filter_map(|o| o["options"].as_array().cloned()));
+        for options in lists {
+            assert!(options.len() <= 25);
+            let mut seen_optional = false;
+            for o in &options {
+                assert!(name_ok(o["name"].as_str().unwrap()));
+                longest = longest.max(check_description(o));
+                for choice in o["choices"].as_array().into_iter().flatten() {
+                    for (locale, name) in choice["name_localizations"].as_object().unwrap() {
+                        let n = name.as_str().unwrap().chars().count();
+                        assert!((1..=100).contains(&n), "choice {locale}: {name}");
+                    }
+                }
+                let required = o["required"].as_bool().unwrap_or(false);
+                assert!(!(required && seen_optional), "required options come first");
+                seen_optional |= !required;
+                assert!(
+                    !(o["autocomplete"] == true && o.get("choices").is_some()),
+                    "autocomplete and choices are exclusive"
+                );
+                assert!(o["choices"].as_array().map_or(0, |c| c.len()) <= 25);
+            }
         }
-        assert!(c.to_string().chars().count() <= 8000);
+        // Discord's 8000 counts names, descriptions and values with their localizations; the
+        // whole JSON is a stricter bound.
+        assert!(
+            c.to_string().chars().count() <= 8000,
+            "{} is {} characters",
+            c["name"],
+            c.to_string().chars().count()
+        );
     }
+    eprintln!("longest localized description: {longest} of 100 characters");
     let Some(v) = validator("/applications/{application_id}/commands", "put") else {
         eprintln!("skipped: the OpenAPI check (no spec)");
         return;
@@ -221,16 +259,16 @@ fn every_reply_is_valid_even_over_every_limit() {
         eprintln!("skipped: the OpenAPI check (no spec)");
     }
     let mut pictures = 0;
-    for engine in engines() {
+    for (engine, lang) in engines().iter().flat_map(|e| Lang::ALL.map(|l| (e, l))) {
         for request in requests() {
-            let response = respond(&engine, &request);
+            let response = respond(engine, &request, lang);
             let body = callback_body(&response);
             check_callback_rules(&body);
             pictures += body["data"]["embeds"]
                 .as_array()
                 .map_or(0, |e| e.iter().filter(|e| e["image"]["url"].is_string()).count());
             if let Some(v) = &callback {
-                assert_valid(v, &body, &format!("the callback for {request:?}"));
+                assert_valid(v, &body, &format!("the callback for {request:?} in {lang:?}"));
             }
             if let (Request::Mention { .. }, Response::Message(reply)) = (&request, &response) {
                 let body = channel_reply_body(reply, 42);
@@ -242,8 +280,8 @@ fn every_reply_is_valid_even_over_every_limit() {
             }
         }
     }
-    // Embeds with a video's picture are among the bodies checked.
-    assert!(pictures >= 8, "only {pictures} embeds with a picture were checked");
+    // Embeds with a video's picture are among the bodies checked, in every language.
+    assert!(pictures >= 8 * Lang::ALL.len(), "only {pictures} embeds with a picture were checked");
 }
 
 #[test]
@@ -251,10 +289,17 @@ fn preview_prints_exactly_what_the_bot_sends() {
     let engine = Engine::new(support::bundled());
     let request =
         Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None };
-    let expected = callback_body(&respond(&engine, &request));
+    let expected = callback_body(&respond(&engine, &request, Lang::En));
     let (code, out, err) = support::marquee(&["preview", "the crown"], None);
     assert_eq!(code, 0, "{err}");
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), expected);
+    // The member's language, as the bot would answer a `de` interaction.
+    let german = callback_body(&respond(&engine, &request, Lang::De));
+    assert_ne!(german, expected);
+    let (code, out, err) = support::marquee(&["preview", "the crown", "--locale", "de"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), german);
+    assert_eq!(german["data"]["embeds"][0]["fields"][0]["name"], "Art");
 
     let (code, out, _) = support::marquee(&["preview", "--autocomplete", "spinn"], None);
     assert_eq!(code, 0);
@@ -333,6 +378,7 @@ fn highlight_replies_are_valid() {
             timezone: Some("Europe/Paris".into()),
             can_manage: true,
             bot_missing: vec![],
+            guild_locale: Some("de".into()),
         },
         H::Subscribe {
             guild_id: 1,
@@ -341,6 +387,7 @@ fn highlight_replies_are_valid() {
             timezone: None,
             can_manage: true,
             bot_missing: vec![],
+            guild_locale: None,
         },
         H::Subscribe {
             guild_id: 1,
@@ -349,6 +396,7 @@ fn highlight_replies_are_valid() {
             timezone: None,
             can_manage: true,
             bot_missing: vec!["View Channel", "Embed Links"],
+            guild_locale: None,
         },
         H::Subscribe {
             guild_id: 1,
@@ -357,6 +405,7 @@ fn highlight_replies_are_valid() {
             timezone: None,
             can_manage: false,
             bot_missing: vec![],
+            guild_locale: None,
         },
         H::List { guild_id: 1 },
         H::Today { guild_id: 1 },
@@ -365,11 +414,13 @@ fn highlight_replies_are_valid() {
         H::Unsubscribe { guild_id: 1, channel_id: None, can_manage: true },
         H::List { guild_id: 1 },
     ];
-    for request in &requests {
-        let body = callback_body(&highlight(&store, &engine, request, now));
-        check_callback_rules(&body);
-        if let Some(v) = &callback {
-            assert_valid(v, &body, &format!("the reply to {request:?}"));
+    for lang in Lang::ALL {
+        for request in &requests {
+            let body = callback_body(&highlight(&store, &engine, request, now, lang));
+            check_callback_rules(&body);
+            if let Some(v) = &callback {
+                assert_valid(v, &body, &format!("the reply to {request:?} in {lang:?}"));
+            }
         }
     }
 }
@@ -383,12 +434,12 @@ fn a_kind_outside_the_command_finds_nothing_in_search_and_autocomplete() {
         kind: Some(Kind::Blog),
         year: None,
     };
-    let body = callback_body(&respond(&engine, &find));
+    let body = callback_body(&respond(&engine, &find, Lang::En));
     assert_eq!(body["data"]["flags"], 64, "{body}");
     assert!(body["data"]["embeds"].as_array().unwrap().is_empty());
     let auto =
         Request::Autocomplete { command: Command::Video, text: "consoleme".into(), kind: Some(Kind::Blog) };
-    assert_eq!(callback_body(&respond(&engine, &auto))["data"]["choices"], json!([]));
+    assert_eq!(callback_body(&respond(&engine, &auto, Lang::En))["data"]["choices"], json!([]));
     let auto = Request::Autocomplete { command: Command::Video, text: String::new(), kind: Some(Kind::Blog) };
-    assert_eq!(callback_body(&respond(&engine, &auto))["data"]["choices"], json!([]));
+    assert_eq!(callback_body(&respond(&engine, &auto, Lang::En))["data"]["choices"], json!([]));
 }

@@ -143,3 +143,63 @@ async fn highlight_commands_are_answered_alike_on_one_store() {
     assert_eq!(gateway, endpoint);
     assert!(text(&gateway).starts_with(&format!("Unsubscribed <#{CHANNEL_ID}>")), "{gateway:?}");
 }
+
+/// `p` as sent by a member whose Discord speaks `locale`.
+fn in_locale(mut p: Value, locale: &str) -> Value {
+    p["locale"] = json!(locale);
+    p
+}
+
+/// The member's language (Discord's `locale`) chooses the UI text the same way on both doors;
+/// catalog text stays as written; a server's language (`guild_locale`) is kept for its posts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_members_language_is_answered_alike_by_both_doors() {
+    let doors = Doors::start("doors-locale").await;
+    let crown = payloads::command(1, "search", &[("query", json!("the crown"))]);
+    let english = doors.both(&crown).await;
+    let german = doors.both(&in_locale(crown, "de")).await;
+    let (en, de) = (&english.callback["data"]["embeds"][0], &german.callback["data"]["embeds"][0]);
+    assert_eq!(de["title"], en["title"], "catalog text stays as written");
+    assert_eq!(de["description"], en["description"]);
+    assert_eq!(
+        (en["fields"][0]["name"].as_str(), de["fields"][0]["name"].as_str()),
+        (Some("Kind"), Some("Art"))
+    );
+    assert!(de["footer"]["text"].as_str().unwrap().starts_with("Quelle:"), "{de}");
+
+    let miss = |id, locale| {
+        in_locale(payloads::command(id, "search", &[("query", json!("kowalski birthday party"))]), locale)
+    };
+    let expected = [
+        ("de", "Nichts im Katalog passt zu"),
+        ("fr", "Rien dans le catalogue"),
+        ("es-ES", "Nada en el catálogo"),
+        ("es-419", "Nada en el catálogo"),
+        ("pt-BR", "Nada no catálogo"),
+        ("ja", "カタログに"),
+        ("en-GB", "Nothing in the catalog"),
+        ("zh-CN", "Nothing in the catalog"),
+    ];
+    for (i, (locale, start)) in expected.into_iter().enumerate() {
+        let sent = doors.both(&miss(10 + i as u64, locale)).await;
+        assert!(text(&sent).starts_with(start), "{locale}: {sent:?}");
+    }
+
+    let help = doors.both(&in_locale(payloads::command(20, "help", &[]), "ja")).await;
+    assert_eq!(help.callback["data"]["embeds"][0]["title"], "Marquee — コマンド");
+    assert_eq!(help.callback["data"]["flags"], 64, "/help is private");
+
+    // A German member subscribes a channel of a French server: the reply is German, the
+    // server's language is kept for the daily posts.
+    let mut sub = in_locale(subscribe(21, CHANNEL_ID, MANAGE), "de");
+    sub["guild_locale"] = json!("fr");
+    let sent = doors.both(&sub).await;
+    assert!(text(&sent).starts_with(&format!("<#{CHANNEL_ID}> abonniert")), "{sent:?}");
+    let stored = doors.store.subscriptions(Some(GUILD_ID)).unwrap();
+    assert_eq!(stored[0].locale.as_deref(), Some("fr"));
+    let today = doors.both(&in_locale(payloads::command(22, "highlight", &[]), "pt-BR")).await;
+    assert!(
+        today.callback["data"]["content"].as_str().unwrap().starts_with("**Destaque do dia** · "),
+        "{today:?}"
+    );
+}

@@ -43,6 +43,7 @@ async fn ping_and_commands_are_answered_like_the_gateway() {
     let expected = callback_body(&respond(
         &engine,
         &Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None },
+        marquee::locale::Lang::En,
     ));
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), expected, "one reply path, two transports");
 

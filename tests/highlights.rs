@@ -138,7 +138,9 @@ async fn a_crash_between_claim_and_post_is_recovered_with_exactly_one_message() 
             assert_eq!(claim, marquee::store::Claim::Mine { attempt: 1 });
             if posted_before_crash {
                 let rotation = store.rotation(sub.guild_id, date).unwrap();
-                let reply = marquee::highlights::today_reply(&engine(), &rotation, date).unwrap();
+                let reply =
+                    marquee::highlights::today_reply(&engine(), &rotation, date, marquee::locale::Lang::En)
+                        .unwrap();
                 let mut body = marquee::reply::message_body(&reply);
                 body["nonce"] = Value::String(marquee::highlights::runner::nonce(sub.id, date));
                 body["enforce_nonce"] = Value::Bool(true);
@@ -213,6 +215,7 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
         &engine(),
         &marquee::highlights::commands::HighlightRequest::List { guild_id: 1 },
         at,
+        marquee::locale::Lang::En,
     );
     let body = marquee::reply::callback_body(&list);
     assert!(body["data"]["content"].as_str().unwrap().contains("paused: the bot lost access"), "{body}");
@@ -554,4 +557,33 @@ async fn simulate_a_year(db: &TestDb) {
         "made {made} + missed {missed} vs expected {expected}"
     );
     let _ = Utc.timestamp_opt(0, 0);
+}
+
+/// A daily post is written in the language of its server (kept from `guild_locale` when the
+/// channel was subscribed): header and date, field names, button prefixes; English without one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daily_posts_speak_their_servers_language() {
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("hl-locale");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("m.db")).unwrap());
+    let created = utc("2026-11-26T00:00:00Z");
+    let servers = [(1, Some("de"), "**Highlight des Tages** · Freitag, 27. November 2026", "Art")];
+    let servers = servers.into_iter().chain([
+        (2, Some("ja"), "**今日のハイライト** · 2026年11月27日（金曜日）", "種類"),
+        (3, Some("es-419"), "**Destacado del día** · viernes, 27 de noviembre de 2026", "Tipo"),
+        (4, None, "**Today's highlight** · Friday 27 November 2026", "Kind"),
+    ]);
+    let mut expected = HashMap::new();
+    for (guild, locale, header, field) in servers {
+        store.subscribe_with_locale(guild, 800 + guild, time(9, 0), "UTC", locale, created).unwrap();
+        expected.insert((800 + guild).to_string(), (header, field));
+    }
+    let report = runner(store, http_poster(&fake), "a").tick(utc("2026-11-27T09:00:30Z")).await;
+    assert_eq!(report.posted, 4, "{report:?}");
+    for message in fake.requests().iter().filter(|r| r.method == "POST" && r.path.ends_with("/messages")) {
+        let channel = message.path.split('/').nth(4).unwrap();
+        let (header, field) = expected[channel];
+        assert_eq!(message.body["content"], header);
+        assert_eq!(message.body["embeds"][0]["fields"][0]["name"], field);
+    }
 }

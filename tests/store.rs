@@ -272,3 +272,51 @@ async fn postgres_store_works_inside_an_async_task() {
     assert_eq!(store.subscriptions(Some(3)).unwrap().len(), 1);
     drop(store);
 }
+
+/// The server's language is kept with its subscription (the daily posts are written in it),
+/// replaced when the channel is subscribed again, and absent (English) when none was given.
+#[test]
+fn a_subscription_keeps_its_servers_language() {
+    for db in TestDb::all("store-locale") {
+        let store = db.open();
+        let now = at("2026-03-01T10:00:00Z");
+        let sub = store.subscribe_with_locale(1, 100, nine(), "Europe/Berlin", Some("de"), now).unwrap();
+        assert_eq!(sub.locale.as_deref(), Some("de"), "{}", db.name());
+        store.subscribe_with_locale(1, 101, nine(), "UTC", Some("es-419"), now).unwrap();
+        store.subscribe(1, 102, nine(), "UTC", now).unwrap();
+        let locales: Vec<Option<String>> =
+            db.open().subscriptions(Some(1)).unwrap().into_iter().map(|s| s.locale).collect();
+        assert_eq!(locales, [Some("de".into()), Some("es-419".into()), None], "{}", db.name());
+        let again = store.subscribe_with_locale(1, 100, nine(), "Europe/Berlin", Some("fr"), now).unwrap();
+        assert_eq!((again.id, again.locale.as_deref()), (sub.id, Some("fr")), "{}", db.name());
+    }
+}
+
+/// A database written by the version before languages (schema 1) is upgraded in place by
+/// migration 2: its subscriptions are kept, in English until subscribed again.
+#[test]
+fn the_language_migration_keeps_earlier_subscriptions() {
+    for db in TestDb::all("store-migrate-locale") {
+        let store = db.open();
+        let created = at("2026-03-01T10:00:00Z");
+        store.subscribe_with_locale(7, 700, nine(), "Asia/Tokyo", Some("ja"), created).unwrap();
+        drop(store);
+        // Back to schema 1, as a database of the previous release looks.
+        let downgrade = "ALTER TABLE subscriptions DROP COLUMN locale;";
+        match &db {
+            TestDb::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.0.join("marquee.db")).unwrap();
+                conn.execute_batch(&format!("{downgrade} PRAGMA user_version = 1;")).unwrap();
+            }
+            TestDb::Postgres(pg) => {
+                pg.admin_execute(&format!("{downgrade} UPDATE marquee_schema SET version = 1;"))
+            }
+        }
+        let store = db.open();
+        let subs = store.subscriptions(Some(7)).unwrap();
+        assert_eq!(subs.len(), 1, "{}", db.name());
+        assert_eq!((subs[0].channel_id, subs[0].created_at, subs[0].locale.clone()), (700, created, None));
+        let again = store.subscribe_with_locale(7, 700, nine(), "Asia/Tokyo", Some("ja"), created).unwrap();
+        assert_eq!(again.locale.as_deref(), Some("ja"), "{}", db.name());
+    }
+}

@@ -154,6 +154,9 @@ struct PreviewArgs {
     /// Seed for /random (the bot uses the interaction id).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// The member's Discord locale, e.g. de, fr, es-ES, pt-BR, ja (anything else: English).
+    #[arg(long, value_name = "LOCALE", default_value = "en-US")]
+    locale: String,
     #[command(flatten)]
     content: ContentArg,
 }
@@ -165,6 +168,7 @@ enum PreviewCommand {
     Casestudy,
     Random,
     About,
+    Help,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -383,11 +387,13 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
         PreviewCommand::Casestudy => Cmd::CaseStudy,
         PreviewCommand::Random => Cmd::Random,
         PreviewCommand::About => Cmd::About,
+        PreviewCommand::Help => Cmd::Help,
     };
     let request = match (args.autocomplete, command) {
         (Some(text), command) => Request::Autocomplete { command, text, kind: args.kind },
         (None, Cmd::Random) => Request::Random { kind: args.kind, seed: args.seed },
         (None, Cmd::About) => Request::About,
+        (None, Cmd::Help) => Request::Help,
         (None, command) => match args.query {
             Some(query) => Request::Find { command, query, kind: args.kind, year: args.year },
             None => {
@@ -396,7 +402,8 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let body = marquee::reply::callback_body(&respond(&engine, &request));
+    let lang = marquee::locale::Lang::from_discord(Some(&args.locale));
+    let body = marquee::reply::callback_body(&respond(&engine, &request, lang));
     println!("{}", serde_json::to_string_pretty(&body)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,13 @@
 //! The slash commands as registered with Discord (`PUT /applications/{id}/commands`).
+//!
+//! Descriptions are written here as keys of the language files (`src/locale/`): each becomes
+//! the English text plus `description_localizations` for every other language Marquee speaks,
+//! and the kind choices get `name_localizations`. Command, option and choice values stay English.
 
 use crate::catalog::Kind;
-use serde_json::{json, Value};
+use crate::locale::Lang;
+use crate::reply::render::kind_label;
+use serde_json::{json, Map, Value};
 
 /// Longest query accepted by Discord's own input box; longer text is cut by search anyway.
 pub const QUERY_MAX: u32 = 200;
@@ -17,10 +23,41 @@ fn query_option(description: &str) -> Value {
     })
 }
 
+/// `text(lang)` for each Discord locale that reads a language other than English.
+fn localizations(text: impl Fn(Lang) -> String) -> Value {
+    let mut map = Map::new();
+    for lang in Lang::ALL {
+        for locale in lang.discord_locales() {
+            map.insert((*locale).into(), json!(text(lang)));
+        }
+    }
+    Value::Object(map)
+}
+
 fn kind_option(description: &str) -> Value {
-    let choices: Vec<Value> =
-        Kind::ALL.iter().map(|k| json!({ "name": k.label(), "value": k.as_str() })).collect();
+    let choices: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "name": kind_label(Lang::En, *k),
+                "name_localizations": localizations(|lang| kind_label(lang, *k).to_string()),
+                "value": k.as_str(),
+            })
+        })
+        .collect();
     json!({ "type": 3, "name": "kind", "description": description, "required": false, "choices": choices })
+}
+
+/// Replaces every `description` (a key of the language files) with its English text and adds
+/// its `description_localizations`, through the options and subcommands.
+fn localize(value: &mut Value) {
+    if let Some(key) = value.get("description").and_then(Value::as_str).map(str::to_string) {
+        value["description"] = json!(Lang::En.text(&key));
+        value["description_localizations"] = localizations(|lang| lang.text(&key).to_string());
+    }
+    for option in value.get_mut("options").and_then(Value::as_array_mut).into_iter().flatten() {
+        localize(option);
+    }
 }
 
 /// Where a command may be used (Discord's interaction context types): in servers (0) and in
@@ -35,6 +72,7 @@ const SERVER_INSTALL: [u8; 1] = [0];
 pub fn commands() -> Value {
     let mut commands = catalog_commands();
     for command in commands.as_array_mut().into_iter().flatten() {
+        localize(command);
         let in_servers_only = matches!(command["name"].as_str(), Some("highlights" | "highlight"));
         command["contexts"] = json!(if in_servers_only { &SERVERS[..] } else { &ANYWHERE[..] });
         command["integration_types"] = json!(SERVER_INSTALL);
@@ -42,74 +80,142 @@ pub fn commands() -> Value {
     commands
 }
 
+/// The commands with their descriptions as keys of the language files.
 fn catalog_commands() -> Value {
     json!([
         {
             "type": 1,
             "name": "search",
-            "description": "Find a Netflix on AWS story: case studies, talks, videos, blog posts, quotes",
+            "description": "command.search",
             "options": [
-                query_option("What to look for; half-remembered or misspelled is fine"),
-                kind_option("Only this kind of story"),
-                { "type": 4, "name": "year", "description": "Only stories from this year", "required": false,
+                query_option("option.search_query"),
+                kind_option("option.kind"),
+                { "type": 4, "name": "year", "description": "option.year", "required": false,
                   "min_value": 1990, "max_value": 2100 },
             ],
         },
         {
             "type": 1,
             "name": "video",
-            "description": "Find a video, re:Invent talk, keynote or podcast about Netflix on AWS",
-            "options": [query_option("What the video is about, or who speaks")],
+            "description": "command.video",
+            "options": [query_option("option.video_query")],
         },
         {
             "type": 1,
             "name": "casestudy",
-            "description": "Find a case study or tech-blog post about Netflix on AWS",
-            "options": [query_option("What the case study is about")],
+            "description": "command.casestudy",
+            "options": [query_option("option.casestudy_query")],
         },
         {
             "type": 1,
             "name": "random",
-            "description": "A Netflix on AWS story at random",
-            "options": [kind_option("Only this kind of story")],
+            "description": "command.random",
+            "options": [kind_option("option.kind")],
         },
         {
             "type": 1,
             "name": "about",
-            "description": "What Marquee knows and how to ask it",
+            "description": "command.about",
+        },
+        {
+            "type": 1,
+            "name": "help",
+            "description": "command.help",
         },
         {
             "type": 1,
             "name": "highlights",
-            "description": "Daily highlights: a Netflix on AWS story posted in a channel every day",
+            "description": "command.highlights",
             // Manage Channels, as Discord enforces it by default; checked again when run.
             "default_member_permissions": 16,
             "options": [
                 {
-                    "type": 1, "name": "subscribe", "description": "Post a daily highlight in a channel",
+                    "type": 1, "name": "subscribe", "description": "command.highlights_subscribe",
                     "options": [
-                        { "type": 7, "name": "channel", "description": "Where to post", "required": true,
+                        { "type": 7, "name": "channel", "description": "option.subscribe_channel", "required": true,
                           "channel_types": [0, 5] },
-                        { "type": 3, "name": "time", "description": "Local time of day, 24-hour HH:MM (e.g. 09:00)",
+                        { "type": 3, "name": "time", "description": "option.subscribe_time",
                           "required": true, "min_length": 4, "max_length": 5 },
-                        { "type": 3, "name": "timezone", "description": "IANA timezone, e.g. Europe/Paris (default UTC)",
+                        { "type": 3, "name": "timezone", "description": "option.subscribe_timezone",
                           "required": false, "autocomplete": true, "max_length": 64 },
                     ],
                 },
                 {
-                    "type": 1, "name": "unsubscribe", "description": "Stop daily highlights in a channel (or all)",
+                    "type": 1, "name": "unsubscribe", "description": "command.highlights_unsubscribe",
                     "options": [
-                        { "type": 7, "name": "channel", "description": "The channel; leave empty for every channel",
+                        { "type": 7, "name": "channel", "description": "option.unsubscribe_channel",
                           "required": false, "channel_types": [0, 5] },
                     ],
                 },
-                { "type": 1, "name": "list", "description": "This server's highlight subscriptions and their next posts" },
+                { "type": 1, "name": "list", "description": "command.highlights_list" },
             ],
         },
         {
             "type": 1,
             "name": "highlight",
-            "description": "Today's highlight for this server",
+            "description": "command.highlight",
         },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/help` shows every registered command and subcommand, each with an example, in every
+    /// language.
+    #[test]
+    fn help_lists_every_command() {
+        for lang in Lang::ALL {
+            help_lists_every_command_in(lang.text("help.commands"));
+        }
+    }
+
+    fn help_lists_every_command_in(help: &str) {
+        for command in commands().as_array().unwrap() {
+            let name = command["name"].as_str().unwrap();
+            let subcommands: Vec<&str> = command["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| o["type"] == 1)
+                .map(|o| o["name"].as_str().unwrap())
+                .collect();
+            if subcommands.is_empty() {
+                assert!(help.contains(&format!("`/{name}")), "/help misses /{name}");
+            }
+            for sub in subcommands {
+                assert!(help.contains(&format!("`/{name} {sub}")), "/help misses /{name} {sub}");
+            }
+        }
+        assert!(help.contains("`@Marquee "), "/help misses the mention");
+    }
+
+    /// Every description (commands, subcommands, options) and kind choice is registered in
+    /// every language, and none is left as a key.
+    #[test]
+    fn every_description_is_localized() {
+        fn walk(v: &Value, seen: &mut usize) {
+            if let Some(d) = v.get("description").and_then(Value::as_str) {
+                assert!(!d.starts_with("command.") && !d.starts_with("option."), "{d} left as a key");
+                let l = v["description_localizations"].as_object().expect("localizations");
+                for locale in ["de", "fr", "es-ES", "es-419", "pt-BR", "ja"] {
+                    let text = l[locale].as_str().unwrap();
+                    assert!(!text.is_empty() && text != d, "{locale}: {text}");
+                }
+                *seen += 1;
+            }
+            for choice in v.get("choices").and_then(Value::as_array).into_iter().flatten() {
+                assert_eq!(choice["name_localizations"].as_object().unwrap().len(), 6);
+            }
+            for option in v.get("options").and_then(Value::as_array).into_iter().flatten() {
+                walk(option, seen);
+            }
+        }
+        let mut seen = 0;
+        for command in commands().as_array().unwrap() {
+            walk(command, &mut seen);
+        }
+        assert_eq!(seen, 21);
+    }
 }

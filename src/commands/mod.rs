@@ -6,6 +6,7 @@
 pub mod definitions;
 
 use crate::catalog::{Item, Kind};
+use crate::locale::Lang;
 use crate::reply::{render, Reply, Response};
 use crate::search::{Engine, SearchOptions};
 
@@ -21,6 +22,7 @@ pub enum Command {
     CaseStudy,
     Random,
     About,
+    Help,
 }
 
 impl Command {
@@ -31,6 +33,7 @@ impl Command {
             "casestudy" => Command::CaseStudy,
             "random" => Command::Random,
             "about" => Command::About,
+            "help" => Command::Help,
             _ => return None,
         })
     }
@@ -42,6 +45,7 @@ impl Command {
             Command::CaseStudy => "casestudy",
             Command::Random => "random",
             Command::About => "about",
+            Command::Help => "help",
         }
     }
 
@@ -70,6 +74,8 @@ pub enum Request {
         seed: u64,
     },
     About,
+    /// `/help`: every command with an example.
+    Help,
     /// A choice in the "more matches" menu: show `id`, keep listing `listed`.
     Pick {
         id: String,
@@ -94,6 +100,7 @@ impl Request {
             Request::Find { command, .. } => command.name(),
             Request::Random { .. } => "random",
             Request::About => "about",
+            Request::Help => "help",
             Request::Pick { .. } => "pick",
             Request::Autocomplete { .. } => "autocomplete",
             Request::Mention { .. } => "mention",
@@ -101,23 +108,26 @@ impl Request {
     }
 }
 
-pub fn respond(engine: &Engine, request: &Request) -> Response {
+/// The answer to `request`, its UI text in `lang` (the member's language; catalog text stays
+/// as written).
+pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
     match request {
         Request::Find { command, query, kind, year } => {
-            Response::Message(find(engine, *command, query, *kind, *year))
+            Response::Message(find(engine, lang, *command, query, *kind, *year))
         }
-        Request::Random { kind, seed } => Response::Message(random(engine, *kind, *seed)),
+        Request::Random { kind, seed } => Response::Message(random(engine, lang, *kind, *seed)),
         Request::About => {
             let counts = crate::catalog::count_by_kind(engine.items());
-            Response::Message(render::about(&counts, env!("CARGO_PKG_VERSION")))
+            Response::Message(render::about(lang, &counts, env!("CARGO_PKG_VERSION")))
         }
+        Request::Help => Response::Message(render::help(lang)),
         Request::Pick { id, listed } => match engine.get(id) {
             Some(item) => {
                 let listed: Vec<&Item> = listed.iter().filter_map(|l| engine.get(l)).collect();
                 let listed = if listed.iter().any(|i| i.id == item.id) { listed } else { vec![item] };
-                Response::Update(render::item_reply(item, &listed))
+                Response::Update(render::item_reply(lang, item, &listed))
             }
-            None => Response::Message(render::error("That story is no longer in the catalog.")),
+            None => Response::Message(render::error(lang.text("reply.gone"))),
         },
         Request::Autocomplete { command, text, kind } => {
             Response::Choices(autocomplete(engine, *command, text, *kind))
@@ -125,9 +135,9 @@ pub fn respond(engine: &Engine, request: &Request) -> Response {
         Request::Mention { text } => {
             let text = text.trim();
             if text.is_empty() || text.eq_ignore_ascii_case("help") {
-                Response::Message(render::usage())
+                Response::Message(render::usage(lang))
             } else {
-                let mut reply = find(engine, Command::Search, text, None, None);
+                let mut reply = find(engine, lang, Command::Search, text, None, None);
                 // A channel message cannot be private: say it to the channel instead.
                 reply.ephemeral = false;
                 Response::Message(reply)
@@ -147,9 +157,16 @@ fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize
     Some(SearchOptions { kinds, year, limit })
 }
 
-fn find(engine: &Engine, command: Command, query: &str, kind: Option<Kind>, year: Option<u16>) -> Reply {
+fn find(
+    engine: &Engine,
+    lang: Lang,
+    command: Command,
+    query: &str,
+    kind: Option<Kind>,
+    year: Option<u16>,
+) -> Reply {
     let Some(opts) = options(command, kind, year, LISTED) else {
-        return render::no_match(query, &[]);
+        return render::no_match(lang, query, &[]);
     };
     // An autocomplete choice submits the item id: show exactly that item.
     if let Some(item) = engine.get(query.trim()) {
@@ -157,25 +174,25 @@ fn find(engine: &Engine, command: Command, query: &str, kind: Option<Kind>, year
         let related = engine.search(&item.title, &opts);
         listed.extend(related.hits.iter().map(|h| h.item).filter(|i| i.id != item.id));
         listed.truncate(LISTED);
-        return render::item_reply(item, &listed);
+        return render::item_reply(lang, item, &listed);
     }
     let outcome = engine.search(query, &opts);
     match outcome.hits.first() {
         Some(best) => {
             let listed: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
-            render::item_reply(best.item, &listed)
+            render::item_reply(lang, best.item, &listed)
         }
-        None => render::no_match(query, &outcome.suggestions),
+        None => render::no_match(lang, query, &outcome.suggestions),
     }
 }
 
-fn random(engine: &Engine, kind: Option<Kind>, seed: u64) -> Reply {
+fn random(engine: &Engine, lang: Lang, kind: Option<Kind>, seed: u64) -> Reply {
     let pool: Vec<&Item> = engine.items().iter().filter(|i| kind.is_none_or(|k| i.kind == k)).collect();
     if pool.is_empty() {
-        return render::error("The catalog has no stories of that kind.");
+        return render::error(lang.text("reply.no_kind"));
     }
     let mut rng = crate::rng::SplitMix64::new(seed);
-    render::item_reply(pool[rng.below(pool.len())], &[])
+    render::item_reply(lang, pool[rng.below(pool.len())], &[])
 }
 
 /// Featured entries for an empty box: the newest story of each kind, newest first.

@@ -1,6 +1,7 @@
 //! `/highlights subscribe|unsubscribe|list` and `/highlight`, as plain functions over a store.
 
 use super::{schedule, today_reply};
+use crate::locale::Lang;
 use crate::reply::{render, Choice, Reply, Response};
 use crate::search::Engine;
 use crate::store::Store;
@@ -17,6 +18,8 @@ pub enum HighlightRequest {
         can_manage: bool,
         /// Permissions the bot lacks in the channel, by name; empty when it can post.
         bot_missing: Vec<&'static str>,
+        /// The server's language as Discord sends it (`guild_locale`): the daily posts use it.
+        guild_locale: Option<String>,
     },
     Unsubscribe {
         guild_id: u64,
@@ -34,22 +37,30 @@ pub enum HighlightRequest {
     },
 }
 
-const NEEDS_MANAGE: &str = "You need the **Manage Channels** permission to change highlight subscriptions.";
-
+/// The answer to a highlight command, its text in `lang` (the member's language).
 pub fn respond(
     store: &dyn Store,
     engine: &Engine,
     request: &HighlightRequest,
     now: DateTime<Utc>,
+    lang: Lang,
 ) -> Response {
-    match handle(store, engine, request, now) {
+    match handle(store, engine, request, now, lang) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, ?request, "highlights command failed");
-            Response::Message(render::error(
-                "Sorry, I could not reach my database. Please try again in a minute.",
-            ))
+            Response::Message(render::error(lang.text("reply.database")))
         }
+    }
+}
+
+/// A permission as Discord's UI names it in `lang` (`permissions` names them in English).
+fn permission_name(lang: Lang, english: &'static str) -> &'static str {
+    match english {
+        "View Channel" => lang.text("permission.view_channel"),
+        "Send Messages" => lang.text("permission.send_messages"),
+        "Embed Links" => lang.text("permission.embed_links"),
+        other => other,
     }
 }
 
@@ -58,7 +69,9 @@ fn handle(
     engine: &Engine,
     request: &HighlightRequest,
     now: DateTime<Utc>,
+    lang: Lang,
 ) -> crate::store::Result<Response> {
+    let needs_manage = || Response::Message(render::error(lang.text("reply.needs_manage")));
     let private = |text: String| Response::Message(render::error(&text));
     Ok(match request {
         HighlightRequest::TimezoneAutocomplete { text } => Response::Choices(
@@ -67,38 +80,47 @@ fn handle(
                 .map(|n| Choice { name: n.to_string(), value: n.to_string() })
                 .collect(),
         ),
-        HighlightRequest::Subscribe { guild_id, channel_id, time, timezone, can_manage, bot_missing } => {
+        HighlightRequest::Subscribe {
+            guild_id,
+            channel_id,
+            time,
+            timezone,
+            can_manage,
+            bot_missing,
+            guild_locale,
+        } => {
             if !can_manage {
-                return Ok(private(NEEDS_MANAGE.into()));
+                return Ok(needs_manage());
             }
+            let channel = format!("<#{channel_id}>");
             let Some(at) = schedule::parse_time(time) else {
-                return Ok(private(format!(
-                    "{} is not a time: use 24-hour HH:MM, like `09:00` or `18:30`.",
-                    render::echo(time)
-                )));
+                return Ok(private(lang.fill("reply.bad_time", &[("time", &render::echo(lang, time))])));
             };
             let tz_name = timezone.clone().unwrap_or_default();
             let Some(tz) = schedule::parse_timezone(&tz_name) else {
-                return Ok(private(format!(
-                    "{} is not a timezone I know: pick one from the list, like `Europe/Paris` or `America/New_York`.",
-                    render::echo(&tz_name)
-                )));
+                let shown = render::echo(lang, &tz_name);
+                return Ok(private(lang.fill("reply.bad_timezone", &[("timezone", &shown)])));
             };
             if !bot_missing.is_empty() {
-                return Ok(private(format!(
-                    "I can't post in <#{channel_id}>: I'm missing **{}** there. Grant it in the channel's \
-                     permissions, then subscribe again.",
-                    bot_missing.join("**, **")
+                let names: Vec<&str> = bot_missing.iter().map(|p| permission_name(lang, p)).collect();
+                return Ok(private(lang.fill(
+                    "reply.bot_missing",
+                    &[("channel", &channel), ("permissions", &names.join("**, **"))],
                 )));
             }
-            let sub = store.subscribe(*guild_id, *channel_id, at, tz.name(), now)?;
+            let locale = crate::locale::clean_locale(guild_locale.as_deref());
+            let sub =
+                store.subscribe_with_locale(*guild_id, *channel_id, at, tz.name(), locale.as_deref(), now)?;
             let next = schedule::next_after(sub.time, tz, now);
             Response::Message(Reply {
-                content: Some(format!(
-                    "Subscribed <#{channel_id}>: a highlight every day at {} ({}). First one <t:{}:R>.",
-                    sub.time.format("%H:%M"),
-                    tz.name(),
-                    next.timestamp()
+                content: Some(lang.fill(
+                    "reply.subscribed",
+                    &[
+                        ("channel", &channel),
+                        ("time", &sub.time.format("%H:%M")),
+                        ("timezone", &tz.name()),
+                        ("first", &format!("<t:{}:R>", next.timestamp())),
+                    ],
                 )),
                 ephemeral: true,
                 ..Reply::default()
@@ -106,44 +128,43 @@ fn handle(
         }
         HighlightRequest::Unsubscribe { guild_id, channel_id, can_manage } => {
             if !can_manage {
-                return Ok(private(NEEDS_MANAGE.into()));
+                return Ok(needs_manage());
             }
             let n = store.unsubscribe(*guild_id, *channel_id)?;
             private(match (n, channel_id) {
-                (0, Some(c)) => format!("<#{c}> had no highlight subscription."),
-                (0, None) => "This server has no highlight subscriptions.".into(),
-                (_, Some(c)) => format!("Unsubscribed <#{c}>: no more daily highlights there."),
-                (n, None) => format!("Removed all {n} highlight subscription(s) of this server."),
+                (0, Some(c)) => lang.fill("reply.not_subscribed", &[("channel", &format!("<#{c}>"))]),
+                (0, None) => lang.text("reply.none_to_remove").into(),
+                (_, Some(c)) => lang.fill("reply.unsubscribed", &[("channel", &format!("<#{c}>"))]),
+                (n, None) => lang.fill("reply.unsubscribed_all", &[("count", &n)]),
             })
         }
         HighlightRequest::List { guild_id } => {
             let subs = store.subscriptions(Some(*guild_id))?;
             if subs.is_empty() {
-                return Ok(private(
-                    "No channel here gets daily highlights yet. `/highlights subscribe` sets one up.".into(),
-                ));
+                return Ok(private(lang.text("reply.list_empty").into()));
             }
             let lines: Vec<String> = subs
                 .iter()
                 .map(|s| {
                     let state = match (&s.paused, schedule::parse_timezone(&s.timezone)) {
-                        (Some(reason), _) => format!("⏸ paused: {reason}"),
+                        (Some(reason), _) => lang.fill("reply.list_paused", &[("reason", reason)]),
                         (None, Some(tz)) => {
-                            format!("next <t:{}:R>", schedule::next_after(s.time, tz, now).timestamp())
+                            let when = format!("<t:{}:R>", schedule::next_after(s.time, tz, now).timestamp());
+                            lang.fill("reply.list_next", &[("when", &when)])
                         }
-                        (None, None) => "⏸ unknown timezone".into(),
+                        (None, None) => lang.text("reply.list_unknown_timezone").into(),
                     };
                     format!("<#{}> · {} {} · {state}", s.channel_id, s.time.format("%H:%M"), s.timezone)
                 })
                 .collect();
-            private(format!("**Daily highlights**\n{}", lines.join("\n")))
+            private(format!("{}\n{}", lang.text("reply.list_title"), lines.join("\n")))
         }
         HighlightRequest::Today { guild_id } => {
             let today = super::server_today(store, *guild_id, now)?;
             let rotation = store.rotation(*guild_id, today)?;
-            match today_reply(engine, &rotation, today) {
+            match today_reply(engine, &rotation, today, lang) {
                 Some(reply) => Response::Message(reply),
-                None => private("The catalog is empty.".into()),
+                None => private(lang.text("reply.catalog_empty").into()),
             }
         }
     })

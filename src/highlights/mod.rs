@@ -7,6 +7,7 @@ pub mod rotation;
 pub mod runner;
 pub mod schedule;
 
+use crate::locale::Lang;
 use crate::reply::{render, Reply};
 use crate::search::Engine;
 use crate::store::Rotation;
@@ -39,10 +40,11 @@ pub fn pick<'e>(
     rotation::pick(rotation, date, &ids).and_then(|id| engine.get(id))
 }
 
-/// The highlight message for `date`: a header, the item embed, its links.
-pub fn today_reply(engine: &Engine, rotation: &Rotation, date: NaiveDate) -> Option<Reply> {
+/// The highlight message for `date`: a header, the item embed, its links; UI text in `lang`
+/// (the server's language for a daily post, the member's for `/highlight`).
+pub fn today_reply(engine: &Engine, rotation: &Rotation, date: NaiveDate, lang: Lang) -> Option<Reply> {
     let item = pick(engine, rotation, date)?;
-    let mut reply = render::item_reply(item, &[]);
-    reply.content = Some(format!("**Today's highlight** · {}", date.format("%A %-d %B %Y")));
+    let mut reply = render::item_reply(lang, item, &[]);
+    reply.content = Some(lang.fill("reply.highlight_header", &[("date", &lang.long_date(date))]));
     Some(reply)
 }

@@ -202,7 +202,9 @@ impl Runner {
                 return;
             }
         };
-        let Some(reply) = today_reply(&self.engine.get(), &rotation, date) else { return };
+        // The server's language, as Discord reported it when the channel was subscribed.
+        let lang = crate::locale::Lang::from_discord(sub.locale.as_deref());
+        let Some(reply) = today_reply(&self.engine.get(), &rotation, date, lang) else { return };
         if attempt > 1 {
             // An earlier attempt may have reached Discord before its process died or its
             // answer was lost; Discord's nonce check only spans minutes, so look first.

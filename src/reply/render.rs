@@ -2,12 +2,12 @@
 
 use super::{youtube, Choice, Embed, EmbedField, LinkButton, Reply, Row, Select, SelectOption};
 use crate::catalog::{Item, Kind, Link, LinkRole};
+use crate::locale::Lang;
 
 /// The page the catalog comes from.
 pub const SOURCE_PAGE: &str = "https://aws.amazon.com/solutions/case-studies/innovators/netflix/";
 /// custom_id of the "more matches" select menu; its option values are item ids.
 pub const PICK: &str = "marquee:pick";
-const FOOTER: &str = "Source: Netflix on AWS (aws.amazon.com) · via Marquee";
 /// Long summaries are cut here: an embed is a preview, the link is the story.
 const SUMMARY: usize = 700;
 /// Echoed queries are cut here.
@@ -26,18 +26,41 @@ pub fn color(kind: Kind) -> u32 {
     }
 }
 
-/// One line about an item for lists: "Talk · 2020".
-pub fn byline(item: &Item) -> String {
-    match item.year {
-        Some(y) => format!("{} · {y}", item.kind.label()),
-        None => item.kind.label().to_string(),
+/// A kind as the member's language names it ("Talk", "Vortrag").
+pub fn kind_label(lang: Lang, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Overview => lang.text("kind.overview"),
+        Kind::CaseStudy => lang.text("kind.case-study"),
+        Kind::Video => lang.text("kind.video"),
+        Kind::Talk => lang.text("kind.talk"),
+        Kind::Keynote => lang.text("kind.keynote"),
+        Kind::Podcast => lang.text("kind.podcast"),
+        Kind::Blog => lang.text("kind.blog"),
+        Kind::Quote => lang.text("kind.quote"),
     }
 }
 
-pub fn item_embed(item: &Item) -> Embed {
-    let mut fields = vec![EmbedField { name: "Kind".into(), value: item.kind.label().into(), inline: true }];
+/// One line about an item for lists: "Talk · 2020".
+pub fn byline(lang: Lang, item: &Item) -> String {
+    let kind = kind_label(lang, item.kind);
+    match item.year {
+        Some(y) => format!("{kind} · {y}"),
+        None => kind.to_string(),
+    }
+}
+
+fn field(lang: Lang, key: &str, value: String, inline: bool) -> EmbedField {
+    EmbedField { name: lang.text(key).into(), value, inline }
+}
+
+fn footer(lang: Lang) -> Option<String> {
+    Some(lang.text("footer.source").into())
+}
+
+pub fn item_embed(lang: Lang, item: &Item) -> Embed {
+    let mut fields = vec![field(lang, "field.kind", kind_label(lang, item.kind).into(), true)];
     if let Some(y) = item.year {
-        fields.push(EmbedField { name: "Year".into(), value: y.to_string(), inline: true });
+        fields.push(field(lang, "field.year", y.to_string(), true));
     }
     if !item.people.is_empty() {
         let people: Vec<String> = item
@@ -48,10 +71,10 @@ pub fn item_embed(item: &Item) -> Embed {
                 None => format!("**{}**", p.name),
             })
             .collect();
-        fields.push(EmbedField { name: "People".into(), value: people.join("\n"), inline: false });
+        fields.push(field(lang, "field.people", people.join("\n"), false));
     }
     if !item.services.is_empty() {
-        fields.push(EmbedField { name: "Services".into(), value: item.services.join(", "), inline: false });
+        fields.push(field(lang, "field.services", item.services.join(", "), false));
     }
     Embed {
         title: item.title.clone(),
@@ -60,7 +83,7 @@ pub fn item_embed(item: &Item) -> Embed {
         description: super::limits::cut(&item.summary, SUMMARY),
         color: color(item.kind),
         fields,
-        footer: Some(FOOTER.into()),
+        footer: footer(lang),
         image: picture(item),
     }
 }
@@ -71,28 +94,31 @@ pub fn picture(item: &Item) -> Option<String> {
     item.story_links().find_map(|l| youtube::video_id(&l.url)).map(youtube::thumbnail_url)
 }
 
-/// A button's text: a link that is not the story says what it is instead.
-fn button_label(link: &Link) -> String {
-    let prefix = match link.role {
-        Some(LinkRole::Story | LinkRole::Source) | None => "",
-        Some(LinkRole::Search) => "Search: ",
-        Some(LinkRole::EarlierEdition) => "Earlier edition: ",
-        Some(LinkRole::LaterEdition) => "Later edition: ",
-        Some(LinkRole::Related) => "Related: ",
+/// A button's text: a link that is not the story says what it is, in the member's language
+/// ("Related: …", "Verwandt: …"); the link's own label is catalog text and stays as written.
+fn button_label(lang: Lang, link: &Link) -> String {
+    let key = match link.role {
+        Some(LinkRole::Story | LinkRole::Source) | None => return link.label.clone(),
+        Some(LinkRole::Search) => "link.search",
+        Some(LinkRole::EarlierEdition) => "link.earlier-edition",
+        Some(LinkRole::LaterEdition) => "link.later-edition",
+        Some(LinkRole::Related) => "link.related",
     };
-    format!("{prefix}{}", link.label)
+    lang.fill(key, &[("label", &link.label)])
 }
 
 /// The item's links as buttons: the story first, then the source page, searches, other
 /// editions, related pages and links of no stated role (catalog order within each).
-fn link_row(item: &Item) -> Row {
+fn link_row(lang: Lang, item: &Item) -> Row {
     let mut links: Vec<&Link> = item.links.iter().collect();
     links.sort_by_key(|l| (l.role.is_none(), l.role));
-    Row::Links(links.into_iter().map(|l| LinkButton { label: button_label(l), url: l.url.clone() }).collect())
+    Row::Links(
+        links.into_iter().map(|l| LinkButton { label: button_label(lang, l), url: l.url.clone() }).collect(),
+    )
 }
 
 /// A select menu listing `items`, with `shown` marked as the current one.
-fn pick_menu(items: &[&Item], shown: Option<&str>, placeholder: &str) -> Row {
+fn pick_menu(lang: Lang, items: &[&Item], shown: Option<&str>, placeholder: &str) -> Row {
     Row::Select(Select {
         custom_id: PICK.into(),
         placeholder: placeholder.into(),
@@ -101,7 +127,7 @@ fn pick_menu(items: &[&Item], shown: Option<&str>, placeholder: &str) -> Row {
             .map(|i| SelectOption {
                 label: i.title.clone(),
                 value: i.id.clone(),
-                description: Some(byline(i)),
+                description: Some(byline(lang, i)),
                 default: Some(i.id.as_str()) == shown,
             })
             .collect(),
@@ -110,35 +136,36 @@ fn pick_menu(items: &[&Item], shown: Option<&str>, placeholder: &str) -> Row {
 
 /// `shown` as an embed with its links, and — when `listed` holds other matches — a menu that
 /// swaps the shown item in place.
-pub fn item_reply(shown: &Item, listed: &[&Item]) -> Reply {
-    let mut rows = vec![link_row(shown)];
+pub fn item_reply(lang: Lang, shown: &Item, listed: &[&Item]) -> Reply {
+    let mut rows = vec![link_row(lang, shown)];
     if listed.iter().any(|i| i.id != shown.id) {
-        rows.push(pick_menu(listed, Some(&shown.id), "More matches"));
+        rows.push(pick_menu(lang, listed, Some(&shown.id), lang.text("menu.more")));
     }
-    Reply { content: None, embeds: vec![item_embed(shown)], rows, ephemeral: false }
+    Reply { content: None, embeds: vec![item_embed(lang, shown)], rows, ephemeral: false }
 }
 
 /// A query as it is echoed back: trimmed, cut, and shown as code so markup in it is inert.
-pub fn echo(query: &str) -> String {
+pub fn echo(lang: Lang, query: &str) -> String {
     let clean: String =
         query.chars().map(|c| if c == '`' || c.is_control() { ' ' } else { c }).collect::<String>();
     let clean = super::limits::cut(clean.split_whitespace().collect::<Vec<_>>().join(" ").as_str(), ECHO);
     if clean.is_empty() {
-        "(empty)".into()
+        lang.text("reply.empty_query").into()
     } else {
         format!("`{clean}`")
     }
 }
 
 /// Nothing matched: say so, privately, and offer the nearest misses.
-pub fn no_match(query: &str, suggestions: &[&Item]) -> Reply {
-    let mut content = format!("Nothing in the catalog matches {}.", echo(query));
+pub fn no_match(lang: Lang, query: &str, suggestions: &[&Item]) -> Reply {
+    let mut content = lang.fill("reply.no_match", &[("query", &echo(lang, query))]);
     let mut rows = Vec::new();
+    content.push(' ');
     if suggestions.is_empty() {
-        content.push_str(" Try other words, or `/random` for a surprise.");
+        content.push_str(lang.text("reply.no_match_try"));
     } else {
-        content.push_str(" Did you mean one of these?");
-        rows.push(pick_menu(suggestions, None, "Did you mean…"));
+        content.push_str(lang.text("reply.no_match_suggest"));
+        rows.push(pick_menu(lang, suggestions, None, lang.text("menu.did_you_mean")));
     }
     Reply { content: Some(content), embeds: Vec::new(), rows, ephemeral: true }
 }
@@ -148,52 +175,51 @@ pub fn error(message: &str) -> Reply {
     Reply { content: Some(message.into()), embeds: Vec::new(), rows: Vec::new(), ephemeral: true }
 }
 
-pub const COMMANDS_HELP: &str = "\
-`/search query [kind] [year]` — find a story (typos are fine)\n\
-`/video query` — videos, talks, keynotes and the podcast\n\
-`/casestudy query` — case studies and tech-blog posts\n\
-`/random [kind]` — a story at random\n\
-`/about` — what Marquee knows\n\
-or mention me: `@Marquee the crown`";
+fn overview_embed(lang: Lang, title: &str, description: String) -> Embed {
+    Embed {
+        title: lang.text(title).into(),
+        url: None,
+        description,
+        color: color(Kind::Overview),
+        fields: Vec::new(),
+        footer: footer(lang),
+        image: None,
+    }
+}
 
-pub fn usage() -> Reply {
+/// `/help`: every command with a one-line example; only the member who asked sees it.
+pub fn help(lang: Lang) -> Reply {
     Reply {
         content: None,
-        embeds: vec![Embed {
-            title: "Marquee — stories of Netflix on AWS".into(),
-            url: None,
-            description: COMMANDS_HELP.into(),
-            color: color(Kind::Overview),
-            fields: Vec::new(),
-            footer: Some(FOOTER.into()),
-            image: None,
-        }],
+        embeds: vec![overview_embed(lang, "title.help", lang.text("help.commands").into())],
+        rows: Vec::new(),
+        ephemeral: true,
+    }
+}
+
+/// The answer to a mention with nothing to look for: how to ask, and `/help` for the rest.
+pub fn usage(lang: Lang) -> Reply {
+    Reply {
+        content: None,
+        embeds: vec![overview_embed(lang, "title.usage", lang.text("reply.usage").into())],
         rows: Vec::new(),
         ephemeral: false,
     }
 }
 
-pub fn about(counts: &[(Kind, usize)], version: &str) -> Reply {
+pub fn about(lang: Lang, counts: &[(Kind, usize)], version: &str) -> Reply {
     let total: usize = counts.iter().map(|(_, n)| n).sum();
-    let catalog: Vec<String> = counts.iter().map(|(k, n)| format!("{} {n}", k.label())).collect();
+    let catalog: Vec<String> = counts.iter().map(|(k, n)| format!("{} {n}", kind_label(lang, *k))).collect();
+    let mut embed = overview_embed(lang, "title.about", lang.fill("reply.about", &[("total", &total)]));
+    embed.url = Some(SOURCE_PAGE.into());
+    embed.fields = vec![
+        field(lang, "field.catalog", catalog.join(" · "), false),
+        field(lang, "field.commands", lang.text("reply.about_commands").into(), false),
+        field(lang, "field.version", version.into(), true),
+    ];
     Reply {
         content: None,
-        embeds: vec![Embed {
-            title: "About Marquee".into(),
-            url: Some(SOURCE_PAGE.into()),
-            description: format!(
-                "Marquee finds stories from AWS's **Netflix on AWS** page: case studies, re:Invent talks, \
-                 videos, a podcast, tech-blog posts and customer quotes — {total} in all."
-            ),
-            color: color(Kind::Overview),
-            fields: vec![
-                EmbedField { name: "Catalog".into(), value: catalog.join(" · "), inline: false },
-                EmbedField { name: "Commands".into(), value: COMMANDS_HELP.into(), inline: false },
-                EmbedField { name: "Version".into(), value: version.into(), inline: true },
-            ],
-            footer: Some(FOOTER.into()),
-            image: None,
-        }],
+        embeds: vec![embed],
         rows: vec![Row::Links(vec![LinkButton { label: "Netflix on AWS".into(), url: SOURCE_PAGE.into() }])],
         ephemeral: false,
     }
@@ -210,8 +236,26 @@ mod tests {
 
     #[test]
     fn echo_neutralises_markup_and_length() {
-        assert_eq!(echo("the `crown`"), "`the crown`");
-        assert_eq!(echo("  "), "(empty)");
-        assert!(echo(&"@everyone ".repeat(100)).chars().count() <= ECHO + 2);
+        assert_eq!(echo(Lang::En, "the `crown`"), "`the crown`");
+        assert_eq!(echo(Lang::En, "  "), "(empty)");
+        assert_eq!(echo(Lang::De, "  "), "(leer)");
+        assert!(echo(Lang::En, &"@everyone ".repeat(100)).chars().count() <= ECHO + 2);
+    }
+
+    /// A link's role is said in the member's language; the link's own label is catalog text.
+    #[test]
+    fn link_roles_are_said_in_the_members_language() {
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let labels = |lang, id| match &item_reply(lang, catalog.get(id).unwrap(), &[]).rows[0] {
+            Row::Links(buttons) => buttons.iter().map(|b| b.label.clone()).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let day = "reinvent-2019-day-in-life";
+        assert_eq!(labels(Lang::En, day)[2], "Earlier edition: re:Invent 2015 (DVO203)");
+        assert_eq!(labels(Lang::De, day)[2], "Frühere Ausgabe: re:Invent 2015 (DVO203)");
+        assert_eq!(labels(Lang::Fr, day)[1], "Recherche : YouTube (exact title)");
+        let ml = labels(Lang::Ja, "reinvent-2020-ml-systems");
+        assert!(ml.contains(&"関連：QCon Plus talk (another event)".to_string()), "{ml:?}");
+        assert_eq!(labels(Lang::De, day)[0], labels(Lang::En, day)[0], "the source page is not prefixed");
     }
 }

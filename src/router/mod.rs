@@ -13,6 +13,7 @@ use crate::catalog::Kind;
 use crate::commands::{self, Command};
 use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
 use crate::highlights::permissions::{ADMINISTRATOR, MANAGE_CHANNELS};
+use crate::locale::Lang;
 use crate::reply::{callback_body, channel_reply_body, edit_body, render, Response};
 use crate::search::SharedEngine;
 use crate::store::Store;
@@ -87,6 +88,7 @@ fn command(i: &Interaction) -> Request {
         },
         Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
         Command::About => commands::Request::About,
+        Command::Help => commands::Request::Help,
     })
 }
 
@@ -149,6 +151,7 @@ fn highlights(i: &Interaction) -> Request {
                 timezone: text("timezone"),
                 can_manage,
                 bot_missing: Vec::new(),
+                guild_locale: i.guild_locale.clone(),
             }
         }
         "unsubscribe" => HighlightRequest::Unsubscribe { guild_id, channel_id: channel, can_manage },
@@ -185,10 +188,6 @@ impl std::fmt::Debug for Answer {
     }
 }
 
-const SORRY: &str = "Sorry, something went wrong on my side. Please try again.";
-const UNKNOWN: &str = "Sorry, I don't know that command any more. Try `/search` or `/about`.";
-const OUTSIDE_SERVER: &str = "Highlights work in a server, not in direct messages.";
-
 /// Discord's flag for a reply only the person who asked sees.
 const EPHEMERAL: u64 = 1 << 6;
 
@@ -206,9 +205,11 @@ impl Router {
     }
 
     /// Answers one interaction. Never fails: an autocomplete always gets a list (empty on any
-    /// failure), anything else a message.
+    /// failure), anything else a message. Its UI text is in the member's language (Discord's
+    /// `locale`), decided here once for every door.
     pub async fn interaction(&self, interaction: &Interaction) -> Answer {
         let request = route(interaction);
+        let lang = Lang::from_discord(interaction.locale.as_deref());
         let label = request.label();
         let now = |body: Value| Answer { label, body, then: None };
         let metrics = crate::metrics::get();
@@ -218,10 +219,10 @@ impl Router {
                 let started = Instant::now();
                 let engine = self.engine.get();
                 let response =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request)))
+                    std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request, lang)))
                         .unwrap_or_else(|_| {
                             error!(?request, "answering panicked");
-                            failure(matches!(request, commands::Request::Autocomplete { .. }))
+                            failure(lang, matches!(request, commands::Request::Autocomplete { .. }))
                         });
                 metrics.observe(label, &request, &response, started.elapsed());
                 now(callback_body(&response))
@@ -237,14 +238,14 @@ impl Router {
                     HighlightRequest::Subscribe { can_manage: true, .. } => Answer {
                         label,
                         body: json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
-                        then: Some(Box::pin(self.subscribe(request))),
+                        then: Some(Box::pin(self.subscribe(request, lang))),
                     },
-                    request => now(callback_body(&self.highlights(request).await)),
+                    request => now(callback_body(&self.highlights(request, lang).await)),
                 }
             }
             Request::HighlightsOutsideServer => {
                 metrics.commands.with_label_values(&[label]).inc();
-                now(callback_body(&Response::Message(render::error(OUTSIDE_SERVER))))
+                now(callback_body(&Response::Message(render::error(lang.text("reply.outside_server")))))
             }
             Request::Unknown { autocomplete } => {
                 metrics.commands.with_label_values(&[label]).inc();
@@ -258,7 +259,7 @@ impl Router {
                 let response = if autocomplete {
                     Response::Choices(Vec::new())
                 } else {
-                    Response::Message(render::error(UNKNOWN))
+                    Response::Message(render::error(lang.text("reply.unknown")))
                 };
                 now(callback_body(&response))
             }
@@ -266,17 +267,20 @@ impl Router {
     }
 
     /// The message body answering a mention, or `None` when the message is not addressed to
-    /// the bot `me`.
+    /// the bot `me`. In English: a message carries no locale (Discord sends one only with
+    /// interactions), and a channel reply is read by everyone there anyway.
     pub fn mention(&self, message: &Message, me: u64) -> Option<Value> {
         let text = mention::query(message, me)?;
         let request = commands::Request::Mention { text };
         let started = Instant::now();
         let engine = self.engine.get();
-        let response = std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request)))
-            .unwrap_or_else(|_| {
-                error!(?request, "answering a mention panicked");
-                failure(false)
-            });
+        let lang = Lang::En;
+        let response =
+            std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request, lang)))
+                .unwrap_or_else(|_| {
+                    error!(?request, "answering a mention panicked");
+                    failure(lang, false)
+                });
         crate::metrics::get().observe(request.label(), &request, &response, started.elapsed());
         match response {
             Response::Message(reply) | Response::Update(reply) => {
@@ -287,22 +291,30 @@ impl Router {
     }
 
     /// A highlight command over the store.
-    fn highlights(&self, request: HighlightRequest) -> impl Future<Output = Response> + Send + 'static {
-        highlight(self.store.clone(), self.engine.get(), self.clock, request)
+    fn highlights(
+        &self,
+        request: HighlightRequest,
+        lang: Lang,
+    ) -> impl Future<Output = Response> + Send + 'static {
+        highlight(self.store.clone(), self.engine.get(), self.clock, request, lang)
     }
 
     /// `/highlights subscribe`: the bot's access to the channel first, then the store; the
     /// result as the edit of a deferred response.
-    fn subscribe(&self, mut request: HighlightRequest) -> impl Future<Output = Value> + Send + 'static {
+    fn subscribe(
+        &self,
+        mut request: HighlightRequest,
+        lang: Lang,
+    ) -> impl Future<Output = Value> + Send + 'static {
         let (access, store, engine, clock) =
             (self.access.clone(), self.store.clone(), self.engine.get(), self.clock);
         async move {
             if let HighlightRequest::Subscribe { guild_id, channel_id, bot_missing, .. } = &mut request {
                 *bot_missing = access.missing(*guild_id, *channel_id).await;
             }
-            match highlight(store, engine, clock, request).await {
+            match highlight(store, engine, clock, request, lang).await {
                 Response::Message(reply) | Response::Update(reply) => edit_body(&reply),
-                Response::Choices(_) => edit_body(&render::error(SORRY)),
+                Response::Choices(_) => edit_body(&render::error(lang.text("reply.sorry"))),
             }
         }
     }
@@ -314,24 +326,25 @@ async fn highlight(
     engine: Arc<crate::search::Engine>,
     clock: fn() -> DateTime<Utc>,
     request: HighlightRequest,
+    lang: Lang,
 ) -> Response {
     let autocomplete = matches!(request, HighlightRequest::TimezoneAutocomplete { .. });
     tokio::task::spawn_blocking(move || {
-        highlight_commands::respond(store.as_ref(), &engine, &request, clock())
+        highlight_commands::respond(store.as_ref(), &engine, &request, clock(), lang)
     })
     .await
     .unwrap_or_else(|e| {
         error!(error = %e, "highlight command panicked");
-        failure(autocomplete)
+        failure(lang, autocomplete)
     })
 }
 
 /// The reply when answering failed: an empty list for autocomplete (the only valid answer
 /// there), an apology otherwise.
-fn failure(autocomplete: bool) -> Response {
+fn failure(lang: Lang, autocomplete: bool) -> Response {
     if autocomplete {
         Response::Choices(Vec::new())
     } else {
-        Response::Message(render::error(SORRY))
+        Response::Message(render::error(lang.text("reply.sorry")))
     }
 }

@@ -27,6 +27,9 @@ pub struct Subscription {
     /// Why posting stopped (channel deleted, access lost); `None` while active.
     pub paused: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The server's language as Discord named it when the channel was subscribed
+    /// (`guild_locale`, e.g. "de", "es-419"); the daily posts are written in it. `None`: English.
+    pub locale: Option<String>,
 }
 
 /// A server's rotation: a seed for the order of the catalog, and the day it started.
@@ -69,7 +72,18 @@ pub enum StoreError {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub trait Store: Send + Sync {
-    /// Adds or replaces the subscription of `channel_id` (un-pausing it).
+    /// Adds or replaces the subscription of `channel_id` (un-pausing it), with the server's
+    /// language for its posts (`None`: English).
+    fn subscribe_with_locale(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        time: NaiveTime,
+        timezone: &str,
+        locale: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription>;
+    /// `subscribe_with_locale` with no language: posts in English.
     fn subscribe(
         &self,
         guild_id: u64,
@@ -77,7 +91,9 @@ pub trait Store: Send + Sync {
         time: NaiveTime,
         timezone: &str,
         now: DateTime<Utc>,
-    ) -> Result<Subscription>;
+    ) -> Result<Subscription> {
+        self.subscribe_with_locale(guild_id, channel_id, time, timezone, None, now)
+    }
     /// Removes the subscription of one channel, or of every channel of the server.
     fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
     /// Subscriptions of one server, or of all servers.

@@ -48,6 +48,8 @@ const MIGRATIONS: &[&str] = &[
         reason TEXT,
         PRIMARY KEY (subscription_id, local_date)
      );",
+    // 2: the server's language for its posts (Discord's guild_locale); NULL means English.
+    "ALTER TABLE subscriptions ADD COLUMN locale TEXT;",
 ];
 
 /// Serialises migrations of processes that start together (any constant shared by all).
@@ -160,13 +162,14 @@ fn subscription(r: &Row) -> Subscription {
         timezone: r.get(4),
         paused: r.get(5),
         created_at: r.get(6),
+        locale: r.get(7),
     }
 }
 
 /// The columns `subscription` reads, as a literal so that statements using them stay `'static`.
 macro_rules! subscription_columns {
     () => {
-        "id, guild_id, channel_id, time, timezone, paused, created_at"
+        "id, guild_id, channel_id, time, timezone, paused, created_at, locale"
     };
 }
 
@@ -272,26 +275,27 @@ fn migrate(client: &mut Client) -> std::result::Result<(), String> {
 }
 
 impl Store for PostgresStore {
-    fn subscribe(
+    fn subscribe_with_locale(
         &self,
         guild_id: u64,
         channel_id: u64,
         time: NaiveTime,
         timezone: &str,
+        locale: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Subscription> {
         self.with(|c| {
             c.query_one(
                 concat!(
-                    "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at)
-                     VALUES ($1, $2, $3, $4, NULL, $5)
+                    "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at, locale)
+                     VALUES ($1, $2, $3, $4, NULL, $5, $6)
                      ON CONFLICT (channel_id) DO UPDATE SET
                         guild_id = excluded.guild_id, time = excluded.time, timezone = excluded.timezone,
-                        paused = NULL, created_at = excluded.created_at
+                        paused = NULL, created_at = excluded.created_at, locale = excluded.locale
                      RETURNING ",
                     subscription_columns!()
                 ),
-                &[&(guild_id as i64), &(channel_id as i64), &time, &timezone, &now],
+                &[&(guild_id as i64), &(channel_id as i64), &time, &timezone, &now, &locale],
             )
             .map(|r| subscription(&r))
         })

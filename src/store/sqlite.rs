@@ -42,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
         reason TEXT,
         PRIMARY KEY (subscription_id, local_date)
      );",
+    // 2: the server's language for its posts (Discord's guild_locale); NULL means English.
+    "ALTER TABLE subscriptions ADD COLUMN locale TEXT;",
 ];
 
 pub struct SqliteStore {
@@ -112,33 +114,36 @@ fn subscription(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
         timezone: r.get(4)?,
         paused: r.get(5)?,
         created_at: from_ts(r.get(6)?),
+        locale: r.get(7)?,
     })
 }
 
-const SUBSCRIPTION_COLUMNS: &str = "id, guild_id, channel_id, time, timezone, paused, created_at";
+const SUBSCRIPTION_COLUMNS: &str = "id, guild_id, channel_id, time, timezone, paused, created_at, locale";
 
 impl Store for SqliteStore {
-    fn subscribe(
+    fn subscribe_with_locale(
         &self,
         guild_id: u64,
         channel_id: u64,
         time: NaiveTime,
         timezone: &str,
+        locale: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Subscription> {
         let conn = self.conn();
         conn.execute(
-            "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at)
-             VALUES (?1, ?2, ?3, ?4, NULL, ?5)
+            "INSERT INTO subscriptions (guild_id, channel_id, time, timezone, paused, created_at, locale)
+             VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)
              ON CONFLICT (channel_id) DO UPDATE SET
                 guild_id = excluded.guild_id, time = excluded.time, timezone = excluded.timezone,
-                paused = NULL, created_at = excluded.created_at",
+                paused = NULL, created_at = excluded.created_at, locale = excluded.locale",
             params![
                 guild_id as i64,
                 channel_id as i64,
                 time.format("%H:%M").to_string(),
                 timezone,
-                now.timestamp()
+                now.timestamp(),
+                locale
             ],
         )
         .map_err(err)?;
