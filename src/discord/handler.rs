@@ -191,7 +191,12 @@ impl Handler {
         let started = Instant::now();
         let _guard = self.inflight.enter();
         let Some(body) = self.router.mention(&message, me) else { return };
-        match ctx.http.send_message(ChannelId::new(message.channel_id.max(1)), vec![], &body).await {
+        if message.channel_id == 0 {
+            // Decoded leniently but without a channel: there is nowhere to answer.
+            warn!(message = message.id, "a message asking the bot has no channel id; not answered");
+            return;
+        }
+        match ctx.http.send_message(ChannelId::new(message.channel_id), vec![], &body).await {
             Ok(_) => info!(
                 command = "mention",
                 latency_ms = started.elapsed().as_secs_f64() * 1e3,
