@@ -31,12 +31,26 @@ fn dev_queries() -> Vec<String> {
     queries_of(include_str!("../tests/queries-dev.toml"))
 }
 
-/// Every query of the dev, extra and chat sets.
+/// Every query of the dev, extra, chat and holdout sets.
 fn all_set_queries() -> Vec<String> {
     let mut q = dev_queries();
     q.extend(queries_of(include_str!("../tests/queries-extra.toml")));
     q.extend(queries_of(include_str!("../tests/queries-chat.toml")));
+    q.extend(queries_of(include_str!("../tests/queries-holdout.toml")));
     q
+}
+
+/// Inputs far past the 256-character cut, as a member could paste them.
+fn huge_inputs() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "10 000 characters of words",
+            "netflix spinnaker kubernetes encoding ".repeat(300).chars().take(10_000).collect(),
+        ),
+        ("10 000 emoji", "🎬🍿".repeat(5_000)),
+        ("'the ' x 2 500", "the ".repeat(2_500)),
+        ("10 000 letters, one word", "a".repeat(10_000)),
+    ]
 }
 
 /// Queries of at most 256 characters shaped to cost the most.
@@ -256,13 +270,32 @@ fn main() {
 
     // The query sets among seed-word distractors (what a larger real catalog would look like).
     let seed_word = seed_word_catalog(100_000).map(|catalog| {
+        let before = rss_kib();
+        let t = Instant::now();
         let engine = Engine::new(catalog);
+        let build = t.elapsed();
+        let rss_mib = rss_kib().saturating_sub(before) as f64 / 1024.0;
         let queries = all_set_queries();
         let options = SearchOptions::limit(10);
         let (median, p99) = per_query(5, &queries, |q| {
             black_box(engine.search(q, &options));
         });
-        (queries.len(), median, p99)
+        let worst: Vec<(&str, Duration)> = worst_shapes()
+            .into_iter()
+            .chain(huge_inputs())
+            .map(|(name, q)| {
+                let best = (0..3)
+                    .map(|_| {
+                        let t = Instant::now();
+                        black_box(engine.search(black_box(&q), &SearchOptions::limit(25)));
+                        t.elapsed()
+                    })
+                    .min()
+                    .unwrap_or_default();
+                (name, best)
+            })
+            .collect();
+        (queries.len(), median, p99, worst, build, rss_mib)
     });
     criterion.final_summary();
 
@@ -272,12 +305,20 @@ fn main() {
     for (label, name, whole, keystroke) in shape_rows {
         println!("| {label} | {name} | {} | {} |", ms(whole), ms(keystroke));
     }
-    if let Some((n, median, p99)) = seed_word {
+    if let Some((n, median, p99, worst, build, rss_mib)) = seed_word {
         println!(
-            "\n100 000 seed-word distractors + bundled, {n} queries (dev + extra + chat sets), one thread: median {} ms, p99 {} ms",
+            "\n100 000 seed-word distractors + bundled: index build {:.0} ms, RSS growth {rss_mib:.1} MiB",
+            build.as_secs_f64() * 1e3
+        );
+        println!(
+            "\n100 000 seed-word distractors + bundled, {n} queries (dev + extra + chat + holdout sets), one thread: median {} ms, p99 {} ms",
             ms(median),
             ms(p99)
         );
+        println!("worst inputs among them (best of 3 runs each), ms:");
+        for (name, t) in worst {
+            println!("| {name} | {} |", ms(t));
+        }
     }
 
     println!(

@@ -182,3 +182,45 @@ fn words_that_ask_for_a_kind_prefer_it_without_excluding_the_rest() {
     // No podcast is about Brendan Gregg: his talk is still the answer.
     assert_eq!(top("a podcast with brendan gregg").as_deref(), Some("reinvent-2017-ec2-tuning"));
 }
+
+/// The bundled catalog plus `n` items that only mention `word`: a short made-up title with the
+/// word in it, and the word once in a summary of made-up words (as a large catalog that reuses
+/// the catalog's vocabulary would).
+fn crowded_by(word: &str, n: usize) -> Engine {
+    let mut catalog = bundled();
+    let template = catalog.items[0].clone();
+    let syllables = ["ka", "lo", "ver", "tan", "mi", "sol", "dra", "pen", "qu", "ri", "zon", "bel"];
+    let made_up = |i: usize, salt: usize| -> String {
+        (0..3).map(|k| syllables[(i * 7 + salt * 5 + k * 3) % syllables.len()]).collect()
+    };
+    for i in 0..n {
+        let mut item = template.clone();
+        item.id = format!("crowd-{i:04}");
+        item.title = format!("{} {} {word} {}", made_up(i, 1), made_up(i, 2), made_up(i, 3));
+        item.summary = format!("{} {word} {} {}.", made_up(i, 4), made_up(i, 5), made_up(i, 6));
+        item.aliases.clear();
+        item.tags.clear();
+        item.people.clear();
+        item.services.clear();
+        catalog.items.push(item);
+    }
+    Engine::new(catalog)
+}
+
+/// Among hundreds of items that mention a word in their title, the item that the word names
+/// (its tag "dns") comes first; and a chat message that only grazes such a crowd of mentions
+/// gets no answer, because nothing in it is specific, named or clearly ahead.
+#[test]
+fn an_item_named_by_the_query_leads_a_crowd_that_mentions_it() {
+    let engine = crowded_by("dns", 500);
+    let hits = engine.search("dns", &SearchOptions::limit(3)).hits;
+    assert_eq!(hits.first().map(|h| h.item.id.as_str()), Some("route53-multi-region"));
+
+    let engine = crowded_by("server", 500);
+    assert!(engine.search("is the server down again?", &SearchOptions::limit(3)).hits.is_empty());
+    // Without the crowd the same message is silent too: the rule only adds where chance matches exist.
+    assert!(Engine::new(bundled())
+        .search("is the server down again?", &SearchOptions::limit(3))
+        .hits
+        .is_empty());
+}

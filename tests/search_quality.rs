@@ -6,7 +6,9 @@ mod support;
 
 use marquee::catalog::Catalog;
 use marquee::search::{Engine, SearchOptions};
-use support::{bundled, chat_cases, dev_cases, extra_cases, measure, with_seed_word_distractors, Case};
+use support::{
+    bundled, chat_cases, dev_cases, extra_cases, holdout_cases, measure, with_seed_word_distractors, Case,
+};
 
 fn report(name: &str, q: &support::Quality) {
     println!(
@@ -34,7 +36,8 @@ fn chat_set_quality() {
 
 /// With 100 000 distractors from ../shared/tools/gen-catalog.py (40 % seed-page words in their
 /// titles and summaries): no query the bundled catalog answers comes back empty, whatever fills
-/// the candidate list, and the right item stays on top for most queries.
+/// the candidate list, the right item stays on top, and chatter still gets no answer. The
+/// 100k engine is built once; every set is measured and reported before anything is asserted.
 #[test]
 fn quality_among_100k_seed_word_distractors() {
     let Some(catalog) = with_seed_word_distractors(100_000) else {
@@ -42,24 +45,42 @@ fn quality_among_100k_seed_word_distractors() {
     };
     let big = Engine::new(catalog);
     let small = Engine::new(bundled());
-    let sets: [(&str, Vec<Case>, f64); 3] =
-        [("dev", dev_cases(), 0.85), ("extra", extra_cases(), 0.7), ("chat", chat_cases(), 0.85)];
-    let mut emptied = Vec::new();
-    for (name, cases, min_top1) in &sets {
+    let sets: [(&str, Vec<Case>); 4] = [
+        ("dev", dev_cases()),
+        ("extra", extra_cases()),
+        ("chat", chat_cases()),
+        ("holdout", holdout_cases()),
+    ];
+    let mut problems = Vec::new();
+    for (name, cases) in &sets {
         let q = measure(&big, cases);
         report(&format!("{name} set + 100k seed-word distractors"), &q);
-        assert!(q.top1 >= *min_top1, "{name}: top-1 {:.3} < {min_top1}: {:#?}", q.top1, q.failures);
+        if q.top1 < MIN_TOP1_AT_SCALE {
+            problems.push(format!("{name}: top-1 {:.3} < {MIN_TOP1_AT_SCALE}", q.top1));
+        }
+        let silent = q.off_topic_silent as f64 / q.off_topic.max(1) as f64;
+        if silent < MIN_SILENT_AT_SCALE {
+            problems.push(format!("{name}: off-topic silent {silent:.2} < {MIN_SILENT_AT_SCALE}"));
+        }
         for case in cases {
             let options = SearchOptions::limit(3);
             if !small.search(&case.query, &options).hits.is_empty()
                 && big.search(&case.query, &options).hits.is_empty()
             {
-                emptied.push(case.query.clone());
+                problems.push(format!(
+                    "{name}: {:?} is answered by the bundled catalog, empty among distractors",
+                    case.query
+                ));
             }
         }
     }
-    assert!(emptied.is_empty(), "answered by the bundled catalog, empty among distractors: {emptied:#?}");
+    assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Every query set, unseen or not, keeps this top-1 among 100 000 distractors ...
+const MIN_TOP1_AT_SCALE: f64 = 0.85;
+/// ... and this share of its off-topic chatter silent.
+const MIN_SILENT_AT_SCALE: f64 = 0.9;
 
 #[test]
 fn dev_set_quality() {
@@ -79,6 +100,18 @@ fn extra_set_quality() {
     assert!(q.top1 >= 0.9, "top-1 {:.3} < 0.9: {:#?}", q.top1, q.failures);
     assert!(q.top3 >= 0.95, "top-3 {:.3} < 0.95: {:#?}", q.top3, q.failures);
     assert_eq!(q.off_topic_silent, q.off_topic, "off-topic queries returned results: {:#?}", q.failures);
+}
+
+/// Held out from tuning (tests/queries-holdout.toml). First run, before the at-scale work: see
+/// ARCHITECTURE.md.
+#[test]
+fn holdout_set_quality() {
+    let engine = Engine::new(bundled());
+    let q = measure(&engine, &holdout_cases());
+    report("holdout set", &q);
+    assert!(q.top1 >= 0.85, "top-1 {:.3} < 0.85: {:#?}", q.top1, q.failures);
+    let silent = q.off_topic_silent as f64 / q.off_topic as f64;
+    assert!(silent >= 0.9, "off-topic silent {silent:.2} < 0.9: {:#?}", q.failures);
 }
 
 #[test]

@@ -56,6 +56,13 @@ impl Field {
     fn joins_pairs(self) -> bool {
         matches!(self, Field::Alias | Field::People | Field::Service | Field::Tag)
     }
+
+    /// Whether one entry of this field (a title, an alias, a tag, a person, a service) is a name
+    /// for the item: a word that is a large part of such an entry is what the item is about,
+    /// not a passing mention (see `Index::postings`).
+    fn names_item(self) -> bool {
+        !matches!(self, Field::Kind | Field::Summary)
+    }
 }
 
 const K1: f32 = 3.0;
@@ -132,6 +139,9 @@ pub struct Index {
     offsets: Vec<u32>,
     docs: Vec<u32>,
     scores: Vec<f32>,
+    /// Per posting: the largest share of one of the doc's name entries (title, an alias, a tag, a
+    /// person, a service) that the term makes up, as `share_byte`; 0 when only in prose.
+    shares: Vec<u8>,
     idf: Vec<f32>,
     pub typos: TypoIndex,
     pub synonyms: Synonyms,
@@ -153,26 +163,32 @@ fn fields<'a>(item: &'a Item, year: &'a str) -> impl Iterator<Item = (Field, &'a
 }
 
 /// The terms one field text contributes: its stems, joined pairs, synonym groups.
-/// `emit(term, is_word)`: only plain words are reachable by typo matching; joined pairs and
-/// synonym groups are matched exactly (they would multiply the typo table many times over).
-fn field_terms(field: Field, ws: &Stems, synonyms: &Synonyms, mut emit: impl FnMut(&str, bool)) {
+/// `emit(term, is_word, words)`: only plain words are reachable by typo matching; joined pairs
+/// and synonym groups are matched exactly (they would multiply the typo table many times over).
+/// `words` is how many of the text's words the term stands for.
+fn field_terms(field: Field, ws: &Stems, synonyms: &Synonyms, mut emit: impl FnMut(&str, bool, usize)) {
     for w in ws.iter() {
-        emit(w, true);
+        emit(w, true, 1);
     }
     if field.joins_pairs() {
         for i in 1..ws.len() {
             let joined = format!("{}{}", ws.get(i - 1), ws.get(i));
             if joined.len() <= MAX_JOINED_LEN {
-                emit(&joined, false);
+                emit(&joined, false, 2);
             }
         }
     }
     if !synonyms.phrases.is_empty() {
         let stems: Vec<&str> = ws.iter().collect();
-        for (_, _, g) in synonyms.matches(&stems) {
-            emit(&group_term(g), false);
+        for (_, len, g) in synonyms.matches(&stems) {
+            emit(&group_term(g), false, len);
         }
     }
+}
+
+/// A share in [0, 1] as one byte: how much of a name entry a term is.
+fn share_byte(words: usize, of: usize) -> u8 {
+    ((words.min(of) as f32 / of.max(1) as f32) * 255.0).round() as u8
 }
 
 impl Index {
@@ -182,17 +198,18 @@ impl Index {
         let mut names: Vec<String> = Vec::new();
         // Whether a term occurs as a word of its own (see `field_terms`).
         let mut is_word: Vec<bool> = Vec::new();
-        // (term, doc, field, count), one per term occurring in a field of a doc.
-        let mut entries: Vec<(u32, u32, u8, u16)> = Vec::new();
+        // (term, doc, field, count, share), one per term occurring in a field of a doc; share is
+        // the largest part of one name entry of that field the term makes up (`share_byte`).
+        let mut entries: Vec<(u32, u32, u8, u16, u8)> = Vec::new();
         let mut lengths: Vec<[u16; FIELDS]> = Vec::with_capacity(items.len());
-        let mut occurrences: Vec<(u32, u8)> = Vec::new();
+        let mut occurrences: Vec<(u32, u8, u8)> = Vec::new();
         let mut ws = Stems::default();
 
         for (doc, item) in items.iter().enumerate() {
             let mut len = [0u16; FIELDS];
             occurrences.clear();
             let year = item.year.map(|y| y.to_string()).unwrap_or_default();
-            let mut intern = |term: &str, word: bool, field: Field| {
+            let mut intern = |term: &str, word: bool, field: Field, share: u8| {
                 let id = match ids.get(term) {
                     Some(&id) => id,
                     None => {
@@ -204,17 +221,28 @@ impl Index {
                     }
                 };
                 is_word[id as usize] |= word;
-                occurrences.push((id, field as u8));
+                occurrences.push((id, field as u8, share));
             };
             for (field, text) in fields(item, &year) {
                 ws.fill(text);
                 len[field as usize] = len[field as usize].saturating_add(ws.len() as u16);
-                field_terms(field, &ws, &synonyms, |term, word| intern(term, word, field));
+                let of = ws.len();
+                field_terms(field, &ws, &synonyms, |term, word, words| {
+                    let share = if field.names_item() { share_byte(words, of) } else { 0 };
+                    intern(term, word, field, share)
+                });
             }
-            intern(&kind_term(item.kind), false, Field::Kind);
+            intern(&kind_term(item.kind), false, Field::Kind, 0);
             occurrences.sort_unstable();
-            for run in occurrences.chunk_by(|a, b| a == b) {
-                entries.push((run[0].0, doc as u32, run[0].1, run.len().min(u16::MAX as usize) as u16));
+            for run in occurrences.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+                let share = run.iter().map(|o| o.2).max().unwrap_or(0);
+                entries.push((
+                    run[0].0,
+                    doc as u32,
+                    run[0].1,
+                    run.len().min(u16::MAX as usize) as u16,
+                    share,
+                ));
             }
             lengths.push(len);
         }
@@ -234,10 +262,10 @@ impl Index {
         for t in 0..names.len() {
             starts[t + 1] += starts[t];
         }
-        let mut sorted = vec![(0u32, 0u32, 0u8, 0u16); entries.len()];
+        let mut sorted = vec![(0u32, 0u32, 0u8, 0u16, 0u8); entries.len()];
         for e in entries {
             let t = new_id[e.0 as usize];
-            sorted[starts[t as usize]] = (t, e.1, e.2, e.3);
+            sorted[starts[t as usize]] = (t, e.1, e.2, e.3, e.4);
             starts[t as usize] += 1;
         }
         let entries = sorted;
@@ -265,6 +293,7 @@ impl Index {
         let mut offsets = Vec::with_capacity(terms.len() + 1);
         let mut docs = Vec::new();
         let mut scores = Vec::new();
+        let mut shares = Vec::new();
         offsets.push(0u32);
         let mut next = 0usize;
         for term in 0..terms.len() as u32 {
@@ -272,8 +301,10 @@ impl Index {
                 let doc = entries[next].1;
                 let mut weighted = 0f32;
                 let mut named = false;
+                let mut share = 0u8;
                 while next < entries.len() && entries[next].0 == term && entries[next].1 == doc {
-                    let (_, _, f, tf) = entries[next];
+                    let (_, _, f, tf, s) = entries[next];
+                    share = share.max(s);
                     let field = all_fields[f as usize];
                     named |= field != Field::Summary;
                     let b = field.length_norm();
@@ -284,6 +315,7 @@ impl Index {
                 }
                 docs.push(if named { doc | NAMED } else { doc });
                 scores.push(weighted * (K1 + 1.0) / (weighted + K1));
+                shares.push(share);
             }
             offsets.push(docs.len() as u32);
         }
@@ -304,7 +336,7 @@ impl Index {
                 })
                 .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
         );
-        Index { terms, offsets, docs, scores, idf, typos, synonyms, doc_count: items.len() }
+        Index { terms, offsets, docs, scores, shares, idf, typos, synonyms, doc_count: items.len() }
     }
 
     pub fn term(&self, id: u32) -> &str {
@@ -336,6 +368,10 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
+    pub fn doc_count(&self) -> u32 {
+        self.doc_count as u32
+    }
+
     /// The weight of a word no item contains: that of the rarest word an item can have, so
     /// one unknown word (a misspelt name) weighs as much as one known rare word, not more.
     pub fn unseen_idf(&self) -> f32 {
@@ -343,14 +379,18 @@ impl Index {
         (1.0 + (n - 0.5) / 1.5).ln()
     }
 
-    /// (doc, BM25F score, whether the term is in one of the doc's name-like fields rather than
-    /// only in its summary).
-    pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32, bool)> + '_ {
+    /// Per doc holding `term`: (doc, BM25F score, whether the term is in one of the doc's
+    /// name-like fields rather than only in its summary, the largest share in [0, 1] of one of
+    /// the doc's name entries the term makes up). "dns" is all of the tag "dns" (1.0) but a
+    /// sixth of a six-word title: an item named by the query, rather than one that mentions its
+    /// words, which BM25 alone cannot tell apart once thousands of items share the words.
+    pub fn postings(&self, term: u32) -> impl Iterator<Item = (u32, f32, bool, f32)> + '_ {
         let range = self.offsets[term as usize] as usize..self.offsets[term as usize + 1] as usize;
         self.docs[range.clone()]
             .iter()
-            .zip(self.scores[range].iter())
-            .map(|(&d, &s)| (d & !NAMED, s, d & NAMED != 0))
+            .zip(self.scores[range.clone()].iter())
+            .zip(self.shares[range].iter())
+            .map(|((&d, &s), &share)| (d & !NAMED, s, d & NAMED != 0, f32::from(share) / 255.0))
     }
 }
 

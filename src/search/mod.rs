@@ -40,6 +40,12 @@ const MIN_PROSE_COVERAGE: f32 = 0.6;
 const TITLE_LIKE: f32 = 0.8;
 /// How much a title or alias that contains the query as a subsequence lifts an item.
 const TITLE_BONUS: f32 = 0.3;
+/// How much an item named by the query (its focus, see `Candidate`) is lifted above items that
+/// only mention the query's words: among 100 000 items, hundreds carry any common word in a title.
+const FOCUS_BONUS: f32 = 1.0;
+const SPECIFIC: f32 = 0.6;
+const MIN_FOCUS: f32 = 0.3;
+const STAND_OUT: f32 = 1.25;
 /// Candidates re-ranked with the subsequence scorer.
 const RERANK: usize = 32;
 const SUGGESTIONS: usize = 3;
@@ -82,6 +88,11 @@ struct Candidate {
     evidence: f32,
     /// Share of the query's weight matched in name-like fields.
     named: f32,
+    /// Share of the query's weight that makes up large parts of the item's names (see
+    /// `Index::postings`): 1.0 when the query is one of its tags or aliases word for word.
+    focus: f32,
+    /// Weight of the query's words matched as typed (or as synonyms), not guessed.
+    typed: f32,
     strongest: f32,
     doc: u32,
 }
@@ -93,10 +104,13 @@ struct Scratch {
     slot_quality: Vec<f32>,
     /// Quality of the slot's best match in a name-like field (0 if only in summaries).
     slot_named: Vec<f32>,
+    slot_focus: Vec<f32>,
     total: Vec<f32>,
     coverage: Vec<f32>,
     /// Like `coverage`, counting only matches in name-like fields.
     named: Vec<f32>,
+    focus: Vec<f32>,
+    typed: Vec<f32>,
     /// Best quality of any slot: 1.0 once some word matched as typed (or as a synonym).
     strongest: Vec<f32>,
     in_slot: Vec<u32>,
@@ -155,7 +169,15 @@ impl Engine {
     pub fn search(&self, query: &str, options: &SearchOptions) -> Outcome<'_> {
         let limit = options.limit.max(1);
         let slots = query::parse(&self.index, &self.matcher, query);
-        let total_weight: f32 = slots.iter().filter(|s| s.counts).map(|s| s.weight).sum();
+        // A query whose only known words ask for a kind ("anything to listen to while i
+        // drive?") is a request to browse that kind: any item of it answers, however many there
+        // are, and the words no item holds ("drive") are context, not a topic it lacks.
+        let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
+        let total_weight: f32 = slots
+            .iter()
+            .filter(|s| s.counts && !(browsing && s.alternatives.is_empty()))
+            .map(|s| s.weight)
+            .sum();
         if slots.is_empty() || total_weight <= 0.0 {
             return Outcome::default();
         }
@@ -171,7 +193,7 @@ impl Engine {
             // its own: a completion or typo guess must not win by being a rarer word.
             for &(term, quality) in &slot.alternatives {
                 let idf = slot.weight;
-                for (doc, score, in_names) in self.index.postings(term) {
+                for (doc, score, in_names, share) in self.index.postings(term) {
                     let d = doc as usize;
                     if filtered && !allowed(doc) {
                         continue;
@@ -185,15 +207,19 @@ impl Engine {
                     if in_names {
                         s.slot_named[d] = s.slot_named[d].max(quality);
                     }
+                    s.slot_focus[d] = s.slot_focus[d].max(quality * share);
                 }
             }
             let Scratch {
                 slot_best,
                 slot_quality,
                 slot_named,
+                slot_focus,
                 total,
                 coverage,
                 named,
+                focus,
+                typed,
                 strongest,
                 in_slot,
                 in_query,
@@ -210,11 +236,16 @@ impl Engine {
                 if slot.counts {
                     coverage[d] += slot.weight * slot_quality[d];
                     named[d] += slot.weight * slot_named[d];
+                    focus[d] += slot.weight * slot_focus[d];
+                    if slot_quality[d] >= 1.0 {
+                        typed[d] += slot.weight;
+                    }
                 }
                 strongest[d] = strongest[d].max(slot_quality[d]);
                 slot_best[d] = 0.0;
                 slot_quality[d] = 0.0;
                 slot_named[d] = 0.0;
+                slot_focus[d] = 0.0;
             }
             in_slot.clear();
         }
@@ -225,11 +256,15 @@ impl Engine {
             .map(|&doc| {
                 let d = doc as usize;
                 let coverage = s.coverage[d] / total_weight;
+                // Of what matched, how much names the item.
+                let focus = (s.focus[d] / s.coverage[d].max(f32::EPSILON)).min(1.0);
                 Candidate {
-                    score: s.total[d] * (0.5 + 0.5 * coverage),
+                    score: s.total[d] * (0.5 + 0.5 * coverage) * (1.0 + FOCUS_BONUS * focus * coverage),
                     coverage,
                     evidence: s.total[d],
                     named: s.named[d] / total_weight,
+                    focus,
+                    typed: s.typed[d],
                     strongest: s.strongest[d],
                     doc,
                 }
@@ -247,6 +282,11 @@ impl Engine {
         let by_tier = |a: &Candidate, b: &Candidate| {
             tier(b.coverage).cmp(&tier(a.coverage)).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
         };
+        // How many candidates match at least as much of the query as each tier.
+        let mut peers = [0usize; 3];
+        for c in &ranked {
+            peers[..=usize::from(tier(c.coverage))].iter_mut().for_each(|p| *p += 1);
+        }
         let keep = RERANK.max(limit);
         if ranked.len() > keep {
             ranked.select_nth_unstable_by(keep - 1, by_tier);
@@ -256,25 +296,49 @@ impl Engine {
         let perfect = self.matcher.fuzzy_match(&folded_query, &folded_query).unwrap_or(0).max(1);
         let query_key = name_key(query::truncate(query));
         let query_chars = folded_query.chars().count() as f32;
+        // First the final score of every candidate, so each can be compared with the rest.
+        let judged: Vec<(Candidate, f32, f32, bool)> = ranked
+            .iter()
+            .map(|&c| {
+                let d = c.doc as usize;
+                let exact_name = !query_key.is_empty() && self.name_keys[d].contains(&query_key);
+                // How well a name reads like the query: subsequence score, favouring names the
+                // query covers more of ("netflix" is more the overview's name than a long title's).
+                // The lift in rank is by how much of the name the query is: a word that merely
+                // occurs in a long title (as it does in many titles of a large catalog) lifts little.
+                let (likeness, share) = self.names[d]
+                    .iter()
+                    .filter_map(|n| {
+                        let m = self.matcher.fuzzy_match(n, &folded_query)?;
+                        let ratio = (m as f32 / perfect as f32).clamp(0.0, 1.0);
+                        let covered = (query_chars / n.chars().count().max(1) as f32).min(1.0);
+                        Some((ratio * (0.7 + 0.3 * covered), ratio * covered))
+                    })
+                    .fold((0.0f32, 0.0f32), |a, b| (a.0.max(b.0), a.1.max(b.1)));
+                (c, c.score * (1.0 + TITLE_BONUS * share), likeness, exact_name)
+            })
+            .collect();
+        // Per tier, the two best (score, doc) among candidates matching at least that much.
+        let mut leaders = [[(f32::NEG_INFINITY, u32::MAX); 2]; 3];
+        for &(c, score, _, _) in &judged {
+            for lead in &mut leaders[..=usize::from(tier(c.coverage))] {
+                if score > lead[0].0 {
+                    lead[1] = lead[0];
+                    lead[0] = (score, c.doc);
+                } else if score > lead[1].0 {
+                    lead[1] = (score, c.doc);
+                }
+            }
+        }
         let mut hits = Vec::new();
         let mut near = Vec::new();
-        for &Candidate { score, coverage, evidence, named, strongest, doc } in &ranked {
-            let d = doc as usize;
-            let exact_name = !query_key.is_empty() && self.name_keys[d].contains(&query_key);
-            // How well a name reads like the query: subsequence score, favouring names the
-            // query covers more of ("netflix" is more the overview's name than a long title's).
-            // The lift in rank is by how much of the name the query is: a word that merely
-            // occurs in a long title (as it does in many titles of a large catalog) lifts little.
-            let (likeness, share) = self.names[d]
-                .iter()
-                .filter_map(|n| {
-                    let m = self.matcher.fuzzy_match(n, &folded_query)?;
-                    let ratio = (m as f32 / perfect as f32).clamp(0.0, 1.0);
-                    let covered = (query_chars / n.chars().count().max(1) as f32).min(1.0);
-                    Some((ratio * (0.7 + 0.3 * covered), ratio * covered))
-                })
-                .fold((0.0f32, 0.0f32), |a, b| (a.0.max(b.0), a.1.max(b.1)));
-            let score = score * (1.0 + TITLE_BONUS * share);
+        for &(
+            Candidate { coverage, evidence, named, focus, typed, strongest, doc, .. },
+            score,
+            likeness,
+            exact_name,
+        ) in &judged
+        {
             // Enough evidence: a rare word in a name-like field, or several words in prose. A
             // passing mention of one word in a long summary ("games" in the overview for "anyone
             // up for a game?") is not. Or every word matched exactly and where it counts (in
@@ -282,9 +346,22 @@ impl Engine {
             let matched_weight = coverage * total_weight;
             let strength = evidence / matched_weight.max(f32::EPSILON);
             // A partial match must rest on something in a name-like field, not only on prose.
-            let confident = (evidence >= MIN_EVIDENCE
-                && (coverage >= MIN_PROSE_COVERAGE || named >= MIN_NAMED))
-                || (coverage >= FULL_COVERAGE && strength >= MIN_STRENGTH)
+            let enough = (evidence >= MIN_EVIDENCE && (coverage >= MIN_PROSE_COVERAGE || named >= MIN_NAMED))
+                || (coverage >= FULL_COVERAGE && strength >= MIN_STRENGTH);
+            // ... read against the catalog's size. Among 100 000 items that share the catalog's
+            // words, a common word or two in a long title are a coincidence, not an answer: when
+            // more items match as much of the query than the re-rank looks at, the matched words
+            // must be rarer together than a word only one item holds (fewer than one item would
+            // hold them all by chance), or name the item (focus), or the item must stand out
+            // from every other that matches as much of the query.
+            let crowded = peers[usize::from(tier(coverage))] > RERANK;
+            let lead = leaders[usize::from(tier(coverage))];
+            let rival = if lead[0].1 == doc { lead[1].0 } else { lead[0].0 };
+            // Guesses (typos, completions) do not make a match specific: among 100 000 items
+            // every common word has neighbours.
+            let specific = typed >= SPECIFIC * self.index.unseen_idf();
+            let stands_out = score >= STAND_OUT * rival;
+            let confident = enough && (!crowded || specific || focus >= MIN_FOCUS || stands_out || browsing)
                 || likeness >= TITLE_LIKE
                 || exact_name;
             if coverage >= MIN_COVERAGE && confident {
@@ -323,9 +400,12 @@ impl Engine {
                 &mut s.slot_best,
                 &mut s.slot_quality,
                 &mut s.slot_named,
+                &mut s.slot_focus,
                 &mut s.total,
                 &mut s.coverage,
                 &mut s.named,
+                &mut s.focus,
+                &mut s.typed,
                 &mut s.strongest,
             ] {
                 v.clear();
@@ -340,6 +420,8 @@ impl Engine {
             s.total[doc as usize] = 0.0;
             s.coverage[doc as usize] = 0.0;
             s.named[doc as usize] = 0.0;
+            s.focus[doc as usize] = 0.0;
+            s.typed[doc as usize] = 0.0;
             s.strongest[doc as usize] = 0.0;
         }
         s.in_query.clear();

@@ -44,6 +44,8 @@ pub struct Slot {
     /// False for a bonus that adds evidence without being asked for: two adjacent query words
     /// found joined in a name. Missing it costs no coverage.
     pub counts: bool,
+    /// The word asks for a kind of item ("listen", "video") rather than naming a topic.
+    pub asks_kind: bool,
     /// (term, quality): any one of them satisfies the slot.
     pub alternatives: Vec<(u32, f32)>,
 }
@@ -84,13 +86,20 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             single_word_groups[start].push(term);
         } else if !covered[start..start + len].iter().any(|&c| c) {
             covered[start..start + len].iter_mut().for_each(|c| *c = true);
-            slots.push(Slot { weight: index.idf(term), counts: true, alternatives: vec![(term, SYNONYM)] });
+            slots.push(Slot {
+                weight: index.idf(term),
+                counts: true,
+                asks_kind: false,
+                alternatives: vec![(term, SYNONYM)],
+            });
         }
     }
 
     let last = ws.len().saturating_sub(1);
     let mut abbreviated = 0;
     let mut kind_slots = Vec::new();
+    // (slot, most it may weigh) for each word no item holds as typed.
+    let mut caps: Vec<(usize, Option<f32>)> = Vec::new();
     for (i, w) in ws.iter().enumerate() {
         if covered[i] {
             continue;
@@ -114,15 +123,23 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
                 }
             }
             // Not NAN, and not counted as a known word for the weight of unknown ones below.
-            kind_slots.push(Slot { weight: index.idf_of(df.max(1)), counts: true, alternatives });
+            kind_slots.push(Slot {
+                weight: index.idf_of(df.max(1)),
+                counts: true,
+                asks_kind: true,
+                alternatives,
+            });
             continue;
         }
         let typed = w.raw.chars().count();
+        let mut completed = 0..0;
         word_forms(index, &w.raw, exact, &mut alternatives);
         // The last word may be unfinished (autocomplete, half-remembered names).
         if (i == last && typed >= 2) || (exact.is_none() && typed >= MIN_INNER_COMPLETION_CHARS) {
             let most = if i == last { MAX_COMPLETIONS } else { MAX_INNER_COMPLETIONS };
+            let start = alternatives.len();
             completions(index, &w.raw, exact, most, &mut alternatives);
+            completed = start..alternatives.len();
         }
         if exact.is_none() && !w.stem().chars().any(|c| c.is_numeric()) {
             typos(index, w.stem(), &mut alternatives);
@@ -131,8 +148,24 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             abbreviated += 1;
             abbreviations(index, matcher, &w.raw, &mut alternatives);
         }
-        let weight = exact.map_or(f32::NAN, |t| index.idf(t));
-        slots.push(Slot { weight, counts: true, alternatives });
+        // A word no item holds as typed weighs at most as much as its readings other than
+        // completions are rare together: a guess at a common word ("match" → "watch") is worth
+        // a common word, not the rarest word possible. (An unfinished word's completions are
+        // many words, common and rare; it keeps the weight below.)
+        let weight = match exact {
+            Some(t) => index.idf(t),
+            None => {
+                let guessed = alternatives
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !completed.contains(i))
+                    .map(|(_, &(t, _))| index.doc_freq(t))
+                    .fold(None, |sum: Option<u32>, df| Some(sum.unwrap_or(0) + df));
+                caps.push((slots.len(), guessed.map(|df| index.idf_of(df.min(index.doc_count())))));
+                f32::NAN
+            }
+        };
+        slots.push(Slot { weight, counts: true, asks_kind: false, alternatives });
     }
     // A word no item contains weighs as much as the rarest word of the query that some item
     // does contain, or as the rarest possible word when none does. Not always the latter: in a
@@ -140,16 +173,19 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     // would outweigh everything that matched.
     let known = slots.iter().map(|s| s.weight).filter(|w| !w.is_nan()).fold(f32::NAN, f32::max);
     let unseen = if known.is_nan() { index.unseen_idf() } else { known.min(index.unseen_idf()) };
-    for slot in &mut slots {
-        if slot.weight.is_nan() {
-            slot.weight = unseen;
-        }
+    for (i, cap) in caps {
+        slots[i].weight = cap.map_or(unseen, |cap| cap.min(unseen));
     }
     slots.append(&mut kind_slots);
     for pair in stems.windows(2) {
         let joined = format!("{}{}", pair[0], pair[1]);
         if let Some(t) = index.lookup(&joined) {
-            slots.push(Slot { weight: index.idf(t), counts: false, alternatives: vec![(t, PHRASE)] });
+            slots.push(Slot {
+                weight: index.idf(t),
+                counts: false,
+                asks_kind: false,
+                alternatives: vec![(t, PHRASE)],
+            });
         }
     }
     slots
@@ -257,8 +293,13 @@ fn abbreviations(index: &Index, matcher: &SkimMatcherV2, typed: &str, out: &mut 
             (s * 10 >= perfect * 6).then_some((s, t))
         })
         .collect();
+    // A guess is only worth making when it is nearly unambiguous: in a large vocabulary most
+    // short words ("drive") read as abbreviations of several long ones ("dramiver", ...).
+    if scored.len() > MAX_ABBREVIATIONS {
+        return;
+    }
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    out.extend(scored.into_iter().take(MAX_ABBREVIATIONS).map(|(_, t)| (t, ABBREVIATION)));
+    out.extend(scored.into_iter().map(|(_, t)| (t, ABBREVIATION)));
 }
 
 /// Whether every character of `short` occurs in `long` in order: a cheap test that rules out

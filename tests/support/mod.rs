@@ -32,6 +32,12 @@ pub fn chat_cases() -> Vec<Case> {
     toml::from_str::<Cases>(text).expect("tests/queries-chat.toml parses").case
 }
 
+/// Held out: written before the at-scale tuning and never tuned on.
+pub fn holdout_cases() -> Vec<Case> {
+    let text = include_str!("../queries-holdout.toml");
+    toml::from_str::<Cases>(text).expect("tests/queries-holdout.toml parses").case
+}
+
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
 }
