@@ -4,9 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-/// The generator script, where ../shared is beside the repository.
+/// The generator script in the shared folder: `MARQUEE_SHARED`, or ../shared beside the
+/// repository (as `support::shared` finds it; this file is also compiled into the bench alone).
 pub fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-catalog.py")
+    let shared = std::env::var_os("MARQUEE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    shared.join("tools/gen-catalog.py")
 }
 
 /// The folder of `n` distractors, generated once per size under cargo's temporary folder and
