@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands.
 
 mod bot;
+mod playground;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -56,6 +57,24 @@ enum Command {
         /// Reload the catalog when a file under --content DIR changes (as SIGHUP does).
         #[arg(long)]
         watch: bool,
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Serve a local web page that looks like a Discord channel, answered by the real bot (no
+    /// Discord account needed).
+    Playground {
+        /// Address to listen on; loopback only unless --unsafe-listen-anywhere.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Allow a non-loopback --listen address: anyone who can reach it can use the page.
+        #[arg(long)]
+        unsafe_listen_anywhere: bool,
+        /// Reload the catalog when a file under --content DIR changes; problems show on the page.
+        #[arg(long)]
+        watch: bool,
+        /// SQLite file for /highlights (kept); by default a new one in a temporary folder.
+        #[arg(long, value_name = "FILE")]
+        database: Option<PathBuf>,
         #[command(flatten)]
         content: ContentArg,
     },
@@ -233,6 +252,18 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let content = content.content.as_deref();
             match watch_needs_content(watch, content) {
                 Ok(()) => bot::serve(&listen, content, watch, metrics.as_deref()),
+                Err(e) => {
+                    eprintln!("marquee: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Playground { listen, unsafe_listen_anywhere, watch, database, content } => {
+            let content = content.content.as_deref();
+            match watch_needs_content(watch, content) {
+                Ok(()) => {
+                    playground::run(&listen, unsafe_listen_anywhere, content, watch, database.as_deref())
+                }
                 Err(e) => {
                     eprintln!("marquee: {e}");
                     Ok(ExitCode::from(2))
@@ -417,14 +448,7 @@ fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>)
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let today = marquee::highlights::server_today(store.as_ref(), guild, chrono::Utc::now())?;
-    let rotation = store.rotation(guild, today)?;
-    let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
-        .filter_map(|d| {
-            let date = today + chrono::Duration::days(d);
-            marquee::highlights::pick(&engine, &rotation, date).map(|i| (date, i))
-        })
-        .collect();
+    let picks = marquee::highlights::coming(store.as_ref(), &engine, guild, chrono::Utc::now(), days)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {

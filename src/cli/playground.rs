@@ -1,0 +1,67 @@
+//! `marquee playground`: the local page, its database and its content watch.
+
+use marquee::playground::{self, Playground};
+use marquee::search::SharedEngine;
+use marquee::store::Database;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(
+    listen: &str,
+    unsafe_anywhere: bool,
+    content: Option<&Path>,
+    watch: bool,
+    database: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    // Refused before anything else: the page's requests are unsigned.
+    let addr = match playground::check_listen(listen, unsafe_anywhere) {
+        Ok(addr) => addr,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    super::bot::init_logging()?;
+    let engine = match super::engine_or_exit(content) {
+        Ok(e) => Arc::new(e),
+        Err(code) => return Ok(code),
+    };
+    // Its own SQLite file, never DATABASE_URL: trying /highlights here must not touch the
+    // bot's real subscriptions.
+    let temporary = database
+        .is_none()
+        .then(|| std::env::temp_dir().join(format!("marquee-playground-{}", std::process::id())));
+    let path: PathBuf = match (database, &temporary) {
+        (Some(file), _) => file.to_path_buf(),
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir)?;
+            dir.join("playground.db")
+        }
+        (None, None) => unreachable!("a temporary folder is made when no file is given"),
+    };
+    let store = match super::bot::open_store(&Database::Sqlite(path.clone())) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let shared = Arc::new(SharedEngine::new(engine));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let page = Arc::new(Playground::new(shared, store, content.map(Path::to_path_buf)));
+        if let (true, Some(dir)) = (watch, content) {
+            tokio::spawn(page.clone().watch(dir.to_path_buf(), playground::WATCH_EVERY));
+        }
+        let bound = listener.local_addr()?;
+        println!("Marquee playground: open http://{bound}/ (database {})", path.display());
+        playground::serve(listener, page, super::bot::shutdown_signal()).await?;
+        anyhow::Ok(())
+    });
+    if let Some(dir) = temporary {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    served?;
+    Ok(ExitCode::SUCCESS)
+}
