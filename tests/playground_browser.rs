@@ -133,7 +133,7 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     std::fs::create_dir_all(&out).unwrap();
 
     let mut steps = Steps::new();
-    let page = Session::start(&chromium, &chromedriver, 1280, 860);
+    let page = Session::start(&chromium, &chromedriver, 1280, 1000);
     steps.done("start chromedriver and Chromium");
     page.goto(&playground.url);
     page.wait("the page to start", WAIT, |p| {
@@ -153,14 +153,17 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
             (n > before).then_some(())
         });
     }
-    let choice = page.wait_text("#popup .item b", WAIT, |t| t == CROWN);
+    page.wait_text("#popup .item b", WAIT, |t| t == CROWN);
     let names: Vec<String> = page.find_all("#popup .item b").iter().map(|e| page.text(e)).collect();
     assert_eq!(
         names.first().map(String::as_str),
         Some(CROWN),
         "the choices in the router's order: {names:?}"
     );
-    page.click(&choice);
+    // By keyboard: down and back up the list, Tab picks.
+    page.type_into(&query, &format!("{}{}", keys::ARROW_DOWN, keys::ARROW_UP));
+    page.wait_text("#popup .item.on b", WAIT, |t| t == CROWN);
+    page.type_into(&query, keys::TAB);
     assert_eq!(
         page.script("return arguments[0].value", json!([{ "element-6066-11e4-a52e-4f735466cecf": query }])),
         CROWN
@@ -174,7 +177,23 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
         json!([{ "element-6066-11e4-a52e-4f735466cecf": buttons[0] }]),
     );
     assert_eq!(target, "_blank noopener");
-    steps.done("/search, `the cr`, pick the crown from autocomplete, send");
+    // "Show JSON": the exact body, as `marquee preview` prints it for the chosen id.
+    let toggle = page.find_all(".msg:last-of-type .tools button").remove(0);
+    page.click(&toggle);
+    let shown = page.wait_text(".msg:last-of-type pre.json", WAIT, |t| t.contains("\"embeds\""));
+    let shown = page.text(&shown);
+    let (comment, body) = shown.split_once('\n').unwrap();
+    assert_eq!(comment, "// POST /interactions/{id}/{token}/callback");
+    let content_arg = content.to_str().unwrap();
+    let (code, preview, _) =
+        support::marquee(&["preview", "the-crown-in-the-cloud", "--content", content_arg], None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(body).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&preview).unwrap()
+    );
+    page.click(&toggle);
+    steps.done("/search, `the cr`, ↓↑ Tab picks the crown, Enter sends, Show JSON");
     let timings: Vec<f64> = page
         .script("return window.marqueeTimings", json!([]))
         .as_array()
@@ -230,9 +249,10 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     let toggle = page.find_all("#theme").remove(0);
     page.click(&toggle);
     assert_eq!(background(&page), "rgb(255, 255, 255)", "light after one flip");
+    std::fs::write(out.join("light.png"), page.screenshot()).unwrap();
     page.click(&toggle);
     assert_eq!(background(&page), "rgb(49, 51, 56)");
-    steps.done("flip the theme to light and back");
+    steps.done("flip the theme to light (screenshot) and back");
 
     // The content editor's loop: a broken edit names its problem; a fix shows in the next reply.
     let file = content.join("items/case-studies.toml");
@@ -243,7 +263,8 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     let problem = page.wait_text("#problems pre", WAIT, |t| t.contains("case-studies.toml:"));
     let problem = page.text(&problem);
     assert!(problem.contains(&format!("case-studies.toml:{line}:9:")), "{problem}");
-    steps.done("break a content file: its problem on the page");
+    std::fs::write(out.join("problems.png"), page.screenshot()).unwrap();
+    steps.done("break a content file: its problem on the page (screenshot)");
     let edited = format!("title = {}", serde_json::to_string(CROWN_EDITED).unwrap());
     std::fs::write(&file, original.replace(&title_line, &edited)).unwrap();
     page.wait("the problems to clear", WAIT, |p| {
@@ -255,11 +276,16 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     last_bot(&page, ".e-title", |t| t == CROWN_EDITED);
     steps.done("fix it: the new title in the next reply");
 
+    // The picture for the README: the channel, with the next query's choices open.
+    command(&page, "search");
+    let query = page.find_all("#fields input[data-name=query]").remove(0);
+    page.type_into(&query, "spinn");
+    page.wait_text("#popup .item b", WAIT, |t| t.contains("Spinnaker"));
     let png = page.screenshot();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG screenshot");
     let shot = out.join("channel.png");
     std::fs::write(&shot, &png).unwrap();
-    steps.done("screenshot");
+    steps.done("screenshot with the autocomplete list open");
 
     let total = steps.started.elapsed();
     println!("browser steps:");

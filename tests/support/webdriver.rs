@@ -18,6 +18,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
+    pub const ARROW_UP: &str = "\u{E013}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const BACKSPACE: &str = "\u{E003}";
 }

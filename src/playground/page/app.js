@@ -156,7 +156,7 @@ function fill(a, shown, json) {
   const ephemeral = ((shown.flags || 0) & 64) !== 0;
   a.classList.toggle('ephemeral', ephemeral);
   if (ephemeral) {
-    const note = el('div', 'eph', '👁 Only you can see this · ');
+    const note = el('div', 'eph', 'Only you can see this · ');
     const dismiss = el('a', null, 'Dismiss message');
     dismiss.href = '#';
     dismiss.onclick = (ev) => { ev.preventDefault(); a.remove(); };
