@@ -155,11 +155,16 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     }
     page.wait_text("#popup .item b", WAIT, |t| t == CROWN);
     let names: Vec<String> = page.find_all("#popup .item b").iter().map(|e| page.text(e)).collect();
-    assert_eq!(
-        names.first().map(String::as_str),
-        Some(CROWN),
-        "the choices in the router's order: {names:?}"
-    );
+    // The list is the router's type-8 answer: its names, cut as sent, in its order.
+    let content_arg = content.to_str().unwrap();
+    let (code, typed, _) =
+        support::marquee(&["preview", "--autocomplete", "the cr", "--content", content_arg], None);
+    assert_eq!(code, 0);
+    let typed: serde_json::Value = serde_json::from_str(&typed).unwrap();
+    let sent: Vec<&str> =
+        typed["data"]["choices"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, sent);
+    assert_eq!(names.first().map(String::as_str), Some(CROWN));
     // By keyboard: down and back up the list, Tab picks.
     page.type_into(&query, &format!("{}{}", keys::ARROW_DOWN, keys::ARROW_UP));
     page.wait_text("#popup .item.on b", WAIT, |t| t == CROWN);
@@ -184,7 +189,6 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     let shown = page.text(&shown);
     let (comment, body) = shown.split_once('\n').unwrap();
     assert_eq!(comment, "// POST /interactions/{id}/{token}/callback");
-    let content_arg = content.to_str().unwrap();
     let (code, preview, _) =
         support::marquee(&["preview", "the-crown-in-the-cloud", "--content", content_arg], None);
     assert_eq!(code, 0);

@@ -28,7 +28,7 @@ pub mod keys {
 pub fn browser() -> Result<(PathBuf, PathBuf), String> {
     let find = |var: &str, names: &[&str]| -> Option<PathBuf> {
         if let Some(p) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-            return Some(PathBuf::from(p));
+            return Some(PathBuf::from(p)).filter(|p| p.is_file());
         }
         let path = std::env::var_os("PATH").unwrap_or_default();
         std::env::split_paths(&path)
