@@ -184,12 +184,17 @@ async fn hostile_requests_get_a_clear_4xx_and_break_nothing() {
     // A body declared far larger than allowed is refused from its headers.
     let mut raw = tokio::net::TcpStream::connect(served.addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    raw.write_all(b"POST /api/interaction HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000000\r\n\r\n{")
+    raw.write_all(b"POST /api/interaction HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000000000\r\n\r\n{")
         .await
         .unwrap();
     let mut head = [0u8; 64];
     let n = raw.read(&mut head).await.unwrap();
     assert!(head[..n].starts_with(b"HTTP/1.1 413"), "{}", String::from_utf8_lossy(&head[..n]));
+    // A request for another host name (a page that rebound its domain to 127.0.0.1) is refused.
+    let mut raw = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+    raw.write_all(b"GET /api/session HTTP/1.1\r\nhost: rebound.example:8080\r\n\r\n").await.unwrap();
+    let n = raw.read(&mut head).await.unwrap();
+    assert!(head[..n].starts_with(b"HTTP/1.1 403"), "{}", String::from_utf8_lossy(&head[..n]));
     // Still serving.
     let mut client = Client::connect(served.addr).await;
     let (status, _) = client.get("/api/status").await;

@@ -50,7 +50,9 @@ pub fn run(
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-        let page = Arc::new(Playground::new(shared, store, content.map(Path::to_path_buf)));
+        let mut page = Playground::new(shared, store, content.map(Path::to_path_buf));
+        page.local_only = !unsafe_anywhere;
+        let page = Arc::new(page);
         if let (true, Some(dir)) = (watch, content) {
             tokio::spawn(page.clone().watch(dir.to_path_buf(), playground::WATCH_EVERY));
         }

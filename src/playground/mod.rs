@@ -97,6 +97,9 @@ pub struct Status {
 
 pub struct Playground {
     pub router: Router,
+    /// Answer only requests addressed to a loopback name (`Host`), so a web page that rebinds
+    /// its own domain to 127.0.0.1 cannot use the API; off with `--unsafe-listen-anywhere`.
+    pub local_only: bool,
     status: RwLock<Status>,
     next_id: AtomicU64,
     content: Option<PathBuf>,
@@ -111,6 +114,7 @@ impl Playground {
         let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(DISCORD_EPOCH_MS);
         Playground {
             router: Router::new(engine, store, Arc::new(GrantEverything)),
+            local_only: true,
             status: RwLock::new(Status { items, reloads: 0, problems: Vec::new() }),
             next_id: AtomicU64::new(now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22),
             content,
@@ -291,9 +295,26 @@ fn json_reply((status, body): (StatusCode, Value)) -> Reply {
     reply(status, "application/json", body.to_string())
 }
 
+/// Whether a `Host` header names this machine's loopback (`localhost`, `127.x.y.z`, `[::1]`).
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body>) -> Reply {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let host = request.headers().get(hyper::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if page.local_only && !is_loopback_host(host) {
+        return json_reply((
+            StatusCode::FORBIDDEN,
+            json!({ "message": "the playground answers only requests for localhost or a loopback address" }),
+        ));
+    }
     if let Some((_, content_type, text)) = ASSETS.iter().find(|(p, _, _)| *p == path) {
         return match method {
             Method::GET | Method::HEAD => reply(StatusCode::OK, content_type, *text),
@@ -386,6 +407,16 @@ mod tests {
         assert!(refused.contains("--unsafe-listen-anywhere"), "{refused}");
         assert!(check_listen("0.0.0.0:8080", true).is_ok());
         assert!(check_listen("not an address", false).is_err());
+    }
+
+    #[test]
+    fn only_loopback_hosts_are_answered() {
+        for host in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080", "127.1.2.3"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["evil.example", "evil.example:8080", "10.0.0.1:8080", "", "localhost.evil.example"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 
     #[test]

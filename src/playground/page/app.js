@@ -201,7 +201,7 @@ async function pick(message, component, option) {
     type: 3,
     data: { custom_id: component.custom_id, component_type: 3, values: [option.value] },
     message: { id: message.dataset.id, flags: data.flags || 0, components: data.components || [] },
-    locale: navigator.language || 'en-US',
+    locale: locale(),
   };
   try {
     const r = await api('/api/interaction', request);
@@ -211,13 +211,16 @@ async function pick(message, component, option) {
 }
 
 // ---- The command list, options and autocomplete.
+// The member's language, as Discord sends it with each interaction.
+const locale = () => $('#locale').value;
+const described = (d) => (d.description_localizations && d.description_localizations[locale()]) || d.description || '';
 function entries(commands) {
   const out = [];
   for (const c of commands) {
     const subs = (c.options || []).filter((o) => o.type === 1);
     if (subs.length) {
-      for (const s of subs) out.push({ name: c.name, sub: s.name, label: `${c.name} ${s.name}`, description: s.description, options: s.options || [] });
-    } else out.push({ name: c.name, label: c.name, description: c.description, options: c.options || [] });
+      for (const s of subs) out.push({ name: c.name, sub: s.name, label: `${c.name} ${s.name}`, def: s, options: s.options || [] });
+    } else out.push({ name: c.name, label: c.name, def: c, options: c.options || [] });
   }
   return out;
 }
@@ -257,7 +260,7 @@ function listCommands(typed) {
   const q = typed.trim().toLowerCase();
   const items = S.entries
     .filter((e) => e.label.startsWith(q) || (q && e.label.includes(q)))
-    .map((e) => ({ title: `/${e.label}`, note: e.description, entry: e }));
+    .map((e) => ({ title: `/${e.label}`, note: described(e.def), entry: e }));
   showPopup('commands', 'Marquee', items, (it) => chooseCommand(it.entry));
 }
 function reset() {
@@ -282,7 +285,7 @@ function chooseCommand(entry) {
   input.placeholder = entry.options.length ? '' : 'Press Enter to send';
   const fields = entry.options.map((o) => {
     const label = el('label', `opt${o.required ? '' : ' optional'}${o.autocomplete ? ' wide' : ''}`);
-    label.title = o.description || '';
+    label.title = described(o);
     const field = el('input');
     field.dataset.name = o.name;
     field.autocomplete = 'off';
@@ -322,7 +325,7 @@ function options(focused) {
   return complete ? wrapped : null;
 }
 function interaction(type, opts) {
-  return { type, data: { name: S.cmd.name, type: 1, options: opts }, locale: navigator.language || 'en-US' };
+  return { type, data: { name: S.cmd.name, type: 1, options: opts }, locale: locale() };
 }
 function offer(o, field, typedAt) {
   const choose = (it) => { field.value = it.title; field.dataset.value = it.value; hidePopup(); };
@@ -436,6 +439,9 @@ async function start() {
   let saved = null;
   try { saved = localStorage.getItem('marquee-theme'); } catch (e) { /* private mode */ }
   theme(saved === 'light' ? 'light' : 'dark');
+  const languages = [...$('#locale').options].map((o) => o.value);
+  const wanted = navigator.language || 'en-US';
+  $('#locale').value = languages.find((l) => l === wanted) || languages.find((l) => l.split('-')[0] === wanted.split('-')[0]) || 'en-US';
   $('#theme').onclick = () => theme(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
   const [session, commands] = await Promise.all([api('/api/session'), api('/api/commands')]);
   S.session = session;
