@@ -237,7 +237,14 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
         t.contains("Nothing in the catalog matches") && t.contains("Did you mean")
     });
     last_bot(&page, ".eph", |t| t.contains("Only you can see this"));
-    steps.done("no match: private \"did you mean\"");
+    // Picking a suggestion swaps it in; the message stays private.
+    let menu = page.find_all(".msg:last-of-type .sel-now").pop().expect("a did-you-mean menu");
+    page.click(&menu);
+    let suggestion = page.find_all(".msg:last-of-type .sel-opt").remove(0);
+    page.click(&suggestion);
+    last_bot(&page, ".e-title", |t| !t.is_empty());
+    last_bot(&page, ".eph", |t| t.contains("Only you can see this"));
+    steps.done("no match: private \"did you mean\", pick a suggestion (stays private)");
 
     // A mention.
     let input = page.find_all("#input").remove(0);

@@ -178,6 +178,8 @@ const pretty = (v) => JSON.stringify(v, null, 2);
 function answered(a, r) {
   const body = r.body;
   let shown = body.data || {};
+  // An UPDATE_MESSAGE changes a message's content, not who can see it.
+  if (body.type === 7 && a._data) shown = { ...shown, flags: (shown.flags || 0) | ((a._data.flags || 0) & 64) };
   let json = `// POST /interactions/{id}/{token}/callback\n${pretty(body)}`;
   if (body.type === 5 && r.edit) {
     shown = { ...r.edit, flags: shown.flags };
