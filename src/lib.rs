@@ -14,6 +14,7 @@ pub mod http_server;
 pub mod inflight;
 pub mod locale;
 pub mod metrics;
+pub mod playground;
 pub mod reply;
 pub mod rng;
 pub mod router;

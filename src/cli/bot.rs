@@ -163,30 +163,9 @@ async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
 /// How often `--watch` looks at the content folder.
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Reloads the catalog when a file under `dir` changes (`--watch`). A change is acted on once
-/// the folder has looked the same for one more poll, so an editor's save, or a copy of many
-/// files, is read once and whole.
+/// Reloads the catalog when a file under `dir` changes (`--watch`).
 async fn reload_on_change(shared: Arc<SharedEngine>, dir: PathBuf) {
-    // Walking the folder is file-system work: off the async threads.
-    let look = |dir: &Path| {
-        let dir = dir.to_path_buf();
-        async move {
-            tokio::task::spawn_blocking(move || marquee::catalog::fingerprint(&dir).ok()).await.ok().flatten()
-        }
-    };
-    let mut seen = look(&dir).await;
-    let mut changed = false;
-    loop {
-        tokio::time::sleep(WATCH_EVERY).await;
-        let now = look(&dir).await;
-        if now != seen {
-            seen = now;
-            changed = true;
-        } else if changed {
-            changed = false;
-            reload(&shared, &dir, "content changed").await;
-        }
-    }
+    marquee::search::when_changed(&dir, WATCH_EVERY, || reload(&shared, &dir, "content changed")).await;
 }
 
 /// Starts the reloaders of `run` and `serve`: SIGHUP always, file changes with `--watch`.
@@ -199,7 +178,7 @@ fn spawn_reloaders(shared: &Arc<SharedEngine>, content: Option<&Path>, watch: bo
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -3,10 +3,11 @@
 mod bot;
 mod env;
 mod failure;
+mod playground;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
-use env::{BotEnv, DatabaseEnv, EndpointEnv, TokenEnv};
+use env::{BotEnv, DatabaseEnv, EndpointEnv, LogEnv, TokenEnv};
 use failure::Failure;
 use marquee::catalog::{Catalog, Kind, LoadError, SYNONYMS_FILE};
 use marquee::config::{Settings, TOKEN_VAR};
@@ -69,6 +70,26 @@ enum Command {
         key: EndpointEnv,
         #[command(flatten)]
         env: BotEnv,
+    },
+    /// Serve a local web page that looks like a Discord channel, answered by the real bot (no
+    /// Discord account needed).
+    Playground {
+        /// Address to listen on; loopback only unless --unsafe-listen-anywhere.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Allow a non-loopback --listen address: anyone who can reach it can use the page.
+        #[arg(long)]
+        unsafe_listen_anywhere: bool,
+        /// Reload the catalog when a file under --content DIR changes; problems show on the page.
+        #[arg(long)]
+        watch: bool,
+        /// SQLite file for /highlights (kept); by default a new one in a temporary folder.
+        #[arg(long, value_name = "FILE")]
+        database: Option<PathBuf>,
+        #[command(flatten)]
+        content: ContentArg,
+        #[command(flatten)]
+        log: LogEnv,
     },
     /// Print the slash commands exactly as the bot registers them (JSON).
     Commands {
@@ -241,6 +262,11 @@ fn run(command: Command) -> Result<(), Failure> {
             watch_needs_content(watch, content)?;
             bot::serve(&env, &key, &listen, content, watch, metrics.as_deref())
         }
+        Command::Playground { listen, unsafe_listen_anywhere, watch, database, content, log } => {
+            let content = content.content.as_deref();
+            watch_needs_content(watch, content)?;
+            playground::run(&log, &listen, unsafe_listen_anywhere, content, watch, database.as_deref())
+        }
         Command::Commands { json: _ } => {
             println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
             Ok(())
@@ -404,14 +430,7 @@ fn highlights_preview(
 ) -> Result<(), Failure> {
     let engine = engine(content)?;
     let store = bot::open_store(&env.database()?)?;
-    let today = marquee::highlights::server_today(store.as_ref(), guild, chrono::Utc::now())?;
-    let rotation = store.rotation(guild, today)?;
-    let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
-        .filter_map(|d| {
-            let date = today + chrono::Duration::days(d);
-            marquee::highlights::pick(&engine, &rotation, date).map(|i| (date, i))
-        })
-        .collect();
+    let picks = marquee::highlights::coming(store.as_ref(), &engine, guild, chrono::Utc::now(), days)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {

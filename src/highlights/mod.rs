@@ -40,6 +40,26 @@ pub fn pick<'e>(
     rotation::pick(rotation, date, &ids).and_then(|id| engine.get(id))
 }
 
+/// A server's picks for the `days` days from its today (`server_today`) on, creating its
+/// rotation if it has none: what `marquee highlights preview` prints and the playground's
+/// calendar shows.
+pub fn coming<'e>(
+    store: &dyn crate::store::Store,
+    engine: &'e Engine,
+    guild_id: u64,
+    now: chrono::DateTime<chrono::Utc>,
+    days: u16,
+) -> crate::store::Result<Vec<(NaiveDate, &'e crate::catalog::Item)>> {
+    let today = server_today(store, guild_id, now)?;
+    let rotation = store.rotation(guild_id, today)?;
+    Ok((0..i64::from(days))
+        .filter_map(|d| {
+            let date = today + chrono::Duration::days(d);
+            pick(engine, &rotation, date).map(|i| (date, i))
+        })
+        .collect())
+}
+
 /// The highlight message for `date`: a header, the item embed, its links; UI text in `lang`
 /// (the server's language for a daily post, the member's for `/highlight`).
 pub fn today_reply(engine: &Engine, rotation: &Rotation, date: NaiveDate, lang: Lang) -> Option<Reply> {

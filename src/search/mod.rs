@@ -18,7 +18,7 @@ use index::Index;
 use std::sync::Mutex;
 
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
-pub use shared::SharedEngine;
+pub use shared::{when_changed, SharedEngine};
 
 /// A result needs this share of the query's weight matched (typos and completions count for
 /// less than exact words), so off-topic queries that graze one word return nothing.

@@ -39,7 +39,19 @@ impl Client {
         self.read_response().await
     }
 
+    /// GETs `path`; returns (status, the response's header lines in lower case, body).
+    pub async fn get_with_headers(&mut self, path: &str) -> (u16, String, Vec<u8>) {
+        let request = format!("GET {path} HTTP/1.1\r\nhost: localhost\r\n\r\n");
+        self.stream.write_all(request.as_bytes()).await.unwrap();
+        self.read_full().await
+    }
+
     async fn read_response(&mut self) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.read_full().await;
+        (status, body)
+    }
+
+    async fn read_full(&mut self) -> (u16, String, Vec<u8>) {
         loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 let head = String::from_utf8_lossy(&self.buf[..end]).to_string();
@@ -56,7 +68,7 @@ impl Client {
                 }
                 let body = self.buf[end + 4..end + 4 + length].to_vec();
                 self.buf.drain(..end + 4 + length);
-                return (status, body);
+                return (status, head.to_ascii_lowercase(), body);
             }
             self.fill().await;
         }

@@ -1,0 +1,53 @@
+//! `--watch`: the content editor's loop. The folder is polled (`search::when_changed`, as
+//! `marquee run --watch` does: sizes and modification times, no platform notification API);
+//! once a change has settled, the catalog is loaded and checked off to the side and swapped
+//! into the `SharedEngine` whole, as SIGHUP does for the bot. A broken edit keeps the last
+//! good catalog in use and puts its problems on the page.
+
+use super::Playground;
+use crate::catalog::{Catalog, LoadError};
+use crate::search::Engine;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the folder is looked at; a change shows in the next reply within two polls.
+pub const WATCH_EVERY: Duration = Duration::from_millis(500);
+
+impl Playground {
+    /// Polls `dir` every `every` until the process ends.
+    pub async fn watch(self: Arc<Self>, dir: PathBuf, every: Duration) {
+        tracing::info!(dir = %dir.display(), "watching the content folder for changes");
+        crate::search::when_changed(&dir, every, || self.reload(&dir)).await;
+    }
+
+    /// Loads `dir`: swapped in when it is valid, its problems shown otherwise.
+    pub async fn reload(&self, dir: &Path) {
+        let path = dir.to_path_buf();
+        let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&path).map(Engine::new)).await;
+        match loaded {
+            Ok(Ok(engine)) => {
+                let items = engine.items().len();
+                self.router.engine.replace(engine);
+                self.set_status(|s| {
+                    s.items = items;
+                    s.reloads += 1;
+                    s.problems.clear();
+                });
+                tracing::info!(items, "content changed: catalog reloaded");
+            }
+            Ok(Err(e)) => {
+                let problems: Vec<String> = match &e {
+                    LoadError::Invalid(problems) => problems.0.iter().map(ToString::to_string).collect(),
+                    other => vec![other.to_string()],
+                };
+                for line in &problems {
+                    tracing::warn!("{line}");
+                }
+                tracing::warn!("content changed: catalog refused; the previous catalog stays in use");
+                self.set_status(|s| s.problems = problems);
+            }
+            Err(e) => tracing::error!(error = %e, "content changed: reloading failed"),
+        }
+    }
+}
