@@ -8,6 +8,9 @@
 //!
 //! Both on SQLite (a temp file) and on PostgreSQL when MARQUEE_TEST_POSTGRES names a server (a
 //! fresh database, dropped afterwards); without it the PostgreSQL part prints `skipped: …`.
+//! PostgreSQL twice: directly (a server on the same host), and through a proxy in this bench
+//! that delays every packet by 1 ms each way, as a database in another availability zone or a
+//! managed service is away (tokio's timer counts whole milliseconds).
 
 #[allow(dead_code)]
 #[path = "../tests/support/fake_discord.rs"]
@@ -42,13 +45,17 @@ fn main() {
     run("sqlite", Database::Sqlite(dir.join("marquee.db")));
     if let Some(db) = pg::database("bench-store") {
         run("postgres", Database::Postgres(db.url.clone()));
+        let far = delayed(&db.url, Duration::from_millis(1));
+        run("postgres, 1 ms away", Database::Postgres(far));
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn run(name: &str, database: Database) {
     let store = database.open().unwrap_or_else(|e| panic!("{name}: {e}"));
-    seed(store.as_ref());
+    if store.subscriptions(Some(fake_discord::GUILD_ID)).unwrap().is_empty() {
+        seed(store.as_ref());
+    }
 
     let mut samples = Vec::with_capacity(CALLS);
     for _ in 0..CALLS {
@@ -124,4 +131,51 @@ fn summary(samples: &mut [Duration]) -> String {
     samples.sort();
     let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3;
     format!("p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", at(0.5), at(0.99), at(1.0))
+}
+
+/// `url` (host:port after the `@`) with its server behind a local proxy that holds every chunk of
+/// bytes for `delay` in each direction, keeping their order and not limiting throughput.
+fn delayed(url: &str, delay: Duration) -> String {
+    let start = url.find('@').expect("user@host in the URL") + 1;
+    let end = start + url[start..].find('/').unwrap_or(url.len() - start);
+    let upstream = url[start..end].to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let (client, _) = listener.accept().await.unwrap();
+                let server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                client.set_nodelay(true).unwrap();
+                server.set_nodelay(true).unwrap();
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tokio::spawn(pump(client_read, server_write, delay));
+                tokio::spawn(pump(server_read, client_write, delay));
+            }
+        });
+    });
+    let addr = rx.recv().unwrap();
+    format!("{}{addr}{}", &url[..start], &url[end..])
+}
+
+async fn pump(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp::OwnedWriteHalf, delay: Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+    tokio::spawn(async move {
+        while let Some((at, bytes)) = rx.recv().await {
+            tokio::time::sleep_until(at + delay).await;
+            if to.write_all(&bytes).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut buf = vec![0; 64 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buf).await {
+        if tx.send((tokio::time::Instant::now(), buf[..n].to_vec())).is_err() {
+            break;
+        }
+    }
 }
