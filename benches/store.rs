@@ -12,10 +12,8 @@
 //! that delays every packet by 1 ms each way, as a database in another availability zone or a
 //! managed service is away (tokio's timer counts whole milliseconds).
 
-#[allow(dead_code)]
 #[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
-#[allow(dead_code)]
 #[path = "../tests/support/payloads.rs"]
 mod payloads;
 #[allow(dead_code)]
@@ -71,7 +69,8 @@ fn run(name: &str, database: Database) {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let catalog = marquee::catalog::Catalog::bundled().unwrap();
-    let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(catalog))));
+    let engine =
+        Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(catalog))));
     let access = Arc::new(marquee::discord::access::HttpAccess::new(0));
     let router = Arc::new(Router::new(engine, store.clone(), access));
     let list = Interaction::from_json(payloads::highlights(1, "list", json!([]), 0)).unwrap();
@@ -161,7 +160,11 @@ fn delayed(url: &str, delay: Duration) -> String {
     format!("{}{addr}{}", &url[..start], &url[end..])
 }
 
-async fn pump(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp::OwnedWriteHalf, delay: Duration) {
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    delay: Duration,
+) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
     tokio::spawn(async move {

@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands.
 
 mod bot;
+mod db;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -70,6 +71,9 @@ enum Command {
     /// Daily highlights, offline.
     #[command(subcommand)]
     Highlights(HighlightsCommand),
+    /// The database (DATABASE_URL's forms: a SQLite path or `sqlite:` URL, or `postgres://…`).
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
     InviteUrl {
         /// The application's id (Developer Portal → General Information → Application ID);
@@ -119,6 +123,24 @@ struct SearchArgs {
     json: bool,
     #[command(flatten)]
     content: ContentArg,
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy subscriptions, server rotations and slots into another database, in one
+    /// transaction (e.g. from the SQLite file to PostgreSQL). Stop the bot first.
+    Copy {
+        /// The database to read (left unchanged).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to write; its schema is created or upgraded first.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Delete what the target holds first (in the same transaction); without it a target
+        /// that holds anything is refused.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -247,6 +269,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Highlights(HighlightsCommand::Preview { guild, days, json, content }) => {
             highlights_preview(guild, days, json, content.content.as_deref())
         }
+        Command::Db(DbCommand::Copy { from, to, replace }) => Ok(db::copy_command(&from, &to, replace)),
         Command::InviteUrl { client_id } => {
             // The token's first part is the bot's id, which is its application's id.
             let from_token = || marquee::discord::Settings::from_env().map(|s| s.bot_id());
