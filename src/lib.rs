@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod config;
 pub mod discord;
 pub mod endpoint;
 pub mod health;

@@ -140,8 +140,41 @@ async fn sigterm_closes_the_shards_and_lets_a_reply_in_flight_finish() {
     assert!(err.contains("SIGTERM received"), "{err}");
     assert!(err.contains("answered interaction") && err.contains("ok=true"), "{err}");
     assert!(!err.contains(TOKEN), "the token is never logged");
+    assert!(!err.contains("oauth2/authorize"), "a bot already in a server logs no invite: {err}");
     fake.wait_for("the gateway to close", Duration::from_secs(5), |f| (!f.gateway_open()).then_some(()))
         .await;
+}
+
+/// A bot in no server yet logs the URL that adds it, once, not again on a new session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_in_no_server_logs_its_invite_url_once() {
+    let fake = FakeDiscord::start().await;
+    fake.in_no_server(true);
+    let dir = TempDir::new("invite-log");
+    let mut child = bot(&fake, Some(TOKEN), &dir).spawn().unwrap();
+    fake.wait_ready().await;
+    // A new session: READY again, still without a server.
+    let identified = fake.identifies();
+    fake.invalidate_session();
+    fake.wait_for("a second IDENTIFY", Duration::from_secs(15), |f| {
+        (f.identifies() > identified).then_some(())
+    })
+    .await;
+    // An interaction answered on the new session: its READY has been handled before it.
+    let before = fake.requests().len();
+    fake.dispatch("INTERACTION_CREATE", payloads::command(9002, "about", &[]));
+    fake.wait_request("/interactions/9002/", before).await;
+    signal(child.id(), "TERM");
+    let err = tokio::task::spawn_blocking(move || {
+        child.wait().unwrap();
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        err
+    });
+    let err = tokio::time::timeout(Duration::from_secs(15), err).await.expect("exits in time").unwrap();
+    let url = marquee::discord::invite_url(support::fake_discord::APP_ID);
+    assert_eq!(err.matches(&url).count(), 1, "{err}");
+    assert!(err.contains("the bot is in no server yet"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

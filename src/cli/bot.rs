@@ -1,6 +1,9 @@
 //! `marquee run`: configuration, logging, signals, then the gateway bot.
 
+use super::env::{BotEnv, EndpointEnv, LogEnv};
+use super::failure::Failure;
 use marquee::catalog::Catalog;
+use marquee::config::{LogFormat, LOG_FILTER_VAR};
 use marquee::discord::access::HttpAccess;
 use marquee::discord::{self, Settings, Shards};
 use marquee::endpoint::Endpoint;
@@ -8,35 +11,23 @@ use marquee::router::Router;
 use marquee::search::{Engine, SharedEngine};
 use marquee::store::{Database, Store};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 pub fn run(
+    env: &BotEnv,
     content: Option<&Path>,
     watch: bool,
     metrics: Option<&str>,
     shards: Shards,
-) -> anyhow::Result<ExitCode> {
+) -> Result<(), Failure> {
     // Configuration first: a missing token is one clear line, before anything connects.
-    let settings = match Settings::from_env() {
-        Ok(s) => Settings { shards, ..s },
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    init_logging()?;
+    let settings = Settings { shards, ..env.settings()? };
+    init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
 
-    let engine = match super::engine_or_exit(content) {
-        Ok(e) => Arc::new(e),
-        Err(code) => return Ok(code),
-    };
-    let store = match open_store(&settings.database) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+    let engine = Arc::new(super::engine(content)?);
+    let store = open_store(&settings.database)?;
     tracing::info!(
         items = engine.items().len(),
         guild = ?settings.guild_id,
@@ -51,71 +42,45 @@ pub fn run(
         discord::run(settings, shared, store, shutdown_signal()).await
     })?;
     tracing::info!("stopped");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-/// Logs to stderr through tracing; RUST_LOG filters (default `info`, serenity at `warn`);
-/// `MARQUEE_LOG_FORMAT=json` writes one JSON object per line (for log collectors).
-pub fn init_logging() -> anyhow::Result<()> {
-    let json = match std::env::var("MARQUEE_LOG_FORMAT").ok().as_deref().map(str::trim) {
-        None | Some("") | Some("text") => false,
-        Some("json") => true,
-        Some(other) => anyhow::bail!("MARQUEE_LOG_FORMAT must be `json` or `text`, got {other:?}"),
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // serenity logs little of use at info; keep it at warn unless RUST_LOG says otherwise.
-    let filter = if std::env::var_os("RUST_LOG").is_some() {
-        filter
-    } else {
-        filter.add_directive("serenity=warn".parse()?)
+/// Logs to stderr through tracing, filtered by RUST_LOG (default `info`, serenity at `warn`),
+/// as text or, with `MARQUEE_LOG_FORMAT=json`, one JSON object per line (for log collectors).
+pub fn init_logging(env: &LogEnv) -> Result<(), Failure> {
+    let format = env.format()?;
+    let filter = match env.log_filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        Some(f) => EnvFilter::try_new(f).map_err(|e| Failure::usage(format!("{LOG_FILTER_VAR}: {e}")))?,
+        // serenity logs little of use at info.
+        None => EnvFilter::new("info,serenity=warn"),
     };
     // Colours only on a terminal: logs collected by a service manager stay plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if json {
-        logs.json().init();
-    } else {
-        logs.with_ansi(ansi).init();
+    match format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.with_ansi(ansi).init(),
     }
     Ok(())
 }
 
 /// `marquee serve`: the HTTP interactions endpoint.
 pub fn serve(
+    env: &BotEnv,
+    key: &EndpointEnv,
     listen: &str,
     content: Option<&Path>,
     watch: bool,
     metrics: Option<&str>,
-) -> anyhow::Result<ExitCode> {
-    let _ = dotenvy::dotenv();
-    let key = std::env::var("DISCORD_PUBLIC_KEY").unwrap_or_default();
-    let Some(verifier) = marquee::endpoint::verifier(&key) else {
-        eprintln!(
-            "marquee: DISCORD_PUBLIC_KEY is {}: copy the application's Public Key (64 hex digits) from \
-             https://discord.com/developers/applications → your application → General Information.",
-            if key.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
-        );
-        return Ok(ExitCode::from(2));
-    };
+) -> Result<(), Failure> {
+    let verifier = marquee::config::public_key(key.public_key.as_deref())?;
     // The same settings as `run`: the token checks the bot's access before subscribing a
     // channel, and the database holds the highlight subscriptions.
-    let settings = match Settings::from_env() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    init_logging()?;
+    let settings = env.settings()?;
+    init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
-    let engine = match super::engine_or_exit(content) {
-        Ok(e) => Arc::new(e),
-        Err(code) => return Ok(code),
-    };
-    let store = match open_store(&settings.database) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+    let engine = Arc::new(super::engine(content)?);
+    let store = open_store(&settings.database)?;
     let shared = Arc::new(SharedEngine::new(engine));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -135,26 +100,14 @@ pub fn serve(
         anyhow::Ok(())
     })?;
     tracing::info!("stopped");
-    Ok(ExitCode::SUCCESS)
-}
-
-/// DATABASE_URL (after `.env`), or the exit code of a one-line configuration error.
-pub fn database_from_env() -> Result<Database, ExitCode> {
-    let _ = dotenvy::dotenv();
-    Database::from_url(std::env::var("DATABASE_URL").ok().as_deref()).map_err(|e| {
-        eprintln!("marquee: DATABASE_URL: {e}");
-        ExitCode::from(2)
-    })
+    Ok(())
 }
 
 /// Opens the store. A database that cannot be opened (corrupt, newer schema, unreachable)
 /// stops the process with a clear message and is left untouched: nothing is lost, and a
 /// service manager's restart loop does no harm.
-pub fn open_store(database: &Database) -> Result<Arc<dyn Store>, ExitCode> {
-    database.open().map_err(|e| {
-        eprintln!("marquee: {e}");
-        ExitCode::FAILURE
-    })
+pub fn open_store(database: &Database) -> Result<Arc<dyn Store>, Failure> {
+    Ok(database.open()?)
 }
 
 /// Starts the metrics server when asked for; a port that cannot be bound is an error at start.

@@ -2,10 +2,15 @@
 
 mod bot;
 mod db;
+mod env;
+mod failure;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use env::{BotEnv, DatabaseEnv, EndpointEnv, TokenEnv};
+use failure::Failure;
 use marquee::catalog::{Catalog, Kind, LoadError, SYNONYMS_FILE};
+use marquee::config::{Settings, TOKEN_VAR};
 use marquee::search::{Engine, Outcome, SearchOptions};
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -28,7 +33,7 @@ struct ContentArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the Discord bot (reads DISCORD_TOKEN and MARQUEE_GUILD_ID from the environment or .env).
+    /// Run the Discord bot (settings from the environment or .env, listed below).
     Run {
         /// Serve Prometheus `/metrics` and `/healthz` on this address, e.g. 127.0.0.1:9100.
         #[arg(long, value_name = "ADDR")]
@@ -45,8 +50,10 @@ enum Command {
         watch: bool,
         #[command(flatten)]
         content: ContentArg,
+        #[command(flatten)]
+        env: BotEnv,
     },
-    /// Serve Discord's Interactions Endpoint URL over HTTP (reads DISCORD_PUBLIC_KEY).
+    /// Serve Discord's Interactions Endpoint URL over HTTP (settings from the environment or .env).
     Serve {
         /// Address to listen on, e.g. 0.0.0.0:8080.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -59,6 +66,10 @@ enum Command {
         watch: bool,
         #[command(flatten)]
         content: ContentArg,
+        #[command(flatten)]
+        key: EndpointEnv,
+        #[command(flatten)]
+        env: BotEnv,
     },
     /// Print the slash commands exactly as the bot registers them (JSON).
     Commands {
@@ -80,6 +91,8 @@ enum Command {
         /// by default the one DISCORD_TOKEN belongs to.
         #[arg(long, value_name = "ID")]
         client_id: Option<u64>,
+        #[command(flatten)]
+        token: TokenEnv,
     },
     /// Search the catalog, as the bot's /search does.
     Search(SearchArgs),
@@ -157,6 +170,8 @@ enum HighlightsCommand {
         json: bool,
         #[command(flatten)]
         content: ContentArg,
+        #[command(flatten)]
+        env: DatabaseEnv,
     },
 }
 
@@ -198,20 +213,17 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Run {
-        metrics: None,
-        shards: None,
-        total_shards: None,
-        watch: false,
-        content: ContentArg { content: None },
-    });
-    match run(command) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("marquee: {e:#}");
-            ExitCode::FAILURE
-        }
+    // `.env` first, so that clap sees its values as the environment (which still wins over it);
+    // a broken file is reported once the command line has been read (`--help` still works).
+    let dotenv = marquee::config::read_dotenv(Path::new(marquee::config::DOTENV_FILE));
+    // No command runs the bot, with every setting taken as `marquee run` takes it.
+    let command = match Cli::parse().command {
+        Some(command) => command,
+        None => Cli::parse_from(["marquee", "run"]).command.expect("`run` is a command"),
+    };
+    match dotenv.map_err(Failure::from).and_then(|_| run(command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
     }
 }
 
@@ -223,79 +235,66 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, LoadError> {
     }
 }
 
-/// The catalog as a search engine; a bad catalog is reported in full and refused (exit 1).
-pub fn engine_or_exit(dir: Option<&Path>) -> Result<Engine, ExitCode> {
-    load_catalog(dir).map(Engine::new).map_err(|e| {
-        eprintln!("{e}");
-        ExitCode::FAILURE
-    })
+/// The catalog as a search engine.
+pub fn engine(dir: Option<&Path>) -> Result<Engine, Failure> {
+    Ok(load_catalog(dir).map(Engine::new)?)
 }
 
-fn watch_needs_content(watch: bool, content: Option<&Path>) -> Result<(), String> {
+fn watch_needs_content(watch: bool, content: Option<&Path>) -> Result<(), Failure> {
     match (watch, content) {
-        (true, None) => Err("--watch needs --content DIR: the built-in catalog cannot change".into()),
+        (true, None) => {
+            Err(Failure::usage("--watch needs --content DIR: the built-in catalog cannot change"))
+        }
         _ => Ok(()),
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitCode> {
+fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Run { metrics, shards, total_shards, watch, content } => {
+        Command::Run { metrics, shards, total_shards, watch, content, env } => {
             let content = content.content.as_deref();
-            let shards = marquee::discord::Shards::from_args(shards.as_deref(), total_shards);
-            match (shards, watch_needs_content(watch, content)) {
-                (Ok(shards), Ok(())) => bot::run(content, watch, metrics.as_deref(), shards),
-                (Err(e), _) | (_, Err(e)) => {
-                    eprintln!("marquee: {e}");
-                    Ok(ExitCode::from(2))
-                }
-            }
+            let shards = marquee::discord::Shards::from_args(shards.as_deref(), total_shards)
+                .map_err(Failure::usage)?;
+            watch_needs_content(watch, content)?;
+            bot::run(&env, content, watch, metrics.as_deref(), shards)
         }
-        Command::Serve { listen, metrics, watch, content } => {
+        Command::Serve { listen, metrics, watch, content, key, env } => {
             let content = content.content.as_deref();
-            match watch_needs_content(watch, content) {
-                Ok(()) => bot::serve(&listen, content, watch, metrics.as_deref()),
-                Err(e) => {
-                    eprintln!("marquee: {e}");
-                    Ok(ExitCode::from(2))
-                }
-            }
+            watch_needs_content(watch, content)?;
+            bot::serve(&env, &key, &listen, content, watch, metrics.as_deref())
         }
         Command::Commands { json: _ } => {
             println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
         Command::Preview(args) => preview(args),
-        Command::Highlights(HighlightsCommand::Preview { guild, days, json, content }) => {
-            highlights_preview(guild, days, json, content.content.as_deref())
+        Command::Highlights(HighlightsCommand::Preview { guild, days, json, content, env }) => {
+            highlights_preview(&env, guild, days, json, content.content.as_deref())
         }
-        Command::Db(DbCommand::Copy { from, to, replace }) => Ok(db::copy_command(&from, &to, replace)),
-        Command::InviteUrl { client_id } => {
+        Command::Db(DbCommand::Copy { from, to, replace }) => db::copy_command(&from, &to, replace),
+        Command::InviteUrl { client_id, token } => {
             // The token's first part is the bot's id, which is its application's id.
-            let from_token = || marquee::discord::Settings::from_env().map(|s| s.bot_id());
-            let id = match client_id {
-                Some(id) => id,
-                None => match from_token() {
-                    Ok(Some(id)) => id,
-                    Ok(None) | Err(_) => {
-                        eprintln!(
-                            "marquee: invite-url needs --client-id ID (Developer Portal → General Information → \
-                             Application ID), or DISCORD_TOKEN set in the environment or .env"
-                        );
-                        return Ok(ExitCode::from(2));
-                    }
-                },
+            let from_token = || {
+                let settings =
+                    Settings::from_lookup(|var| (var == TOKEN_VAR).then(|| token.token.clone()).flatten());
+                settings.ok().and_then(|s| s.bot_id())
             };
+            let id = client_id.or_else(from_token).ok_or_else(|| {
+                Failure::usage(
+                    "invite-url needs --client-id ID (Developer Portal → General Information → Application ID), \
+                     or DISCORD_TOKEN set in the environment or .env",
+                )
+            })?;
             println!("{}", marquee::discord::invite_url(id));
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
-        Command::Check { content } => Ok(check(content.content.as_deref())),
+        Command::Check { content } => check(content.content.as_deref()),
         Command::Search(args) => search(args),
         Command::Synthesize { items, out, with_catalog } => {
             let mut all = marquee::synthetic::catalog_items(items);
             let mut synonyms = Vec::new();
             if with_catalog {
-                let real = Catalog::bundled()?;
+                let real = load_catalog(None)?;
                 all.extend(real.items);
                 synonyms = real.synonyms;
             }
@@ -308,36 +307,25 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             write().with_context(|| format!("writing {}", out.display()))?;
             println!("wrote {} items to {}", all.len(), out.display());
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
     }
 }
 
-fn check(dir: Option<&Path>) -> ExitCode {
-    match load_catalog(dir) {
-        Ok(catalog) => {
-            let kinds: Vec<String> =
-                catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
-            println!(
-                "ok: {} items ({}), {} synonym groups",
-                catalog.items.len(),
-                kinds.join(", "),
-                catalog.synonyms.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+fn check(dir: Option<&Path>) -> Result<(), Failure> {
+    let catalog = load_catalog(dir)?;
+    let kinds: Vec<String> = catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
+    println!(
+        "ok: {} items ({}), {} synonym groups",
+        catalog.items.len(),
+        kinds.join(", "),
+        catalog.synonyms.len()
+    );
+    Ok(())
 }
 
-fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let engine = match engine_or_exit(args.content.content.as_deref()) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
+fn search(args: SearchArgs) -> Result<(), Failure> {
+    let engine = engine(args.content.content.as_deref())?;
     let options = SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into() };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -357,7 +345,7 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn json_hits(outcome: &Outcome<'_>) -> Vec<serde_json::Value> {
@@ -398,12 +386,9 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
     Ok(())
 }
 
-fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
+fn preview(args: PreviewArgs) -> Result<(), Failure> {
     use marquee::commands::{respond, Command as Cmd, Request};
-    let engine = match engine_or_exit(args.content.content.as_deref()) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
+    let engine = engine(args.content.content.as_deref())?;
     let command = match args.command {
         PreviewCommand::Search => Cmd::Search,
         PreviewCommand::Video => Cmd::Video,
@@ -420,26 +405,28 @@ fn preview(args: PreviewArgs) -> anyhow::Result<ExitCode> {
         (None, command) => match args.query {
             Some(query) => Request::Find { command, query, kind: args.kind, year: args.year },
             None => {
-                eprintln!("error: `marquee preview --command {}` needs a QUERY", command.name());
-                return Ok(ExitCode::from(2));
+                return Err(Failure::usage(format!(
+                    "`marquee preview --command {}` needs a QUERY",
+                    command.name()
+                )))
             }
         },
     };
     let lang = marquee::locale::Lang::from_discord(Some(&args.locale));
     let body = marquee::reply::callback_body(&respond(&engine, &request, lang));
     println!("{}", serde_json::to_string_pretty(&body)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let engine = match engine_or_exit(content) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
-    let store = match bot::database_from_env().and_then(|db| bot::open_store(&db)) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+fn highlights_preview(
+    env: &DatabaseEnv,
+    guild: u64,
+    days: u16,
+    json: bool,
+    content: Option<&Path>,
+) -> Result<(), Failure> {
+    let engine = engine(content)?;
+    let store = bot::open_store(&env.database()?)?;
     let today = marquee::highlights::server_today(store.as_ref(), guild, chrono::Utc::now())?;
     let rotation = store.rotation(guild, today)?;
     let picks: Vec<(chrono::NaiveDate, &marquee::catalog::Item)> = (0..i64::from(days))
@@ -461,5 +448,5 @@ fn highlights_preview(guild: u64, days: u16, json: bool, content: Option<&Path>)
             writeln!(out, "{}  {}  ({})", d.format("%a %Y-%m-%d"), i.title, i.id)?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -2,13 +2,14 @@
 //! one interaction router (`crate::router`) and sends back what it answers.
 
 pub mod access;
-pub mod config;
 mod handler;
 pub mod poster;
 pub mod send;
 mod shards;
 
-pub use config::{ConfigError, Settings};
+// Configuration is read in one place for every subcommand; the bot's part is re-exported here.
+pub use crate::config;
+pub use crate::config::{ConfigError, Settings};
 pub use shards::Shards;
 
 use crate::inflight::InFlight;

@@ -436,7 +436,10 @@ impl Writer for SqliteWriter<'_> {
                 "SELECT (SELECT count(*) FROM subscriptions), (SELECT count(*) FROM rotations),
                         (SELECT count(*) FROM slots)",
                 [],
-                |r| Ok(Counts { subscriptions: r.get(0)?, rotations: r.get(1)?, slots: r.get(2)? }),
+                |r| {
+                    let n = |i| r.get::<_, i64>(i).map(|n| n as u64);
+                    Ok(Counts { subscriptions: n(0)?, rotations: n(1)?, slots: n(2)? })
+                },
             )
             .map_err(err)
     }

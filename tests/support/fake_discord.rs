@@ -66,6 +66,8 @@ struct State {
     identified: Mutex<Vec<[u64; 2]>>,
     /// While set, new gateway connections are dropped (Discord's gateway unreachable).
     gateway_refused: std::sync::atomic::AtomicBool,
+    /// While set, READY lists no server (a bot nobody has added yet).
+    no_servers: std::sync::atomic::AtomicBool,
     /// The `presence` of every IDENTIFY, in order.
     presences: Mutex<Vec<Value>>,
     /// The live connection of each shard id.
@@ -136,7 +138,6 @@ impl FakeDiscord {
         self.state.identifies.load(Ordering::SeqCst)
     }
 
-    /// `[shard id, total]` of every IDENTIFY so far.
     /// Makes the gateway unreachable (new connections dropped) or reachable again.
     pub fn refuse_gateway(&self, refused: bool) {
         self.state.gateway_refused.store(refused, Ordering::SeqCst);
@@ -147,6 +148,12 @@ impl FakeDiscord {
         self.state.presences.lock().unwrap().clone()
     }
 
+    /// Whether READY lists no server, as for a bot nobody has added yet.
+    pub fn in_no_server(&self, none: bool) {
+        self.state.no_servers.store(none, Ordering::SeqCst);
+    }
+
+    /// `[shard id, total]` of every IDENTIFY so far.
     pub fn identified_shards(&self) -> Vec<[u64; 2]> {
         self.state.identified.lock().unwrap().clone()
     }
@@ -345,7 +352,11 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
                         };
                         assert!(shard[0] < shard[1], "IDENTIFY with an impossible shard {shard:?}");
                         let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
-                        let ready = json!({ "op": 0, "t": "READY", "s": seq, "d": ready(ws_addr, shard) });
+                        let mut d = ready(ws_addr, shard);
+                        if state.no_servers.load(Ordering::SeqCst) {
+                            d["guilds"] = json!([]);
+                        }
+                        let ready = json!({ "op": 0, "t": "READY", "s": seq, "d": d });
                         if !send_ws(&mut sink, &ready).await { break; }
                         *state.gateway.lock().unwrap() = Some(tx.clone());
                         state.shards.lock().unwrap().insert(shard[0], tx.clone());

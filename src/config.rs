@@ -1,6 +1,10 @@
-//! Configuration from the environment (and an optional `.env`), checked before connecting.
+//! The one place configuration is read and checked: `.env` (in the working directory), then
+//! the environment, which wins over it. Every subcommand follows these rules; the command line
+//! (clap, with each variable named in `--help`) hands the values here, and every problem is one
+//! `ConfigError` line that the caller prints with exit code 2, before anything connects.
 
 use std::fmt;
+use std::path::Path;
 
 pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const GUILD_VAR: &str = "MARQUEE_GUILD_ID";
@@ -8,6 +12,11 @@ pub const DATABASE_VAR: &str = "DATABASE_URL";
 pub const CATCHUP_VAR: &str = "MARQUEE_CATCHUP_HOURS";
 pub const PRESENCE_VAR: &str = "MARQUEE_PRESENCE";
 pub const EXPORT_QUERIES_VAR: &str = "MARQUEE_EXPORT_QUERIES";
+pub const PUBLIC_KEY_VAR: &str = "DISCORD_PUBLIC_KEY";
+pub const LOG_FORMAT_VAR: &str = "MARQUEE_LOG_FORMAT";
+pub const LOG_FILTER_VAR: &str = "RUST_LOG";
+/// The file of settings read at start, from the working directory.
+pub const DOTENV_FILE: &str = ".env";
 
 /// What members see under the bot's name: what to type, and what it is about.
 pub const DEFAULT_PRESENCE: &str = "/search · Netflix on AWS";
@@ -31,7 +40,7 @@ pub struct Settings {
     /// How late a highlight may still be posted after downtime.
     pub catchup: chrono::Duration,
     /// The gateway shards this process runs (`run --shards`; every shard by default).
-    pub shards: super::Shards,
+    pub shards: crate::discord::Shards,
     /// The custom status shown under the bot's name; `None` shows none.
     pub presence: Option<String>,
     /// Whether `/metrics` may show the text of searches that found nothing.
@@ -127,19 +136,66 @@ impl Settings {
             api_base,
             database,
             catchup,
-            shards: super::Shards::Auto,
+            shards: crate::discord::Shards::Auto,
             presence,
             export_queries,
         })
     }
+}
 
-    pub fn from_env() -> Result<Settings, ConfigError> {
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => return Err(ConfigError(format!(".env could not be read: {e}"))),
+/// Reads `path` (`.env`) into the process environment, never over a variable already set:
+/// the environment wins. A missing file is fine (`Ok(false)`). A line that cannot be parsed is
+/// named by line and column, without its text, which may hold the token.
+///
+/// Call it before the command line is parsed and before any thread starts.
+pub fn read_dotenv(path: &Path) -> Result<bool, ConfigError> {
+    match dotenvy::from_path(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.not_found() => Ok(false),
+        Err(dotenvy::Error::LineParse(line, index)) => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let number = text.lines().position(|l| l == line).map_or(0, |n| n + 1);
+            Err(ConfigError(format!(
+                "{}:{number}:{}: cannot be parsed (expected NAME=value; quote values with spaces or #)",
+                path.display(),
+                index + 1
+            )))
         }
-        Settings::from_lookup(|k| std::env::var(k).ok())
+        Err(e) => Err(ConfigError(format!("{} could not be read: {e}", path.display()))),
+    }
+}
+
+/// The database setting: `DATABASE_URL`, or the SQLite file beside the working directory.
+pub fn database(url: Option<&str>) -> Result<crate::store::Database, ConfigError> {
+    crate::store::Database::from_url(url).map_err(|e| ConfigError(format!("{DATABASE_VAR}: {e}")))
+}
+
+/// `DISCORD_PUBLIC_KEY`, which `marquee serve` checks every request's signature with.
+pub fn public_key(hex: Option<&str>) -> Result<serenity::interactions_endpoint::Verifier, ConfigError> {
+    let hex = hex.unwrap_or_default();
+    crate::endpoint::verifier(hex).ok_or_else(|| {
+        ConfigError(format!(
+            "{PUBLIC_KEY_VAR} is {}: copy the application's Public Key (64 hex digits) from \
+             https://discord.com/developers/applications → your application → General Information.",
+            if hex.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
+        ))
+    })
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// For people: one line of text per event.
+    Text,
+    /// For log collectors: one JSON object per line, with the same fields.
+    Json,
+}
+
+pub fn log_format(value: Option<&str>) -> Result<LogFormat, ConfigError> {
+    match value.map(str::trim) {
+        None | Some("") | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(ConfigError(format!("{LOG_FORMAT_VAR} must be `json` or `text`, got {other:?}."))),
     }
 }
 
@@ -225,6 +281,35 @@ mod tests {
         assert_eq!(settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, " 42 ")]).unwrap().guild_id, Some(42));
         let e = settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, "my server")]).unwrap_err().0;
         assert!(e.starts_with("MARQUEE_GUILD_ID must be a server id"), "{e}");
+    }
+
+    #[test]
+    fn dotenv_never_overrides_the_environment_and_names_a_bad_line() {
+        let dir = std::env::temp_dir().join(format!("marquee-dotenv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(".env");
+        assert!(!read_dotenv(&file).unwrap(), "a missing .env is not an error");
+        // A variable name no other test uses: the process environment is shared.
+        std::fs::write(&file, "MARQUEE_TEST_DOTENV_A=from-file\nMARQUEE_TEST_DOTENV_B=from-file\n").unwrap();
+        std::env::set_var("MARQUEE_TEST_DOTENV_A", "from-env");
+        assert!(read_dotenv(&file).unwrap());
+        assert_eq!(std::env::var("MARQUEE_TEST_DOTENV_A").unwrap(), "from-env");
+        assert_eq!(std::env::var("MARQUEE_TEST_DOTENV_B").unwrap(), "from-file");
+        std::fs::write(&file, "# comment\nGOOD=1\nDISCORD_TOKEN secret-value\n").unwrap();
+        let e = read_dotenv(&file).unwrap_err().0;
+        assert!(e.starts_with(&format!("{}:3:", file.display())), "{e}");
+        assert!(!e.contains("secret-value"), "the line's text must not be echoed: {e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn public_key_and_log_format_are_checked() {
+        let problem = |key| public_key(key).err().map(|e| e.0).unwrap_or_default();
+        assert!(problem(None).starts_with("DISCORD_PUBLIC_KEY is not set"));
+        assert!(problem(Some("abc")).contains("not a valid Ed25519 public key"));
+        assert_eq!(log_format(None).unwrap(), LogFormat::Text);
+        assert_eq!(log_format(Some(" json ")).unwrap(), LogFormat::Json);
+        assert!(log_format(Some("xml")).unwrap_err().0.starts_with("MARQUEE_LOG_FORMAT must be"));
     }
 
     #[test]
