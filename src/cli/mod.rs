@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands.
 
 mod bot;
+mod db;
 mod env;
 mod failure;
 mod playground;
@@ -102,6 +103,9 @@ enum Command {
     /// Daily highlights, offline.
     #[command(subcommand)]
     Highlights(HighlightsCommand),
+    /// The database (DATABASE_URL's forms: a SQLite path or `sqlite:` URL, or `postgres://…`).
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
     InviteUrl {
         /// The application's id (Developer Portal → General Information → Application ID);
@@ -153,6 +157,24 @@ struct SearchArgs {
     json: bool,
     #[command(flatten)]
     content: ContentArg,
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy subscriptions, server rotations and slots into another database, in one
+    /// transaction (e.g. from the SQLite file to PostgreSQL). Stop the bot first.
+    Copy {
+        /// The database to read (left unchanged).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to write; its schema is created or upgraded first.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Delete what the target holds first (in the same transaction); without it a target
+        /// that holds anything is refused.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -275,6 +297,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Highlights(HighlightsCommand::Preview { guild, days, json, content, env }) => {
             highlights_preview(&env, guild, days, json, content.content.as_deref())
         }
+        Command::Db(DbCommand::Copy { from, to, replace }) => db::copy_command(&from, &to, replace),
         Command::InviteUrl { client_id, token } => {
             // The token's first part is the bot's id, which is its application's id.
             let from_token = || {

@@ -6,27 +6,38 @@
 //! server's certificate and host name are verified — against `sslrootcert` when given, else the
 //! Mozilla roots: `require` is as strict as `verify-full`. `disable` and the default `prefer`
 //! connect in plain text, for a database on the same host or a private network.
+//!
+//! `pool_size=N` (Marquee's own, 1 to 64, default 4) is taken out too: how many connections
+//! one process keeps open.
 
-use postgres::config::SslMode;
-use postgres::Config;
 use rustls::pki_types::{pem::PemObject, CertificateDer};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_postgres::config::SslMode;
+use tokio_postgres::Config;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 pub struct Target {
     pub config: Config,
     /// Present when the connection must use TLS.
     pub tls: Option<MakeRustlsConnect>,
+    /// The most connections the process opens (`pool_size`).
+    pub pool_size: usize,
 }
+
+/// Enough for the few highlight commands and scheduler ticks a process runs at once, while
+/// many processes together stay well under the server's default of 100 connections.
+pub const DEFAULT_POOL_SIZE: usize = 4;
+const MAX_POOL_SIZE: usize = 64;
 
 impl Target {
     /// Parses `url`; with `load_roots` false the `sslrootcert` file is not read (a syntax check
     /// at configuration time).
     pub fn parse(url: &str, load_roots: bool) -> Result<Target, String> {
-        let (url, root_cert) = libpq_tls_params(url);
-        let mut config: Config = url.parse().map_err(|e: postgres::Error| e.to_string())?;
+        let (url, pool_size) = take_pool_size(url)?;
+        let (url, root_cert) = libpq_tls_params(&url);
+        let mut config: Config = url.parse().map_err(|e: tokio_postgres::Error| e.to_string())?;
         if config.get_connect_timeout().is_none() {
             // A database that does not answer must not hold a scheduler tick for minutes.
             config.connect_timeout(Duration::from_secs(5));
@@ -39,8 +50,27 @@ impl Target {
             (SslMode::Require, true) => Some(connector(root_cert.as_deref())?),
             _ => None,
         };
-        Ok(Target { config, tls })
+        Ok(Target { config, tls, pool_size })
     }
+}
+
+/// Removes `pool_size=N` from the query string and returns N (the default when absent).
+fn take_pool_size(url: &str) -> Result<(String, usize), String> {
+    let Some((base, query)) = url.split_once('?') else { return Ok((url.to_string(), DEFAULT_POOL_SIZE)) };
+    let mut size = DEFAULT_POOL_SIZE;
+    let mut params = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("pool_size", value)) => {
+                size = value.parse().ok().filter(|n| (1..=MAX_POOL_SIZE).contains(n)).ok_or_else(|| {
+                    format!("pool_size={value}: a number of connections from 1 to {MAX_POOL_SIZE}")
+                })?;
+            }
+            _ => params.push(pair),
+        }
+    }
+    let url = if params.is_empty() { base.to_string() } else { format!("{base}?{}", params.join("&")) };
+    Ok((url, size))
 }
 
 /// Removes `sslrootcert` (returned) and turns `sslmode=verify-ca|verify-full` into `require`
@@ -106,6 +136,22 @@ mod tests {
         );
         assert_eq!(libpq_tls_params("postgres://h/db?sslmode=disable").0, "postgres://h/db?sslmode=disable");
         assert_eq!(libpq_tls_params("postgres://h/db"), ("postgres://h/db".to_string(), None));
+    }
+
+    #[test]
+    fn reads_the_pool_size() {
+        let size = |url: &str| Target::parse(url, false).map(|t| t.pool_size);
+        assert_eq!(size("postgres://u@h/db"), Ok(DEFAULT_POOL_SIZE));
+        assert_eq!(size("postgres://u@h/db?pool_size=12&sslmode=disable"), Ok(12));
+        assert_eq!(
+            take_pool_size("postgres://h/db?a=1&pool_size=2&b=2").unwrap().0,
+            "postgres://h/db?a=1&b=2"
+        );
+        assert_eq!(take_pool_size("postgres://h/db?pool_size=2").unwrap().0, "postgres://h/db");
+        for bad in ["0", "65", "four", ""] {
+            let e = size(&format!("postgres://u@h/db?pool_size={bad}")).unwrap_err();
+            assert!(e.starts_with(&format!("pool_size={bad}: a number")), "{e}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! a busy timeout let a second process share the file; `BEGIN IMMEDIATE` makes each claim an
 //! atomic read-then-write across processes. Migrations are numbered and applied at open.
 
+use super::copy::{Bulk, CopyError, Counts, SlotRecord, Writer};
 use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -325,5 +326,188 @@ impl Store for SqliteStore {
             })
             .map_err(err)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+}
+
+/// A stored date or time this Marquee cannot read: `db copy` refuses it rather than copy a
+/// default in its place.
+fn unreadable(what: String) -> StoreError {
+    StoreError::Other(format!("{what}: the row was left as it is, nothing was copied"))
+}
+
+fn strict_date(s: &str, row: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| unreadable(format!("{row}: date {s:?} is not YYYY-MM-DD")))
+}
+
+fn timestamp(ts: Option<i64>) -> Option<DateTime<Utc>> {
+    ts.map(from_ts)
+}
+
+impl Bulk for SqliteStore {
+    fn all_subscriptions(&self) -> Result<Vec<Subscription>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY id"))
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((subscription(r)?, r.get::<_, String>(3)?)))
+            .map_err(err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err)?;
+        rows.into_iter()
+            .map(|(sub, time)| match NaiveTime::parse_from_str(&time, "%H:%M") {
+                Ok(_) => Ok(sub),
+                Err(_) => Err(unreadable(format!("subscription {}: time {time:?} is not HH:MM", sub.id))),
+            })
+            .collect()
+    }
+
+    fn all_rotations(&self) -> Result<Vec<(u64, Rotation)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT guild_id, seed, epoch FROM rotations ORDER BY guild_id").map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+            .map_err(err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err)?;
+        rows.into_iter()
+            .map(|(guild, seed, epoch)| {
+                let epoch = strict_date(&epoch, &format!("rotation of server {guild}"))?;
+                Ok((guild as u64, Rotation { seed: seed as u64, epoch }))
+            })
+            .collect()
+    }
+
+    fn slots_after(&self, after: Option<(i64, NaiveDate)>, limit: usize) -> Result<Vec<SlotRecord>> {
+        let (id, date) = after.map_or((i64::MIN, String::new()), |(id, d)| (id, date_str(d)));
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT subscription_id, local_date, state, owner, claimed_at, retry_at, attempts, message_id, reason
+                 FROM slots WHERE (subscription_id, local_date) > (?1, ?2)
+                 ORDER BY subscription_id, local_date LIMIT ?3",
+            )
+            .map_err(err)?;
+        let mut rows = stmt.query(params![id, date, limit as i64]).map_err(err)?;
+        let mut page = Vec::with_capacity(limit);
+        while let Some(r) = rows.next().map_err(err)? {
+            let subscription_id: i64 = r.get(0).map_err(err)?;
+            let date: String = r.get(1).map_err(err)?;
+            page.push(SlotRecord {
+                subscription_id,
+                date: strict_date(&date, &format!("slot of subscription {subscription_id}"))?,
+                state: r.get(2).map_err(err)?,
+                owner: r.get(3).map_err(err)?,
+                claimed_at: timestamp(r.get(4).map_err(err)?),
+                retry_at: timestamp(r.get(5).map_err(err)?),
+                attempts: r.get(6).map_err(err)?,
+                message_id: r.get(7).map_err(err)?,
+                reason: r.get(8).map_err(err)?,
+            });
+        }
+        Ok(page)
+    }
+
+    fn transaction(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Writer) -> std::result::Result<(), CopyError>,
+    ) -> Result<std::result::Result<(), CopyError>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let outcome = work(&mut SqliteWriter { tx: &tx });
+        if outcome.is_ok() {
+            tx.commit().map_err(err)?;
+        }
+        // Otherwise dropping `tx` rolls back.
+        Ok(outcome)
+    }
+}
+
+struct SqliteWriter<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl Writer for SqliteWriter<'_> {
+    fn counts(&mut self) -> Result<Counts> {
+        self.tx
+            .query_row(
+                "SELECT (SELECT count(*) FROM subscriptions), (SELECT count(*) FROM rotations),
+                        (SELECT count(*) FROM slots)",
+                [],
+                |r| {
+                    let n = |i| r.get::<_, i64>(i).map(|n| n as u64);
+                    Ok(Counts { subscriptions: n(0)?, rotations: n(1)?, slots: n(2)? })
+                },
+            )
+            .map_err(err)
+    }
+
+    fn clear(&mut self) -> Result<()> {
+        self.tx
+            .execute_batch("DELETE FROM slots; DELETE FROM rotations; DELETE FROM subscriptions;")
+            .map_err(err)
+    }
+
+    fn subscriptions(&mut self, rows: &[Subscription]) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO subscriptions (id, guild_id, channel_id, time, timezone, paused, created_at, locale)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(err)?;
+        for s in rows {
+            stmt.execute(params![
+                s.id,
+                s.guild_id as i64,
+                s.channel_id as i64,
+                s.time.format("%H:%M").to_string(),
+                s.timezone,
+                s.paused,
+                s.created_at.timestamp(),
+                s.locale
+            ])
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn rotations(&mut self, rows: &[(u64, Rotation)]) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT INTO rotations (guild_id, seed, epoch) VALUES (?1, ?2, ?3)")
+            .map_err(err)?;
+        for (guild, r) in rows {
+            stmt.execute(params![*guild as i64, r.seed as i64, date_str(r.epoch)]).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn slots(&mut self, rows: &[SlotRecord]) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO slots (subscription_id, local_date, state, owner, claimed_at, retry_at, attempts,
+                                    message_id, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .map_err(err)?;
+        for s in rows {
+            stmt.execute(params![
+                s.subscription_id,
+                date_str(s.date),
+                s.state,
+                s.owner,
+                s.claimed_at.map(|t| t.timestamp()),
+                s.retry_at.map(|t| t.timestamp()),
+                s.attempts,
+                s.message_id,
+                s.reason
+            ])
+            .map_err(err)?;
+        }
+        Ok(())
     }
 }

@@ -15,14 +15,34 @@ pub struct PgDatabase {
     name: String,
 }
 
-/// The postgres client runs its own runtime: keep it off async test threads.
-fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::spawn(f).join().expect("admin thread")
+/// Runs `sql` as the administrator connected to `url`, and returns the first column of the
+/// first row of its last statement (if any), on a thread and runtime of its own: callers may be
+/// async tests.
+fn admin(url: &str, sql: &str) -> Result<Option<i64>, tokio_postgres::Error> {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+            let connection = tokio::spawn(connection);
+            let mut value = None;
+            for message in client.simple_query(&sql).await? {
+                if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
+                    value = value.or(row.get(0).and_then(|v| v.parse().ok()));
+                }
+            }
+            drop(client);
+            let _ = connection.await;
+            Ok(value)
+        })
+    })
+    .join()
+    .expect("admin thread")
 }
 
 /// A new empty database, or `None` (after printing why) when no server is configured.
 pub fn database(tag: &str) -> Option<PgDatabase> {
-    let Some(admin) = std::env::var(VAR).ok().filter(|v| !v.trim().is_empty()) else {
+    let Some(admin_url) = std::env::var(VAR).ok().filter(|v| !v.trim().is_empty()) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "{VAR} is not set under CI: .ci/run starts PostgreSQL and exports it"
@@ -35,14 +55,11 @@ pub fn database(tag: &str) -> Option<PgDatabase> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let tag: String = tag.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let name = format!("marquee_{tag}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-    let (a, n) = (admin.clone(), name.clone());
-    off_runtime(move || {
-        let mut c = postgres::Client::connect(&a, postgres::NoTls).expect("MARQUEE_TEST_POSTGRES connects");
-        // One statement per call: a multi-statement string is one transaction, which
-        // CREATE/DROP DATABASE refuse.
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {n}")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE {n}")).unwrap();
-    });
+    // One statement per call: a multi-statement string is one transaction, which CREATE/DROP
+    // DATABASE refuse.
+    admin(&admin_url, &format!("DROP DATABASE IF EXISTS {name}")).expect("MARQUEE_TEST_POSTGRES connects");
+    admin(&admin_url, &format!("CREATE DATABASE {name}")).unwrap();
+    let admin = admin_url;
     Some(PgDatabase { url: with_database(&admin, &name), admin, name })
 }
 
@@ -66,21 +83,13 @@ impl PgDatabase {
 
     /// One number from `sql`, run as the administrator in this database.
     pub fn admin_count(&self, sql: &str) -> i64 {
-        let (url, sql) = (with_database(&self.admin, &self.name), sql.to_string());
-        off_runtime(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            c.query_one(&sql, &[]).unwrap().get(0)
-        })
+        admin(&with_database(&self.admin, &self.name), sql).unwrap().expect("a number")
     }
 
     /// Runs `sql` as the administrator, connected to the server's own database (to change this
     /// database from outside it).
     pub fn admin_server_execute(&self, sql: &str) {
-        let (url, sql) = (self.admin.clone(), sql.to_string());
-        off_runtime(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            c.batch_execute(&sql).unwrap();
-        });
+        admin(&self.admin, sql).unwrap();
     }
 
     pub fn name(&self) -> &str {
@@ -89,22 +98,13 @@ impl PgDatabase {
 
     /// Runs `sql` as the administrator in this database (to break or inspect it).
     pub fn admin_execute(&self, sql: &str) {
-        let (url, sql) = (with_database(&self.admin, &self.name), sql.to_string());
-        off_runtime(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            c.batch_execute(&sql).unwrap();
-        });
+        admin(&with_database(&self.admin, &self.name), sql).unwrap();
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        off_runtime(move || {
-            if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        });
+        let _ = admin(&self.admin, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
     }
 }
 

@@ -1,0 +1,210 @@
+//! `marquee db copy`: everything one database holds — subscriptions (with their language),
+//! each server's rotation (seed and epoch: the position follows from the date) and every slot
+//! with its state, claim, retry time and attempts — into another, SQLite or PostgreSQL either way.
+//!
+//! The target is written in ONE transaction, after its migrations ran: a failure anywhere (the
+//! source unreadable halfway, the target refusing a row, the network) leaves it as it was. A
+//! target that already holds anything is refused unless `replace` is given, which deletes what
+//! it holds inside that same transaction (the result is a copy of the source, not a merge).
+//! Slots move in pages, so memory stays flat however long the history.
+
+use super::postgres::PostgresStore;
+use super::sqlite::SqliteStore;
+use super::{Database, Rotation, Store, StoreError, Subscription};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::fmt;
+
+/// A slot with everything the scheduler keeps about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotRecord {
+    pub subscription_id: i64,
+    pub date: NaiveDate,
+    pub state: String,
+    pub owner: Option<String>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub retry_at: Option<DateTime<Utc>>,
+    pub attempts: i32,
+    pub message_id: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// How many rows of each kind a database holds (or a copy moved).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub subscriptions: u64,
+    pub rotations: u64,
+    pub slots: u64,
+}
+
+impl Counts {
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{}, {} and {}",
+            plural(self.subscriptions, "subscription", "subscriptions"),
+            plural(self.rotations, "server rotation", "server rotations"),
+            plural(self.slots, "slot", "slots")
+        )
+    }
+}
+
+/// Slots per page read from the source and written to the target.
+const PAGE: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("--from and --to name the same database ({0})")]
+    Same(String),
+    #[error("the source {0} does not exist")]
+    SourceMissing(String),
+    #[error("the source {0} holds nothing to copy")]
+    SourceEmpty(String),
+    #[error("reading the source {0}: {1}")]
+    Source(String, StoreError),
+    #[error("writing the target {0}: {1} (nothing was written)")]
+    Target(String, StoreError),
+    #[error(
+        "the target {0} already holds {1}: nothing was written (copy into an empty database, or pass \
+         --replace to delete what it holds and copy in its place)"
+    )]
+    NotEmpty(String, Counts),
+}
+
+/// One side of a copy, as each backend stores the rows.
+pub(super) trait Bulk: Store {
+    fn all_rotations(&self) -> Result<Vec<(u64, Rotation)>, StoreError>;
+    /// Subscriptions as stored, refusing a row this Marquee cannot read (not defaulting it).
+    fn all_subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;
+    /// Up to `limit` slots after `after` in (subscription, date) order.
+    fn slots_after(
+        &self,
+        after: Option<(i64, NaiveDate)>,
+        limit: usize,
+    ) -> Result<Vec<SlotRecord>, StoreError>;
+    /// Runs `work` in one transaction, committed only if `work` succeeds. The outer error is
+    /// the transaction's own (begin, commit).
+    fn transaction(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Writer) -> Result<(), CopyError>,
+    ) -> Result<Result<(), CopyError>, StoreError>;
+}
+
+/// Writes inside the transaction of `Bulk::transaction`.
+pub(super) trait Writer {
+    fn counts(&mut self) -> Result<Counts, StoreError>;
+    /// Deletes every subscription, rotation and slot.
+    fn clear(&mut self) -> Result<(), StoreError>;
+    /// Inserts subscriptions with their ids (the slots refer to them).
+    fn subscriptions(&mut self, rows: &[Subscription]) -> Result<(), StoreError>;
+    fn rotations(&mut self, rows: &[(u64, Rotation)]) -> Result<(), StoreError>;
+    fn slots(&mut self, rows: &[SlotRecord]) -> Result<(), StoreError>;
+}
+
+fn open(database: &Database) -> Result<Box<dyn Bulk>, StoreError> {
+    Ok(match database {
+        Database::Sqlite(path) => Box::new(SqliteStore::open(path)?),
+        Database::Postgres(url) => Box::new(PostgresStore::open(url)?),
+    })
+}
+
+fn same(a: &Database, b: &Database) -> bool {
+    match (a, b) {
+        (Database::Sqlite(a), Database::Sqlite(b)) => {
+            a == b || a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a))
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// Copies everything `from` holds into `to` (see the module's comment); returns what it copied.
+pub fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, CopyError> {
+    let (shown_from, shown_to) = (from.to_string(), to.to_string());
+    if same(from, to) {
+        return Err(CopyError::Same(shown_from));
+    }
+    // Opening a SQLite path creates the file: a mistyped source must not become an empty
+    // database that `--replace` then copies over the target.
+    if let Database::Sqlite(path) = from {
+        if !path.exists() {
+            return Err(CopyError::SourceMissing(shown_from));
+        }
+    }
+    let source_err = |e| CopyError::Source(shown_from.clone(), e);
+    let target_err = |e| CopyError::Target(shown_to.clone(), e);
+    let source = open(from).map_err(source_err)?;
+    let subscriptions = source.all_subscriptions().map_err(source_err)?;
+    let rotations = source.all_rotations().map_err(source_err)?;
+    let first = source.slots_after(None, PAGE).map_err(source_err)?;
+    if subscriptions.is_empty() && rotations.is_empty() && first.is_empty() {
+        return Err(CopyError::SourceEmpty(shown_from));
+    }
+    // Opening runs the target's migrations, before anything is written.
+    let target = open(to).map_err(target_err)?;
+    let mut copied = Counts::default();
+    let outcome = target
+        .transaction(&mut |w| {
+            let held = w.counts().map_err(target_err)?;
+            if !held.is_empty() {
+                if !replace {
+                    return Err(CopyError::NotEmpty(shown_to.clone(), held));
+                }
+                w.clear().map_err(target_err)?;
+            }
+            copied = Counts::default();
+            for chunk in subscriptions.chunks(PAGE) {
+                w.subscriptions(chunk).map_err(target_err)?;
+                copied.subscriptions += chunk.len() as u64;
+            }
+            for chunk in rotations.chunks(PAGE) {
+                w.rotations(chunk).map_err(target_err)?;
+                copied.rotations += chunk.len() as u64;
+            }
+            let mut page = first.clone();
+            while !page.is_empty() {
+                w.slots(&page).map_err(target_err)?;
+                copied.slots += page.len() as u64;
+                if page.len() < PAGE {
+                    break;
+                }
+                let last = page.last().map(|s| (s.subscription_id, s.date));
+                page = source.slots_after(last, PAGE).map_err(source_err)?;
+            }
+            Ok(())
+        })
+        .map_err(target_err)?;
+    outcome.map(|()| copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_a_sentence() {
+        let c = Counts { subscriptions: 1, rotations: 2, slots: 0 };
+        assert_eq!(c.to_string(), "1 subscription, 2 server rotations and 0 slots");
+        assert!(!c.is_empty() && Counts::default().is_empty());
+    }
+
+    #[test]
+    fn the_same_database_is_recognised() {
+        let dir = std::env::temp_dir().join(format!("marquee-copy-same-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("m.db");
+        std::fs::write(&file, b"").unwrap();
+        let a = Database::Sqlite(file.clone());
+        let b = Database::Sqlite(dir.join(".").join("m.db"));
+        assert!(same(&a, &b));
+        assert!(!same(&a, &Database::Sqlite(dir.join("other.db"))));
+        let pg = Database::Postgres("postgres://u:p@h/db".into());
+        assert!(same(&pg, &pg.clone()) && !same(&pg, &a));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
