@@ -2,13 +2,12 @@
 
 use super::env::{BotEnv, EndpointEnv, LogEnv};
 use super::failure::Failure;
-use marquee::catalog::Catalog;
 use marquee::config::{LogFormat, LOG_FILTER_VAR};
 use marquee::discord::access::HttpAccess;
 use marquee::discord::{self, Settings, Shards};
 use marquee::endpoint::Endpoint;
 use marquee::router::Router;
-use marquee::search::{Engine, SharedEngine};
+use marquee::search::SharedEngine;
 use marquee::store::{Database, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -119,28 +118,6 @@ async fn serve_metrics(addr: Option<&str>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reloads the catalog from `dir`: the new one is loaded and validated first; on any problem
-/// the old one stays and the problems are logged. The swap is atomic. `trigger` says why, in
-/// the log.
-async fn reload(shared: &SharedEngine, dir: &Path, trigger: &str) {
-    let dir = dir.to_path_buf();
-    let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&dir).map(Engine::new)).await;
-    match loaded {
-        Ok(Ok(engine)) => {
-            let items = engine.items().len();
-            shared.replace(engine);
-            tracing::info!(items, "{trigger}: catalog reloaded");
-        }
-        Ok(Err(e)) => {
-            for line in e.to_string().lines() {
-                tracing::warn!("{line}");
-            }
-            tracing::warn!("{trigger}: catalog reload refused; the previous catalog stays in use");
-        }
-        Err(e) => tracing::error!(error = %e, "{trigger}: catalog reload failed"),
-    }
-}
-
 /// Reloads the catalog from `content` on SIGHUP.
 async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
     #[cfg(unix)]
@@ -149,7 +126,9 @@ async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
         let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
         while hangup.recv().await.is_some() {
             match &content {
-                Some(dir) => reload(&shared, dir, "SIGHUP").await,
+                Some(dir) => {
+                    let _ = shared.reload_from(dir, "SIGHUP").await;
+                }
                 None => tracing::info!(
                     "SIGHUP: the catalog is built into the binary; run with --content DIR to reload one"
                 ),
@@ -165,7 +144,10 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Reloads the catalog when a file under `dir` changes (`--watch`).
 async fn reload_on_change(shared: Arc<SharedEngine>, dir: PathBuf) {
-    marquee::search::when_changed(&dir, WATCH_EVERY, || reload(&shared, &dir, "content changed")).await;
+    marquee::search::when_changed(&dir, WATCH_EVERY, || async {
+        let _ = shared.reload_from(&dir, "content changed").await;
+    })
+    .await;
 }
 
 /// Starts the reloaders of `run` and `serve`: SIGHUP always, file changes with `--watch`.

@@ -5,8 +5,6 @@
 //! good catalog in use and puts its problems on the page.
 
 use super::Playground;
-use crate::catalog::{Catalog, LoadError};
-use crate::search::Engine;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,31 +21,13 @@ impl Playground {
 
     /// Loads `dir`: swapped in when it is valid, its problems shown otherwise.
     pub async fn reload(&self, dir: &Path) {
-        let path = dir.to_path_buf();
-        let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&path).map(Engine::new)).await;
-        match loaded {
-            Ok(Ok(engine)) => {
-                let items = engine.items().len();
-                self.router.engine.replace(engine);
-                self.set_status(|s| {
-                    s.items = items;
-                    s.reloads += 1;
-                    s.problems.clear();
-                });
-                tracing::info!(items, "content changed: catalog reloaded");
-            }
-            Ok(Err(e)) => {
-                let problems: Vec<String> = match &e {
-                    LoadError::Invalid(problems) => problems.0.iter().map(ToString::to_string).collect(),
-                    other => vec![other.to_string()],
-                };
-                for line in &problems {
-                    tracing::warn!("{line}");
-                }
-                tracing::warn!("content changed: catalog refused; the previous catalog stays in use");
-                self.set_status(|s| s.problems = problems);
-            }
-            Err(e) => tracing::error!(error = %e, "content changed: reloading failed"),
+        match self.router.engine.reload_from(dir, "content changed").await {
+            Ok(items) => self.set_status(|s| {
+                s.items = items;
+                s.reloads += 1;
+                s.problems.clear();
+            }),
+            Err(problems) => self.set_status(|s| s.problems = problems),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! engine once, so it never sees a half-loaded catalog.
 
 use super::Engine;
+use crate::catalog::{Catalog, LoadError};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -24,6 +25,34 @@ impl SharedEngine {
 
     pub fn replace(&self, engine: Engine) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+    }
+
+    /// Reloads the catalog from `dir` (SIGHUP, `--watch`): loaded and checked off the async
+    /// threads, swapped in whole when valid. On any problem the catalog in use stays, and the
+    /// problems (`path:line:col: message`, one each) are logged and returned. `trigger` says
+    /// why, in the log. The number of items on success.
+    pub async fn reload_from(&self, dir: &Path, trigger: &str) -> Result<usize, Vec<String>> {
+        let path = dir.to_path_buf();
+        let loaded = tokio::task::spawn_blocking(move || Catalog::load_dir(&path).map(Engine::new)).await;
+        let problems = match loaded {
+            Ok(Ok(engine)) => {
+                let items = engine.items().len();
+                self.replace(engine);
+                tracing::info!(items, "{trigger}: catalog reloaded");
+                return Ok(items);
+            }
+            Ok(Err(LoadError::Invalid(problems))) => problems.0.iter().map(ToString::to_string).collect(),
+            Ok(Err(other)) => vec![other.to_string()],
+            Err(e) => {
+                tracing::error!(error = %e, "{trigger}: catalog reload failed");
+                return Err(vec![format!("reloading failed: {e}")]);
+            }
+        };
+        for line in &problems {
+            tracing::warn!("{line}");
+        }
+        tracing::warn!("{trigger}: catalog reload refused; the previous catalog stays in use");
+        Err(problems)
     }
 }
 
