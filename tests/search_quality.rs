@@ -7,7 +7,8 @@ mod support;
 use marquee::catalog::Catalog;
 use marquee::search::{Engine, SearchOptions};
 use support::{
-    bundled, chat_cases, dev_cases, extra_cases, holdout_cases, measure, with_seed_word_distractors, Case,
+    bundled, chat_cases, dev_cases, extra_cases, holdout_cases, measure, unseen_cases,
+    with_seed_word_distractors, Case, UNSEEN_HOLDOUT, UNSEEN_SETS,
 };
 
 fn report(name: &str, q: &support::Quality) {
@@ -123,4 +124,27 @@ fn dev_set_quality_among_100k_distractors() {
     report("dev set + 100k distractors", &q);
     assert!(q.top1 >= 0.95, "top-1 {:.3} < 0.95 with distractors: {:#?}", q.top1, q.failures);
     assert_eq!(q.top3, 1.0, "top-3 below 1.0 with distractors: {:#?}", q.failures);
+}
+
+/// The sets written from the catalog text alone by helpers who never saw the engine
+/// (tests/queries-unseen/). The holdout is reported in figures only: its queries are never
+/// printed, so nobody tunes on them.
+#[test]
+fn unseen_sets_quality() {
+    let engine = Engine::new(bundled());
+    println!("set: top-1 / top-3 / wrong first / offered right (of on-topic) / silent (of off-topic)");
+    for name in UNSEEN_SETS.iter().chain([&UNSEEN_HOLDOUT]) {
+        let cases = unseen_cases(name);
+        assert!(cases.len() >= 50, "{name}: {} cases, fewer than 50", cases.len());
+        let q = measure(&engine, &cases);
+        println!(
+            "{name}: {:.3} / {:.3} / {} / {} of {} / {} of {}",
+            q.top1, q.top3, q.wrong_first, q.offered_right, q.on_topic, q.off_topic_silent, q.off_topic
+        );
+        if *name != UNSEEN_HOLDOUT {
+            for f in &q.failures {
+                println!("  miss: {f}");
+            }
+        }
+    }
 }

@@ -15,6 +15,9 @@ pub struct Cases {
 pub struct Case {
     pub query: String,
     pub expect: Vec<String>,
+    /// The Discord locale the member writes in, for sets in other languages.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 pub fn dev_cases() -> Vec<Case> {
@@ -38,6 +41,20 @@ pub fn holdout_cases() -> Vec<Case> {
     toml::from_str::<Cases>(text).expect("tests/queries-holdout.toml parses").case
 }
 
+/// A set written by helpers who never saw the engine, from the catalog text alone
+/// (tests/queries-unseen/NAME.toml), read at run time so a missing set names its path.
+pub fn unseen_cases(name: &str) -> Vec<Case> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/queries-unseen/{name}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str::<Cases>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).case
+}
+
+/// The unseen sets that may be tuned on, and the one that never is (reported last).
+pub const UNSEEN_SETS: [&str; 6] =
+    ["paraphrase", "facts-roles", "nicknames-nonnative", "chat", "languages", "near-topic-negatives"];
+pub const UNSEEN_HOLDOUT: &str = "holdout-final";
+
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
 }
@@ -49,11 +66,16 @@ pub struct Quality {
     pub on_topic: usize,
     pub off_topic_silent: usize,
     pub off_topic: usize,
+    /// On-topic queries answered (not silent, not offered) with a wrong story first.
+    pub wrong_first: usize,
+    /// On-topic queries with no answer whose "did you mean" offers the right story first.
+    pub offered_right: usize,
     pub failures: Vec<String>,
 }
 
 pub fn measure(engine: &Engine, cases: &[Case]) -> Quality {
     let (mut top1, mut top3, mut on, mut silent, mut off) = (0, 0, 0, 0, 0);
+    let (mut wrong_first, mut offered_right) = (0, 0);
     let mut failures = Vec::new();
     for case in cases {
         let outcome = engine.search(&case.query, &SearchOptions::limit(3));
@@ -72,6 +94,10 @@ pub fn measure(engine: &Engine, cases: &[Case]) -> Quality {
         let in3 = ids.iter().any(|id| case.expect.iter().any(|e| e == id));
         top1 += usize::from(first);
         top3 += usize::from(in3);
+        wrong_first += usize::from(!ids.is_empty() && !first);
+        offered_right += usize::from(
+            ids.is_empty() && outcome.suggestions.first().is_some_and(|s| case.expect.contains(&s.id)),
+        );
         if !first {
             failures.push(format!("{:?}: expected one of {:?}, got {ids:?}", case.query, case.expect));
         }
@@ -82,6 +108,8 @@ pub fn measure(engine: &Engine, cases: &[Case]) -> Quality {
         on_topic: on,
         off_topic_silent: silent,
         off_topic: off,
+        wrong_first,
+        offered_right,
         failures,
     }
 }
