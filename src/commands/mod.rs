@@ -232,7 +232,5 @@ fn autocomplete(
     if text.trim().is_empty() {
         return render::choices(&featured(engine, &opts.kinds));
     }
-    let outcome = engine.search(text, &opts);
-    let items: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
-    render::choices(&items)
+    render::choices(&engine.complete(text, &opts))
 }

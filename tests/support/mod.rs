@@ -281,6 +281,7 @@ impl TestDb {
     }
 }
 
+pub mod bm25;
 pub mod distractors;
 
 /// The bundled catalog with `n` distractors from ../shared/tools/gen-catalog.py (see
