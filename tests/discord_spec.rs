@@ -136,6 +136,7 @@ fn monster() -> Item {
                 role: Some(LinkRole::Story),
             })
             .collect(),
+        locales: Default::default(),
     }
 }
 

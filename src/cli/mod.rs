@@ -339,10 +339,23 @@ fn run(command: Command) -> Result<(), Failure> {
 }
 
 fn check(dir: Option<&Path>) -> Result<(), Failure> {
-    let catalog = load_catalog(dir)?;
+    let mut warnings = Vec::new();
+    let catalog = match dir {
+        Some(dir) => Catalog::load_dir_noting(dir, &mut warnings)?,
+        None => Catalog::bundled_noting(&mut warnings).map_err(LoadError::from)?,
+    };
+    // Warnings leave the catalog loadable: they go to stderr and do not change the exit code.
+    for w in &warnings {
+        eprintln!("{}:{}:{}: warning: {}", w.path, w.line, w.column, w.message);
+    }
     let kinds: Vec<String> = catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let warned = match warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
     println!(
-        "ok: {} items ({}), {} synonym groups",
+        "ok: {} items ({}), {} synonym groups{warned}",
         catalog.items.len(),
         kinds.join(", "),
         catalog.synonyms.len()
