@@ -270,7 +270,8 @@ mod tests {
 
         // Only a title in German: the summary stays English, in the embed and nowhere else.
         let mut partial = crown.clone();
-        partial.locales = [("de".to_string(), LocalText { title: Some("Die Krone".into()), summary: None, ..de })].into();
+        partial.locales =
+            [("de".to_string(), LocalText { title: Some("Die Krone".into()), summary: None, ..de })].into();
         let embed = item_embed(Lang::De, &partial);
         assert_eq!(embed.title, "Die Krone");
         assert_eq!(embed.description, crate::reply::limits::cut(&crown.summary, SUMMARY));
