@@ -1,5 +1,6 @@
-//! The HTTP/1.1 server under every listener Marquee opens (the interactions endpoint, metrics):
-//! what makes a listener safe to leave open to the internet, for any hyper service.
+//! The HTTP/1.1 server under every listener Marquee opens (the interactions endpoint, metrics,
+//! the playground): what makes a listener safe to leave open to the internet, for any hyper
+//! service.
 //!
 //! hyper's own connection does the protocol, the header timeout (once it has a timer) and the
 //! header size limit; hyper-util's `GracefulShutdown` drains connections. What hyper leaves to

@@ -1,4 +1,5 @@
-//! The `marquee` command line: checks and searches the catalog (the Discord bot comes later).
+//! The `marquee` command line: runs the gateway bot (the default), the HTTP endpoint or the
+//! playground, and searches, checks and previews the catalog offline (see `cli`).
 
 mod cli;
 

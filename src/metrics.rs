@@ -1,9 +1,11 @@
 //! Prometheus metrics (the `prometheus` crate) and `/metrics`, `/healthz` (readiness, see
 //! `health`) and `/livez` on `--metrics ADDR`.
 //!
-//! Recorded at the edges (gateway handler, HTTP endpoint, scheduler loop), never inside the
-//! core. The queries that found nothing are what content editors need: the most frequent ones
-//! are exported as `marquee_no_result_query_top{query}`, from a bounded in-memory tally.
+//! Recorded at the edges, never inside the core: the router (commands, autocomplete, search time,
+//! no-result queries), the gateway handler (reconnects, undecodable events, and the highlight
+//! scheduler loop it runs: posts and failures) and the HTTP endpoint (undecodable bodies).
+//! The queries that found nothing are what content editors need: the most frequent ones are
+//! exported as `marquee_no_result_query_top{query}`, from a bounded in-memory tally.
 
 use crate::commands::Request;
 use crate::reply::Response;

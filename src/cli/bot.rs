@@ -1,4 +1,5 @@
-//! `marquee run`: configuration, logging, signals, then the gateway bot.
+//! `marquee run` and `marquee serve`: configuration, logging, the store, signals (SIGHUP reloads,
+//! SIGINT/SIGTERM stop), `--watch`, then the gateway bot or the HTTP endpoint.
 
 use super::env::{BotEnv, EndpointEnv, LogEnv};
 use super::failure::Failure;

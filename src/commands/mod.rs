@@ -1,7 +1,8 @@
 //! What each command does, as plain functions from a `Request` to a `Response`.
 //!
-//! The Discord layer turns an interaction or a mention into a `Request`; `marquee preview`
-//! builds one from the command line. Both then call `respond`, so there is one reply path.
+//! The router (`router::route`, `Router::mention`) turns an interaction or a mention into a
+//! `Request`, whichever door it came through; `marquee preview` builds one from the command line.
+//! Both then call `respond`, so there is one reply path.
 
 pub mod definitions;
 
