@@ -7,8 +7,7 @@
 //! and from there into a new SQLite file; wall time and peak RSS of each run, by /usr/bin/time.
 
 #[allow(dead_code)]
-#[path = "../tests/support/pg.rs"]
-mod pg;
+use marquee_testkit::pg;
 
 use chrono::{Duration, NaiveDate};
 use marquee::store::Database;

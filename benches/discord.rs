@@ -6,10 +6,8 @@
 //! receives the callback. Also reports the bot's resident memory after READY. The database is a
 //! temporary SQLite file, or MARQUEE_BENCH_DATABASE_URL.
 
-#[path = "../tests/support/fake_discord.rs"]
-mod fake_discord;
-#[path = "../tests/support/payloads.rs"]
-mod payloads;
+use marquee_testkit::fake_discord;
+use marquee_testkit::payloads;
 
 use fake_discord::{FakeDiscord, TOKEN};
 use serde_json::json;

@@ -4,12 +4,9 @@
 //! core sends 12 000 pre-signed requests (half /search with dev-set queries, half autocomplete)
 //! over 8 keep-alive connections and times each one.
 
-#[path = "../tests/support/fake_discord.rs"]
-mod fake_discord;
-#[path = "../tests/support/http_client.rs"]
-mod http_client;
-#[path = "../tests/support/payloads.rs"]
-mod payloads;
+use marquee_testkit::fake_discord;
+use marquee_testkit::http_client;
+use marquee_testkit::payloads;
 
 use http_client::{key, signed, Client, PUBLIC, SECRET};
 use marquee::endpoint::{verifier, Endpoint};

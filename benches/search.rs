@@ -94,13 +94,12 @@ fn shape_cost(engine: &Engine, query: &str, tries: usize) -> (Duration, Duration
     (whole, keystroke)
 }
 
-#[path = "../tests/support/distractors.rs"]
-mod distractors;
+use marquee_testkit::distractors;
 
 /// The bundled catalog plus `n` distractors written by ../shared/tools/gen-catalog.py, or `None`
 /// without ../shared.
 fn seed_word_catalog(n: usize) -> Option<Catalog> {
-    match distractors::folder(n) {
+    match distractors::folder(n, std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))) {
         Ok(Some(dir)) => {
             let mut catalog = Catalog::bundled().expect("bundled catalog");
             catalog.items.extend(Catalog::load_dir(&dir).expect("generated distractors load").items);

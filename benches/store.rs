@@ -12,13 +12,10 @@
 //! that delays every packet by 1 ms each way, as a database in another availability zone or a
 //! managed service is away (tokio's timer counts whole milliseconds).
 
-#[path = "../tests/support/fake_discord.rs"]
-mod fake_discord;
-#[path = "../tests/support/payloads.rs"]
-mod payloads;
+use marquee_testkit::fake_discord;
+use marquee_testkit::payloads;
 #[allow(dead_code)]
-#[path = "../tests/support/pg.rs"]
-mod pg;
+use marquee_testkit::pg;
 
 use chrono::{NaiveTime, Utc};
 use marquee::router::incoming::Interaction;

@@ -1,20 +1,18 @@
 //! The HTTP interactions endpoint: signatures, limits, and the same answers as the gateway.
 
-mod support;
-
 use marquee::commands::{respond, Command, Request};
 use marquee::endpoint::{verifier, Endpoint};
 use marquee::reply::callback_body;
 use marquee::search::Engine;
+use marquee_testkit::http_client::{key, signed, Client, PUBLIC, SECRET};
+use marquee_testkit::payloads;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use support::http_client::{key, signed, Client, PUBLIC, SECRET};
-use support::payloads;
 
 async fn start() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (router, http, _db) = support::router(None, "endpoint");
+    let (router, http, _db) = crate::support::router(None, "endpoint");
     let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
     tokio::spawn(marquee::endpoint::serve(listener, endpoint, std::future::pending()));
     addr
@@ -35,7 +33,7 @@ async fn ping_and_commands_are_answered_like_the_gateway() {
     assert_eq!(status, 200);
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), json!({ "type": 1 }));
 
-    let engine = Engine::new(support::bundled());
+    let engine = Engine::new(crate::support::bundled());
     let command =
         serde_json::to_vec(&payloads::command(5, "search", &[("query", json!("the crown"))])).unwrap();
     let (status, body) = client.post("/interactions", &signed(&k, now(), &command), &command).await;
@@ -108,7 +106,7 @@ fn free_port() -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_commands_and_show_what_found_nothing() {
     let (port, metrics_port) = (free_port(), free_port());
-    let dir = support::TempDir::new("metrics");
+    let dir = crate::support::TempDir::new("metrics");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"))
         .args([
             "serve",
@@ -120,7 +118,7 @@ async fn metrics_count_commands_and_show_what_found_nothing() {
         .current_dir(&dir.0)
         .env_clear()
         .env("DISCORD_PUBLIC_KEY", PUBLIC)
-        .env("DISCORD_TOKEN", support::fake_discord::TOKEN)
+        .env("DISCORD_TOKEN", marquee_testkit::fake_discord::TOKEN)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -1,9 +1,7 @@
 //! What the bot sends is valid for Discord: the bodies (command registration, interaction
 //! callbacks, channel messages) against Discord's official OpenAPI spec (the shared folder's
-//! discord/openapi.json, never copied here; see `support::shared`) and the rules the spec
+//! discord/openapi.json, never copied here; see `marquee_testkit::shared`) and the rules the spec
 //! misses, including for content far over every limit.
-
-mod support;
 
 use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
 use marquee::commands::{definitions, respond, Command, Request};
@@ -16,7 +14,7 @@ use std::sync::OnceLock;
 fn spec() -> Option<&'static Value> {
     static SPEC: OnceLock<Option<Value>> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = support::shared::read("discord/openapi.json", "the OpenAPI check")?;
+        let text = marquee_testkit::shared::read("discord/openapi.json", "the OpenAPI check")?;
         Some(serde_json::from_str(&text).expect("the spec parses"))
     })
     .as_ref()
@@ -140,9 +138,12 @@ fn monster() -> Item {
 }
 
 fn engines() -> Vec<Engine> {
-    let mut big = support::bundled();
+    let mut big = crate::support::bundled();
     big.items.push(monster());
-    vec![Engine::new(support::bundled()), Engine::new(Catalog { items: big.items, synonyms: big.synonyms })]
+    vec![
+        Engine::new(crate::support::bundled()),
+        Engine::new(Catalog { items: big.items, synonyms: big.synonyms }),
+    ]
 }
 
 fn requests() -> Vec<Request> {
@@ -286,48 +287,48 @@ fn every_reply_is_valid_even_over_every_limit() {
 
 #[test]
 fn preview_prints_exactly_what_the_bot_sends() {
-    let engine = Engine::new(support::bundled());
+    let engine = Engine::new(crate::support::bundled());
     let request =
         Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None };
     let expected = callback_body(&respond(&engine, &request, Lang::En));
-    let (code, out, err) = support::marquee(&["preview", "the crown"], None);
+    let (code, out, err) = crate::support::marquee(&["preview", "the crown"], None);
     assert_eq!(code, 0, "{err}");
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), expected);
     // The member's language, as the bot would answer a `de` interaction.
     let german = callback_body(&respond(&engine, &request, Lang::De));
     assert_ne!(german, expected);
-    let (code, out, err) = support::marquee(&["preview", "the crown", "--locale", "de"], None);
+    let (code, out, err) = crate::support::marquee(&["preview", "the crown", "--locale", "de"], None);
     assert_eq!(code, 0, "{err}");
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), german);
     assert_eq!(german["data"]["embeds"][0]["fields"][0]["name"], "Art");
 
-    let (code, out, _) = support::marquee(&["preview", "--autocomplete", "spinn"], None);
+    let (code, out, _) = crate::support::marquee(&["preview", "--autocomplete", "spinn"], None);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["type"], 8);
     assert_eq!(v["data"]["choices"][0]["value"], "reinvent-2020-spinnaker");
 
-    let (code, out, _) = support::marquee(&["commands", "--json"], None);
+    let (code, out, _) = crate::support::marquee(&["commands", "--json"], None);
     assert_eq!(code, 0);
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), definitions::commands());
 }
 
 #[test]
 fn invite_url_asks_for_the_least_permissions() {
-    let (code, out, _) = support::marquee(&["invite-url", "--client-id", "1234"], None);
+    let (code, out, _) = crate::support::marquee(&["invite-url", "--client-id", "1234"], None);
     assert_eq!(code, 0);
     // View Channel, Send Messages, Embed Links, Read Message History.
     assert_eq!(
         out.trim(),
         "https://discord.com/oauth2/authorize?client_id=1234&permissions=84992&scope=bot%20applications.commands"
     );
-    let (code, _, err) = support::marquee(&["invite-url", "--client-id", "abc"], None);
+    let (code, _, err) = crate::support::marquee(&["invite-url", "--client-id", "abc"], None);
     assert_eq!(code, 2, "{err}");
 }
 
 #[test]
 fn invite_url_takes_the_application_id_from_the_token() {
-    let dir = support::TempDir::new("invite");
+    let dir = crate::support::TempDir::new("invite");
     let run = |token: Option<&str>| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"));
         cmd.arg("invite-url").env_clear().current_dir(&dir.0);
@@ -336,10 +337,10 @@ fn invite_url_takes_the_application_id_from_the_token() {
         }
         cmd.output().unwrap()
     };
-    let out = run(Some(support::fake_discord::TOKEN));
+    let out = run(Some(marquee_testkit::fake_discord::TOKEN));
     assert!(out.status.success());
     let url = String::from_utf8(out.stdout).unwrap();
-    let id = support::fake_discord::BOT_ID;
+    let id = marquee_testkit::fake_discord::BOT_ID;
     assert!(url.contains(&format!("client_id={id}&")), "{url}");
     let out = run(None);
     let err = String::from_utf8(out.stderr).unwrap();
@@ -365,9 +366,9 @@ fn the_spec_check_can_fail() {
 fn highlight_replies_are_valid() {
     use marquee::highlights::commands::{respond as highlight, HighlightRequest as H};
     use marquee::store::sqlite::SqliteStore;
-    let dir = support::TempDir::new("spec-hl");
+    let dir = crate::support::TempDir::new("spec-hl");
     let store = SqliteStore::open(&dir.0.join("m.db")).unwrap();
-    let engine = Engine::new(support::bundled());
+    let engine = Engine::new(crate::support::bundled());
     let now = chrono::Utc::now();
     let callback = validator("/interactions/{interaction_id}/{interaction_token}/callback", "post");
     let requests = [
@@ -427,7 +428,7 @@ fn highlight_replies_are_valid() {
 
 #[test]
 fn a_kind_outside_the_command_finds_nothing_in_search_and_autocomplete() {
-    let engine = Engine::new(support::bundled());
+    let engine = Engine::new(crate::support::bundled());
     let find = Request::Find {
         command: Command::Video,
         query: "consoleme".into(),

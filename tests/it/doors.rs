@@ -1,12 +1,10 @@
 //! One router, two doors: every kind of interaction sent through the gateway and through the
 //! HTTP endpoint gets byte-equal answers — highlight commands included, on one real store.
 
-mod support;
-
+use crate::support::doors::Doors;
+use marquee_testkit::fake_discord::{CHANNEL_ID, GUILD_ID, USER_ID};
+use marquee_testkit::payloads;
 use serde_json::{json, Value};
-use support::doors::Doors;
-use support::fake_discord::{CHANNEL_ID, GUILD_ID, USER_ID};
-use support::payloads;
 
 const MANAGE: u64 = 1 << 4;
 const OTHER_CHANNEL: u64 = 623_456_789_012_345_678;
@@ -35,7 +33,7 @@ fn subscribe(id: u64, channel: u64, permissions: u64) -> Value {
     )
 }
 
-fn text(sent: &support::doors::Sent) -> String {
+fn text(sent: &crate::support::doors::Sent) -> String {
     let message = sent.edit.as_ref().unwrap_or(&sent.callback["data"]);
     message["content"]
         .as_str()

@@ -1,13 +1,11 @@
 //! How search behaves beyond the quality numbers: normalisation, filters, autocomplete-style
 //! prefixes, determinism, suggestions, and odd input (property tests).
 
-mod support;
-
+use crate::support::bundled;
 use marquee::catalog::Kind;
 use marquee::search::{Engine, SearchOptions, MAX_QUERY_CHARS};
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use support::bundled;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();

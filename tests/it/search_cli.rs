@@ -1,8 +1,6 @@
 //! `marquee search` as a user and a script see it.
 
-mod support;
-
-use support::marquee;
+use crate::support::marquee;
 
 #[test]
 fn readable_results_name_title_kind_year_and_link() {

@@ -1,19 +1,17 @@
 //! The playground's HTTP side: what it serves, that its answers are the router's own, that it
 //! refuses to listen beyond loopback unless told, and that hostile requests get a clear 4xx.
 
-mod support;
-
+use crate::support::TempDir;
 use marquee::playground::{self, Playground, ASSETS, BOT, MAX_BODY};
 use marquee::router::incoming::{Interaction, Message};
 use marquee::router::Router;
 use marquee::search::{Engine, SharedEngine};
 use marquee::store::sqlite::SqliteStore;
 use marquee::store::Store;
+use marquee_testkit::http_client::Client;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use support::http_client::Client;
-use support::TempDir;
 
 struct Served {
     addr: SocketAddr,
@@ -25,7 +23,7 @@ struct Served {
 async fn start() -> Served {
     let dir = TempDir::new("playground-api");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("db.sqlite")).unwrap());
-    let engine = Arc::new(SharedEngine::new(Arc::new(Engine::new(support::bundled()))));
+    let engine = Arc::new(SharedEngine::new(Arc::new(Engine::new(crate::support::bundled()))));
     let page = Arc::new(Playground::new(engine.clone(), store.clone(), None));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -203,13 +201,13 @@ async fn hostile_requests_get_a_clear_4xx_and_break_nothing() {
 
 #[test]
 fn a_non_loopback_address_is_refused_unless_asked() {
-    let (code, _, stderr) = support::marquee(&["playground", "--listen", "0.0.0.0:0"], None);
+    let (code, _, stderr) = crate::support::marquee(&["playground", "--listen", "0.0.0.0:0"], None);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("not a loopback address") && stderr.contains("--unsafe-listen-anywhere"),
         "{stderr}"
     );
-    let (code, _, stderr) = support::marquee(&["playground", "--watch"], None);
+    let (code, _, stderr) = crate::support::marquee(&["playground", "--watch"], None);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--watch needs --content"), "{stderr}");
 }

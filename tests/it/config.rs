@@ -2,10 +2,8 @@
 //! winning over it, a flag winning over both, each variable named in `--help`, and every
 //! configuration problem printed the same way with exit code 2.
 
-mod support;
-
+use crate::support::TempDir;
 use std::process::{Command, Output, Stdio};
-use support::TempDir;
 
 fn marquee(cwd: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_marquee"));
@@ -50,9 +48,10 @@ fn env_file_is_read_by_every_command_and_the_environment_wins() {
     let dir = TempDir::new("config-dotenv-rules");
     std::fs::write(dir.0.join(".env"), "DATABASE_URL=mysql://file/db\n").unwrap();
     // From .env: the same check and the same line, whichever command reads the database.
-    for args in
-        [&["highlights", "preview", "--guild", "1"][..], &["run", "--token", support::fake_discord::TOKEN]]
-    {
+    for args in [
+        &["highlights", "preview", "--guild", "1"][..],
+        &["run", "--token", marquee_testkit::fake_discord::TOKEN],
+    ] {
         let out = marquee(&dir, args, &[]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
@@ -84,7 +83,7 @@ fn env_file_is_read_by_every_command_and_the_environment_wins() {
 fn help_names_every_variable_and_never_shows_a_secret() {
     let dir = TempDir::new("config-help");
     let secrets = [
-        ("DISCORD_TOKEN", support::fake_discord::TOKEN),
+        ("DISCORD_TOKEN", marquee_testkit::fake_discord::TOKEN),
         ("DATABASE_URL", "postgres://bot:hunter2@db.example/marquee"),
     ];
     let help = |args: &[&str]| {
@@ -110,7 +109,7 @@ fn help_names_every_variable_and_never_shows_a_secret() {
     assert!(help(&["highlights", "preview", "--help"]).contains("[env: DATABASE_URL"));
     assert!(help(&["invite-url", "--help"]).contains("[env: DISCORD_TOKEN"));
     for text in [&run, &serve] {
-        assert!(!text.contains("hunter2") && !text.contains(support::fake_discord::TOKEN), "{text}");
+        assert!(!text.contains("hunter2") && !text.contains(marquee_testkit::fake_discord::TOKEN), "{text}");
     }
 }
 
@@ -123,12 +122,12 @@ fn configuration_problems_share_one_shape_and_exit_code() {
         (&["serve", "--listen", "127.0.0.1:0"], &[], "marquee: DISCORD_PUBLIC_KEY is not set"),
         (
             &["run"],
-            &[("DISCORD_TOKEN", support::fake_discord::TOKEN), ("MARQUEE_LOG_FORMAT", "xml")],
+            &[("DISCORD_TOKEN", marquee_testkit::fake_discord::TOKEN), ("MARQUEE_LOG_FORMAT", "xml")],
             "marquee: MARQUEE_LOG_FORMAT must be `json` or `text`",
         ),
         (
             &["run"],
-            &[("DISCORD_TOKEN", support::fake_discord::TOKEN), ("RUST_LOG", "info,[=")],
+            &[("DISCORD_TOKEN", marquee_testkit::fake_discord::TOKEN), ("RUST_LOG", "info,[=")],
             "marquee: RUST_LOG:",
         ),
         (&["preview", "--command", "video"], &[], "marquee: `marquee preview --command video` needs a QUERY"),

@@ -1,12 +1,10 @@
 //! The real serenity client against a fake Discord on 127.0.0.1: commands, autocomplete,
 //! components and mentions end to end, plus the faults a real deployment meets.
 
-mod support;
-
+use crate::support::{payloads, start_bot};
+use marquee_testkit::fake_discord::{assert_decodes, hello, ready, FakeDiscord, Fault, BOT_ID, USER_ID};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::fake_discord::{assert_decodes, hello, ready, FakeDiscord, Fault, BOT_ID, USER_ID};
-use support::{payloads, start_bot};
 
 async fn started(
 ) -> (FakeDiscord, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
@@ -28,7 +26,7 @@ async fn interact(fake: &FakeDiscord, id: u64, payload: Value) -> Value {
 
 #[test]
 fn fake_payloads_decode_in_serenity() {
-    use support::fake_discord::CHANNEL_ID;
+    use marquee_testkit::fake_discord::CHANNEL_ID;
     let ws: std::net::SocketAddr = "127.0.0.1:9".parse().unwrap();
     assert_decodes(&hello());
     assert_decodes(&json!({ "op": 0, "t": "READY", "s": 1, "d": ready(ws, [0, 1]) }));
@@ -54,10 +52,10 @@ async fn registers_commands_once_and_answers_search() {
     let (fake, stop, handle) = started().await;
     let put = fake.wait_request("/commands", 0).await;
     assert_eq!(put.method, "PUT");
-    assert_eq!(put.path, format!("/api/v10/applications/{}/commands", support::fake_discord::APP_ID));
+    assert_eq!(put.path, format!("/api/v10/applications/{}/commands", marquee_testkit::fake_discord::APP_ID));
     assert_eq!(put.body, marquee::commands::definitions::commands());
     let auth = put.headers.iter().find(|(k, _)| k == "authorization").map(|(_, v)| v.clone());
-    assert_eq!(auth.as_deref(), Some(format!("Bot {}", support::fake_discord::TOKEN).as_str()));
+    assert_eq!(auth.as_deref(), Some(format!("Bot {}", marquee_testkit::fake_discord::TOKEN).as_str()));
 
     let body =
         interact(&fake, 1001, payloads::command(1001, "search", &[("query", json!("the crown"))])).await;
@@ -330,8 +328,8 @@ fn reply_to_bot(id: u64, content: &str) -> Value {
     m["message_reference"] = json!({
         "type": 0,
         "message_id": "700000000000000000",
-        "channel_id": support::fake_discord::CHANNEL_ID.to_string(),
-        "guild_id": support::fake_discord::GUILD_ID.to_string(),
+        "channel_id": marquee_testkit::fake_discord::CHANNEL_ID.to_string(),
+        "guild_id": marquee_testkit::fake_discord::GUILD_ID.to_string(),
     });
     let mut original = payloads::message(700_000_000_000_000_000, me, "", vec![]);
     original["embeds"] = json!([{ "type": "rich", "title": "Producing \"The Crown\" in The Cloud" }]);

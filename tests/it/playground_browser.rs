@@ -7,16 +7,14 @@
 //! the README shows, copied to docs/playground.png) and prints each step's time and the
 //! keystroke → autocomplete-list times measured in the page.
 
-mod support;
-#[path = "support/webdriver.rs"]
-mod webdriver;
+use marquee_testkit::webdriver;
 
+use crate::support::TempDir;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::TempDir;
 use webdriver::{keys, Session};
 
 const CROWN: &str = "Producing \"The Crown\" in The Cloud";
@@ -158,7 +156,7 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     // The list is the router's type-8 answer: its names, cut as sent, in its order.
     let content_arg = content.to_str().unwrap();
     let (code, typed, _) =
-        support::marquee(&["preview", "--autocomplete", "the cr", "--content", content_arg], None);
+        crate::support::marquee(&["preview", "--autocomplete", "the cr", "--content", content_arg], None);
     assert_eq!(code, 0);
     let typed: serde_json::Value = serde_json::from_str(&typed).unwrap();
     let sent: Vec<&str> =
@@ -190,7 +188,7 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     let (comment, body) = shown.split_once('\n').unwrap();
     assert_eq!(comment, "// POST /interactions/{id}/{token}/callback");
     let (code, preview, _) =
-        support::marquee(&["preview", "the-crown-in-the-cloud", "--content", content_arg], None);
+        crate::support::marquee(&["preview", "the-crown-in-the-cloud", "--content", content_arg], None);
     assert_eq!(code, 0);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(body).unwrap(),

@@ -5,22 +5,19 @@
 use std::path::{Path, PathBuf};
 
 /// The generator script in the shared folder: `MARQUEE_SHARED`, or ../shared beside the
-/// repository (as `support::shared` finds it; this file is also compiled into the bench alone).
+/// repository (as `shared::dir` finds it).
 pub fn script() -> PathBuf {
-    let shared = std::env::var_os("MARQUEE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    shared.join("tools/gen-catalog.py")
+    crate::shared::dir().join("tools/gen-catalog.py")
 }
 
-/// The folder of `n` distractors, generated once per size under cargo's temporary folder and
-/// reused; `Ok(None)` when the script is absent.
-pub fn folder(n: usize) -> Result<Option<PathBuf>, String> {
+/// The folder of `n` distractors, generated once per size under `cache` (the caller's
+/// `CARGO_TARGET_TMPDIR`) and reused; `Ok(None)` when the script is absent.
+pub fn folder(n: usize, cache: &Path) -> Result<Option<PathBuf>, String> {
     let script = script();
     if !script.exists() {
         return Ok(None);
     }
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("seed-word-distractors-{n}"));
+    let dir = cache.join(format!("seed-word-distractors-{n}"));
     let done = dir.join(".complete");
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -1,10 +1,8 @@
 //! The bundled catalog and catalog validation: every problem reported, located, nothing loaded.
 
-mod support;
-
+use crate::support::{bundled, marquee, TempDir};
 use marquee::catalog::{Catalog, Kind, LinkRole, LoadError};
 use marquee::locale::Lang;
-use support::{bundled, marquee, TempDir};
 
 #[test]
 fn bundled_catalog_has_every_reference_item_with_working_links() {
@@ -25,7 +23,8 @@ fn bundled_catalog_has_every_reference_item_with_working_links() {
     assert!(catalog.synonyms.len() >= 20, "synonyms.toml is bundled");
 
     // Ids, titles, kinds, services and links are the reference's.
-    let Some(text) = support::shared::read("catalog-reference.json", "the reference comparison") else {
+    let Some(text) = marquee_testkit::shared::read("catalog-reference.json", "the reference comparison")
+    else {
         return;
     };
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();

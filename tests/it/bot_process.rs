@@ -1,13 +1,11 @@
 //! The `marquee` binary as an operator runs it: configuration errors, and signals.
 
-mod support;
-
+use crate::support::{payloads, TempDir};
+use marquee_testkit::fake_discord::{FakeDiscord, Fault, TOKEN};
 use serde_json::json;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::fake_discord::{FakeDiscord, Fault, TOKEN};
-use support::{payloads, TempDir};
 
 fn bot(fake: &FakeDiscord, token: Option<&str>, cwd: &TempDir) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_marquee"));
@@ -172,7 +170,7 @@ async fn a_bot_in_no_server_logs_its_invite_url_once() {
         err
     });
     let err = tokio::time::timeout(Duration::from_secs(15), err).await.expect("exits in time").unwrap();
-    let url = marquee::discord::invite_url(support::fake_discord::APP_ID);
+    let url = marquee::discord::invite_url(marquee_testkit::fake_discord::APP_ID);
     assert_eq!(err.matches(&url).count(), 1, "{err}");
     assert!(err.contains("the bot is in no server yet"), "{err}");
 }
@@ -206,7 +204,7 @@ async fn gateway_reconnects_are_counted_in_metrics() {
     fake.wait_ready().await;
     let reconnects = || async move {
         let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let (status, text) = support::http_client::Client::connect(addr).await.get("/metrics").await;
+        let (status, text) = marquee_testkit::http_client::Client::connect(addr).await.get("/metrics").await;
         assert_eq!(status, 200);
         let text = String::from_utf8(text).unwrap();
         let line = text.lines().find(|l| l.starts_with("marquee_gateway_reconnects_total ")).unwrap_or("? 0");

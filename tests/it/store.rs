@@ -2,12 +2,10 @@
 //! one is configured (MARQUEE_TEST_POSTGRES; `.ci/run` starts one). What the scheduler relies on
 //! — above all that a slot is claimed by exactly one process — must hold on either.
 
-mod support;
-
+use crate::support::TestDb;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use marquee::store::{Claim, Database, StoreError};
 use std::sync::{Arc, Barrier};
-use support::TestDb;
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -192,7 +190,7 @@ fn a_bad_database_url_is_one_clear_line_without_the_password() {
 
 #[test]
 fn postgres_schema_is_migrated_once_by_processes_starting_together() {
-    let Some(pg) = support::pg::database("store-migrate") else { return };
+    let Some(pg) = marquee_testkit::pg::database("store-migrate") else { return };
     let url = pg.url.clone();
     let barrier = Arc::new(Barrier::new(4));
     let opened: Vec<_> = (0..4)
@@ -218,7 +216,7 @@ fn postgres_schema_is_migrated_once_by_processes_starting_together() {
 
 #[test]
 fn postgres_connection_lost_is_reported_then_reestablished() {
-    let Some(pg) = support::pg::database("store-reconnect") else { return };
+    let Some(pg) = marquee_testkit::pg::database("store-reconnect") else { return };
     let store = Database::Postgres(pg.url.clone()).open().unwrap();
     store.subscribe(1, 1, nine(), "UTC", Utc::now()).unwrap();
     // The server ends the bot's session (as a restart or failover would).
@@ -243,8 +241,8 @@ fn postgres_connection_lost_is_reported_then_reestablished() {
 /// server is refused, with a message that says why.
 #[test]
 fn postgres_over_tls_verifies_the_server_certificate() {
-    let Some(pg) = support::pg::database("store-tls") else { return };
-    let Some(ca) = support::pg::server_ca() else { return };
+    let Some(pg) = marquee_testkit::pg::database("store-tls") else { return };
+    let Some(ca) = marquee_testkit::pg::server_ca() else { return };
     let url = pg.url_with(&format!("sslmode=verify-full&sslrootcert={ca}"));
     let store = Database::from_url(Some(&url)).unwrap().open().unwrap();
     store.subscribe(1, 1, nine(), "UTC", Utc::now()).unwrap();
@@ -266,7 +264,7 @@ fn postgres_over_tls_verifies_the_server_certificate() {
 /// The store is a plain trait: calling PostgreSQL from inside an async task must work too.
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_store_works_inside_an_async_task() {
-    let Some(pg) = support::pg::database("store-async") else { return };
+    let Some(pg) = marquee_testkit::pg::database("store-async") else { return };
     let store = Database::Postgres(pg.url.clone()).open().unwrap();
     store.subscribe(3, 3, nine(), "UTC", Utc::now()).unwrap();
     assert_eq!(store.subscriptions(Some(3)).unwrap().len(), 1);

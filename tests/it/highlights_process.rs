@@ -3,14 +3,12 @@
 //! with its own shard range, one PostgreSQL database). The scheduler ticks fast here (test-only
 //! timing variables).
 
-mod support;
-
+use crate::support::{payloads, TempDir, TestDb};
 use chrono::{Duration, Timelike, Utc};
+use marquee_testkit::fake_discord::{FakeDiscord, Fault, TOKEN};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
-use support::fake_discord::{FakeDiscord, Fault, TOKEN};
-use support::{payloads, TempDir, TestDb};
 
 fn spawn_bot(fake: &FakeDiscord, db: &TestDb, cwd: &TempDir, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_marquee"))
@@ -134,7 +132,7 @@ async fn two_bot_processes_on_one_database_post_each_slot_once() {
 /// each answers the interactions of its shard; highlights are posted once across both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_shard_processes_on_one_postgres_database() {
-    let Some(pg) = support::pg::database("shards") else { return };
+    let Some(pg) = marquee_testkit::pg::database("shards") else { return };
     let db = TestDb::Postgres(pg);
     let fake = FakeDiscord::start().await;
     let dir = TempDir::new("shards");

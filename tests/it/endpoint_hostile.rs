@@ -2,15 +2,13 @@
 //! closed, running out of file descriptors neither spins nor floods the log, unsigned uploads
 //! are refused before their body is read, and SIGTERM lets a request in flight finish.
 
-mod support;
-
+use crate::support::TempDir;
+use marquee_testkit::fake_discord::TOKEN;
+use marquee_testkit::http_client::{key, signed, PUBLIC, SECRET};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::fake_discord::TOKEN;
-use support::http_client::{key, signed, PUBLIC, SECRET};
-use support::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -5,12 +5,10 @@
 //! (`data.name`, the `query` option, a menu's `custom_id`/`values`); every other field stays as
 //! Discord sent it — members, users, locales, contexts, missing or extra fields.
 
-mod support;
-
+use crate::support::doors::Doors;
+use marquee_testkit::fake_discord::BOT_ID;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use support::doors::Doors;
-use support::fake_discord::BOT_ID;
 
 const CROWN: &str = "Producing \"The Crown\" in The Cloud";
 
@@ -148,7 +146,7 @@ async fn real_messages_get_a_reply_exactly_when_they_ask_the_bot() {
         let before = fake.request_count();
         fake.dispatch_raw("MESSAGE_CREATE", message.clone());
         let id = message["id"].clone();
-        let replies_to = move |f: &support::fake_discord::FakeDiscord, to: &Value| -> Vec<Value> {
+        let replies_to = move |f: &marquee_testkit::fake_discord::FakeDiscord, to: &Value| -> Vec<Value> {
             f.requests()
                 .into_iter()
                 .skip(before)
@@ -166,11 +164,11 @@ async fn real_messages_get_a_reply_exactly_when_they_ask_the_bot() {
         } else {
             // A marker that is always answered: once its reply is out (and a moment more, as
             // events are handled concurrently), the fixture had its chance to be answered.
-            let marker = support::payloads::message(
+            let marker = marquee_testkit::payloads::message(
                 1,
-                support::payloads::user(support::fake_discord::USER_ID, "viewer", false),
+                marquee_testkit::payloads::user(marquee_testkit::fake_discord::USER_ID, "viewer", false),
                 &format!("<@{BOT_ID}> marker"),
-                vec![support::payloads::user(BOT_ID, "Marquee", true)],
+                vec![marquee_testkit::payloads::user(BOT_ID, "Marquee", true)],
             );
             fake.dispatch("MESSAGE_CREATE", marker);
             fake.wait_for("the marker's reply", std::time::Duration::from_secs(5), |f| {

@@ -1,14 +1,12 @@
 //! SIGHUP, and with --watch a change of the files, reloads the catalog from --content:
 //! validated first, swapped whole, refused (old one kept) when it has problems.
 
-mod support;
-
+use crate::support::{payloads, TempDir};
+use marquee_testkit::fake_discord::{FakeDiscord, TOKEN};
 use serde_json::{json, Value};
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::fake_discord::{FakeDiscord, TOKEN};
-use support::{payloads, TempDir};
 
 fn item(id: &str, title: &str) -> String {
     format!(

@@ -4,7 +4,7 @@
 //! Without it a test prints `skipped: …` and leaves out what needs it — but never under CI
 //! (`CI` set), where a missing file is a failure, so these checks cannot silently stop running
 //! (as `pg` does for PostgreSQL). `MARQUEE_SHARED` names the folder when it is elsewhere (a git
-//! worktree, say); by default it is `../shared` from the repository.
+//! worktree, say); by default it is `../shared` from the repository (this crate lives in `testkit/`).
 
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ pub const VAR: &str = "MARQUEE_SHARED";
 pub fn dir() -> PathBuf {
     match std::env::var_os(VAR).filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
     }
 }
 

@@ -1,12 +1,10 @@
 //! `/healthz` reports readiness as it is: a shard without a live session or a database that
 //! does not answer makes it 503, naming what is wrong; once they are back, 200 again.
 
-mod support;
-
+use marquee_testkit::fake_discord::FakeDiscord;
+use marquee_testkit::http_client::Client;
 use serde_json::Value;
 use std::time::Duration;
-use support::fake_discord::FakeDiscord;
-use support::http_client::Client;
 
 async fn health(addr: std::net::SocketAddr) -> (u16, Value) {
     let (status, body) = Client::connect(addr).await.get("/healthz").await;
@@ -29,16 +27,16 @@ async fn until(addr: std::net::SocketAddr, want: u16, within: Duration, what: &s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_follows_the_gateway_and_the_database() {
     let fake = FakeDiscord::start().await;
-    let pg = support::pg::database("health");
+    let pg = marquee_testkit::pg::database("health");
     if pg.is_none() {
-        eprintln!("skipped: the stopped-database part (no PostgreSQL; set {})", support::pg::VAR);
+        eprintln!("skipped: the stopped-database part (no PostgreSQL; set {})", marquee_testkit::pg::VAR);
     }
-    let dir = support::TempDir::new("health");
+    let dir = crate::support::TempDir::new("health");
     let database = match &pg {
         Some(p) => marquee::store::Database::Postgres(p.url.clone()),
         None => marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
     };
-    let (_stop, _bot) = support::start_bot_on(&fake, database, dir);
+    let (_stop, _bot) = crate::support::start_bot_on(&fake, database, dir);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(marquee::metrics::serve(listener, std::future::pending()));

@@ -1,6 +1,7 @@
-//! Helpers shared by the integration tests.
-
-#![allow(dead_code)]
+//! Helpers the integration tests share that need the `marquee` crate itself (query sets, the
+//! bundled catalog, routers and bots built in-process); what needs only Discord's side of the
+//! wire (the fake Discord, payloads, signed HTTP, PostgreSQL databases, WebDriver) is in
+//! `marquee_testkit`, which the benches use too.
 
 use marquee::catalog::Catalog;
 use marquee::search::{Engine, SearchOptions};
@@ -21,23 +22,23 @@ pub struct Case {
 }
 
 pub fn dev_cases() -> Vec<Case> {
-    let text = include_str!("../queries-dev.toml");
+    let text = include_str!("../../queries-dev.toml");
     toml::from_str::<Cases>(text).expect("tests/queries-dev.toml parses").case
 }
 
 pub fn extra_cases() -> Vec<Case> {
-    let text = include_str!("../queries-extra.toml");
+    let text = include_str!("../../queries-extra.toml");
     toml::from_str::<Cases>(text).expect("tests/queries-extra.toml parses").case
 }
 
 pub fn chat_cases() -> Vec<Case> {
-    let text = include_str!("../queries-chat.toml");
+    let text = include_str!("../../queries-chat.toml");
     toml::from_str::<Cases>(text).expect("tests/queries-chat.toml parses").case
 }
 
 /// Held out: written before the at-scale tuning and never tuned on.
 pub fn holdout_cases() -> Vec<Case> {
-    let text = include_str!("../queries-holdout.toml");
+    let text = include_str!("../../queries-holdout.toml");
     toml::from_str::<Cases>(text).expect("tests/queries-holdout.toml parses").case
 }
 
@@ -74,6 +75,10 @@ pub struct Quality {
 }
 
 pub fn measure(engine: &Engine, cases: &[Case]) -> Quality {
+    measure_refs(engine, &cases.iter().collect::<Vec<_>>())
+}
+
+pub fn measure_refs(engine: &Engine, cases: &[&Case]) -> Quality {
     let (mut top1, mut top3, mut on, mut silent, mut off) = (0, 0, 0, 0, 0);
     let (mut wrong_first, mut offered_right) = (0, 0);
     let mut failures = Vec::new();
@@ -172,8 +177,7 @@ pub fn marquee(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 }
 
 pub mod doors;
-pub mod fake_discord;
-pub mod payloads;
+pub use marquee_testkit::{distractors, fake_discord, http_client, payloads, pg};
 
 /// The bot, running in this process against `fake`, until the returned sender is dropped or
 /// sent to. `content` overrides the bundled catalog.
@@ -211,10 +215,6 @@ pub fn start_bot_on<K: Send + 'static>(
     }));
     (tx, handle)
 }
-
-pub mod http_client;
-pub mod pg;
-pub mod shared;
 
 /// A router as the doors build it: the bundled catalog, a SQLite store in a temp dir (returned,
 /// so it lives as long as the router), and REST calls (channel access, deferred edits) sent to
@@ -281,13 +281,11 @@ impl TestDb {
     }
 }
 
-pub mod distractors;
-
 /// The bundled catalog with `n` distractors from ../shared/tools/gen-catalog.py (see
 /// `distractors`). `None` (after printing `skipped: …`) without ../shared; under CI a missing
 /// ../shared is a failure.
 pub fn with_seed_word_distractors(n: usize) -> Option<Catalog> {
-    let Some(dir) = distractors::folder(n).unwrap() else {
+    let Some(dir) = distractors::folder(n, std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))).unwrap() else {
         let script = distractors::script();
         assert!(std::env::var_os("CI").is_none(), "{} is missing under CI", script.display());
         println!("skipped: {} is absent", script.display());

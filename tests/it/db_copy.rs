@@ -3,13 +3,11 @@
 //! give the same coming picks and the copied claims behave as the originals; a target that
 //! holds data is refused, and a copy that fails halfway leaves the target as it was.
 
-mod support;
-
+use crate::support::{TempDir, TestDb};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use marquee::store::{Claim, Database, Store};
 use std::path::Path;
 use std::process::{Command, Output};
-use support::{TempDir, TestDb};
 
 const GUILDS: [u64; 3] = [11, 22, 33];
 
@@ -98,7 +96,7 @@ fn previews(dir: &Path, database: &str) -> Vec<String> {
 
 #[test]
 fn sqlite_to_postgres_and_back_keeps_everything() {
-    let Some(pg) = support::pg::database("copy-both") else { return };
+    let Some(pg) = marquee_testkit::pg::database("copy-both") else { return };
     let dir = TempDir::new("db-copy-both");
     let file = dir.0.join("marquee.db");
     let sqlite = file.display().to_string();
@@ -142,7 +140,7 @@ fn sqlite_to_postgres_and_back_keeps_everything() {
 
 #[test]
 fn a_target_that_holds_data_is_refused_unless_replaced() {
-    let Some(pg) = support::pg::database("copy-refuse") else { return };
+    let Some(pg) = marquee_testkit::pg::database("copy-refuse") else { return };
     let dir = TempDir::new("db-copy-refuse");
     let file = dir.0.join("marquee.db");
     let source = Database::Sqlite(file.clone()).open().unwrap();

@@ -2,16 +2,14 @@
 //! and the chat-style set (tests/queries-chat.toml), alone and with 100 000 synthetic
 //! distractors mixed in.
 
-mod support;
-
-use marquee::catalog::Catalog;
-use marquee::search::{Engine, SearchOptions};
-use support::{
-    bundled, chat_cases, dev_cases, extra_cases, holdout_cases, measure, unseen_cases,
+use crate::support::{
+    bundled, chat_cases, dev_cases, extra_cases, holdout_cases, measure, measure_refs, unseen_cases,
     with_seed_word_distractors, Case, UNSEEN_HOLDOUT, UNSEEN_SETS,
 };
+use marquee::catalog::Catalog;
+use marquee::search::{Engine, SearchOptions};
 
-fn report(name: &str, q: &support::Quality) {
+fn report(name: &str, q: &crate::support::Quality) {
     println!(
         "{name}: top-1 {:.3}, top-3 {:.3} over {} queries; off-topic silent {}/{}",
         q.top1, q.top3, q.on_topic, q.off_topic_silent, q.off_topic
@@ -141,6 +139,15 @@ fn unseen_sets_quality() {
             "{name}: {:.3} / {:.3} / {} / {} of {} / {} of {}",
             q.top1, q.top3, q.wrong_first, q.offered_right, q.on_topic, q.off_topic_silent, q.off_topic
         );
+        let mut locales: Vec<&str> = cases.iter().filter_map(|c| c.locale.as_deref()).collect();
+        locales.sort_unstable();
+        locales.dedup();
+        for locale in locales {
+            let of_locale: Vec<&Case> =
+                cases.iter().filter(|c| c.locale.as_deref() == Some(locale)).collect();
+            let q = measure_refs(&engine, &of_locale);
+            println!("  {locale}: top-1 {:.3}, top-3 {:.3} of {}", q.top1, q.top3, q.on_topic);
+        }
         if *name != UNSEEN_HOLDOUT {
             for f in &q.failures {
                 println!("  miss: {f}");

@@ -1,10 +1,8 @@
 //! The highlight commands through the real bot and the fake Discord.
 
-mod support;
-
+use crate::support::{payloads, start_bot};
+use marquee_testkit::fake_discord::{FakeDiscord, APP_ID, CHANNEL_ID, GUILD_ID};
 use serde_json::{json, Value};
-use support::fake_discord::{FakeDiscord, APP_ID, CHANNEL_ID, GUILD_ID};
-use support::{payloads, start_bot};
 
 const MANAGE: u64 = (1 << 4) | (1 << 10) | (1 << 11);
 const NO_MANAGE: u64 = (1 << 10) | (1 << 11);

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use super::fake_discord::{bot_user, APP_ID, CHANNEL_ID, GUILD_ID, USER_ID};
+use crate::fake_discord::{bot_user, APP_ID, CHANNEL_ID, GUILD_ID, USER_ID};
 use serde_json::{json, Value};
 
 pub fn user(id: u64, name: &str, bot: bool) -> Value {

@@ -1,8 +1,7 @@
 //! Daily highlights end to end: the real scheduler, a real SQLite file, posts through serenity's
 //! HTTP client to the fake Discord, and an injected clock — no sleeping through real days.
 
-mod support;
-
+use crate::support::{TempDir, TestDb};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use marquee::discord::poster::HttpPoster;
 use marquee::highlights::runner::{PostError, Poster, Runner, TickReport};
@@ -10,14 +9,13 @@ use marquee::highlights::schedule;
 use marquee::search::Engine;
 use marquee::store::sqlite::SqliteStore;
 use marquee::store::Store;
+use marquee_testkit::fake_discord::{FakeDiscord, Fault, TOKEN};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use support::fake_discord::{FakeDiscord, Fault, TOKEN};
-use support::{TempDir, TestDb};
 
 fn engine() -> Arc<Engine> {
-    Arc::new(Engine::new(support::bundled()))
+    Arc::new(Engine::new(crate::support::bundled()))
 }
 
 fn utc(s: &str) -> DateTime<Utc> {
