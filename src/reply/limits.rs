@@ -266,6 +266,20 @@ mod tests {
         }
         assert!(total <= EMBEDS_TOTAL, "{total}");
         assert!(r.rows.len() <= ROWS);
+        // ... and what fits is kept: a `fit` that emptied the reply would pass the bounds above.
+        let slack = 10; // a cut ends at a word boundary with "…"
+        assert!(r.content.as_ref().unwrap().chars().count() >= CONTENT - slack, "content emptied");
+        let first = &r.embeds[0];
+        assert!(first.title.chars().count() >= EMBED_TITLE - slack, "title emptied: {:?}", first.title);
+        assert!(first.description.chars().count() >= EMBED_DESCRIPTION - slack, "description emptied");
+        assert!(total >= EMBEDS_TOTAL - slack * 4, "the 6000-character budget left unused: {total}");
+        assert_eq!(r.rows.len(), ROWS, "rows dropped though 7 were given");
+        let Row::Links(buttons) = &r.rows[0] else { panic!("the first row is no longer the links") };
+        assert_eq!(buttons.len(), BUTTONS_PER_ROW, "only the javascript: link may go");
+        assert!(buttons.iter().all(|b| b.label.chars().count() >= BUTTON_LABEL - slack));
+        let Row::Select(select) = &r.rows[1] else { panic!("the second row is no longer the menu") };
+        assert_eq!(select.options.len(), SELECT_OPTIONS);
+        assert_eq!(select.options.iter().filter(|o| o.default).count(), 1, "one default survives");
         for row in &r.rows {
             match row {
                 Row::Links(b) => {
