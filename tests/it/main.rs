@@ -21,6 +21,7 @@ mod playground;
 mod playground_browser;
 mod real_payloads;
 mod reload;
+mod router;
 mod search_behaviour;
 mod search_cli;
 mod search_quality;
