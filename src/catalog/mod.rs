@@ -4,6 +4,7 @@
 //! optional `synonyms.toml` at its top. The folder in the repository is compiled into the binary;
 //! `--content DIR` loads another one through the same code.
 
+pub mod lint;
 mod model;
 mod parse;
 mod problem;

@@ -31,6 +31,20 @@ pub struct TokenEnv {
     pub token: Option<String>,
 }
 
+impl TokenEnv {
+    /// A token given with `--token` is named as the flag in errors, not as the variable the
+    /// member did not set. (clap fills the field from either; the environment tells which.)
+    pub fn blame_the_flag(&self, e: ConfigError) -> ConfigError {
+        let from_env = std::env::var(TOKEN_VAR).ok();
+        match &self.token {
+            Some(token) if from_env.as_deref() != Some(token.as_str()) && e.0.starts_with(TOKEN_VAR) => {
+                ConfigError(format!("--token{}", &e.0[TOKEN_VAR.len()..]))
+            }
+            _ => e,
+        }
+    }
+}
+
 #[derive(Args, Clone, Debug, Default)]
 pub struct LogEnv {
     /// Log lines as `text` (default) or `json` (one object per line, for log collectors).
@@ -75,7 +89,7 @@ pub struct BotEnv {
 
 impl BotEnv {
     pub fn settings(&self) -> Result<Settings, ConfigError> {
-        Settings::from_lookup(|var| {
+        let settings = Settings::from_lookup(|var| {
             match var {
                 TOKEN_VAR => &self.token.token,
                 GUILD_VAR => &self.guild_id,
@@ -87,7 +101,8 @@ impl BotEnv {
                 _ => &None,
             }
             .clone()
-        })
+        });
+        settings.map_err(|e| self.token.blame_the_flag(e))
     }
 }
 

@@ -33,12 +33,24 @@ impl Failure {
                 eprintln!("{problems}");
                 ExitCode::FAILURE
             }
+            // The reader went away (`marquee … | head`): what it wanted, it has. Quiet, as
+            // `grep` and `ripgrep` are.
+            Failure::Runtime(e) if is_closed_pipe(&e) => ExitCode::SUCCESS,
             Failure::Runtime(e) => {
                 eprintln!("marquee: {e:#}");
                 ExitCode::FAILURE
             }
         }
     }
+}
+
+fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
 }
 
 impl From<ConfigError> for Failure {

@@ -34,7 +34,7 @@ struct ContentArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the Discord bot (settings from the environment or .env, listed below).
+    /// Run the Discord bot (settings from the environment or .env: `marquee run --help` lists them).
     Run {
         /// Serve Prometheus `/metrics` and `/healthz` on this address, e.g. 127.0.0.1:9100.
         #[arg(long, value_name = "ADDR")]
@@ -110,14 +110,15 @@ enum Command {
     InviteUrl {
         /// The application's id (Developer Portal → General Information → Application ID);
         /// by default the one DISCORD_TOKEN belongs to.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_parser = parse_client_id)]
         client_id: Option<u64>,
         #[command(flatten)]
         token: TokenEnv,
     },
     /// Search the catalog, as the bot's /search does.
     Search(SearchArgs),
-    /// Validate the catalog and report every problem as path:line:col.
+    /// Validate the catalog and report every problem as path:line:col: ./content when the
+    /// working directory has one, else the catalog built into the binary (--content DIR: another).
     Check {
         #[command(flatten)]
         content: ContentArg,
@@ -137,9 +138,9 @@ enum Command {
 
 #[derive(Args)]
 struct SearchArgs {
-    /// What to look for; half-remembered and misspelled is fine.
-    #[arg(required_unless_present = "stdin", conflicts_with = "stdin")]
-    query: Option<String>,
+    /// What to look for; half-remembered and misspelled is fine. Several words need no quotes.
+    #[arg(required_unless_present = "stdin", conflicts_with = "stdin", num_args = 1..)]
+    query: Vec<String>,
     /// Read one query per line from standard input; write one result line per query.
     #[arg(long)]
     stdin: bool,
@@ -203,10 +204,13 @@ struct PreviewArgs {
     /// Preview the autocomplete answer (type 8) for this partial text instead.
     #[arg(long, value_name = "TEXT", conflicts_with = "query")]
     autocomplete: Option<String>,
+    /// The slash command to answer.
     #[arg(long, value_enum, default_value_t = PreviewCommand::Search)]
     command: PreviewCommand,
+    /// The command's `kind` option: only stories of this kind (search, video, casestudy, random).
     #[arg(long, value_parser = parse_kind)]
     kind: Option<Kind>,
+    /// The command's `year` option: only stories from this year (search, video, casestudy).
     #[arg(long)]
     year: Option<u16>,
     /// Seed for /random (the bot uses the interaction id).
@@ -221,16 +225,30 @@ struct PreviewArgs {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum PreviewCommand {
+    /// `/search`: any story.
     Search,
+    /// `/video`: videos, talks, keynotes and the podcast.
     Video,
+    /// `/casestudy`: case studies and tech-blog posts.
     Casestudy,
+    /// `/random`: a story at random (see --seed).
     Random,
+    /// `/about`: what Marquee knows.
     About,
+    /// `/help`: every command with an example.
     Help,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
     s.parse()
+}
+
+fn parse_client_id(s: &str) -> Result<u64, String> {
+    s.trim().parse::<u64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        "an application id is a number like 123456789012345678 (Developer Portal → General \
+         Information → Application ID)"
+            .to_string()
+    })
 }
 
 pub fn main() -> ExitCode {
@@ -290,8 +308,7 @@ fn run(command: Command) -> Result<(), Failure> {
             playground::run(&log, &listen, unsafe_listen_anywhere, content, watch, database.as_deref())
         }
         Command::Commands { json: _ } => {
-            println!("{}", serde_json::to_string_pretty(&marquee::commands::definitions::commands())?);
-            Ok(())
+            print(&serde_json::to_string_pretty(&marquee::commands::definitions::commands())?)
         }
         Command::Preview(args) => preview(args),
         Command::Highlights(HighlightsCommand::Preview { guild, days, json, content, env }) => {
@@ -311,8 +328,7 @@ fn run(command: Command) -> Result<(), Failure> {
                      or DISCORD_TOKEN set in the environment or .env",
                 )
             })?;
-            println!("{}", marquee::discord::invite_url(id));
-            Ok(())
+            print(&marquee::discord::invite_url(id))
         }
         Command::Check { content } => check(content.content.as_deref()),
         Command::Search(args) => search(args),
@@ -332,26 +348,58 @@ fn run(command: Command) -> Result<(), Failure> {
                 Ok(())
             };
             write().with_context(|| format!("writing {}", out.display()))?;
-            println!("wrote {} items to {}", all.len(), out.display());
-            Ok(())
+            print(&format!("wrote {} items to {}", all.len(), out.display()))
         }
     }
 }
 
+/// Prints `text` and a newline to standard output. A closed pipe (`| head`) comes back as an
+/// error, which `Failure` turns into a quiet exit; `println!` would panic.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The folder an editor's `marquee check` means when it names none: `./content`, when there is one.
+const CONTENT_HERE: &str = "content";
+
 fn check(dir: Option<&Path>) -> Result<(), Failure> {
-    let catalog = load_catalog(dir)?;
+    let here = Path::new(CONTENT_HERE);
+    let dir = dir.or_else(|| here.is_dir().then_some(here));
+    let which = match dir {
+        Some(dir) => format!("catalog {}", dir.display()),
+        None => "the catalog built into the binary (no ./content here; --content DIR checks another)".into(),
+    };
+    let catalog = match load_catalog(dir) {
+        Ok(catalog) => catalog,
+        Err(problems) => {
+            eprintln!("marquee check: {which}:");
+            return Err(problems.into());
+        }
+    };
+    let warnings = marquee::catalog::lint::warnings(&catalog.items);
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
     let kinds: Vec<String> = catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
-    println!(
-        "ok: {} items ({}), {} synonym groups",
+    let warned = match warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".into(),
+        n => format!(", {n} warnings"),
+    };
+    print(&format!(
+        "ok: {} items ({}), {} synonym groups{warned} — {which}",
         catalog.items.len(),
         kinds.join(", "),
         catalog.synonyms.len()
-    );
-    Ok(())
+    ))
 }
 
 fn search(args: SearchArgs) -> Result<(), Failure> {
     let engine = engine(args.content.content.as_deref())?;
+    let filters = cli_filters(&args.kind, args.year);
     let options = SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into() };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -362,16 +410,37 @@ fn search(args: SearchArgs) -> Result<(), Failure> {
             writeln!(out, "{}", serde_json::to_string(&json_hits(&outcome))?)?;
         }
     } else {
-        let query = args.query.unwrap_or_default();
+        let query = args.query.join(" ");
         let outcome = engine.search(&query, &options);
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&json_hits(&outcome))?)?;
         } else {
             print_readable(&mut out, &query, &outcome)?;
+            if outcome.hits.is_empty() && !filters.is_empty() {
+                // The filters may be what found nothing: say so, and what the words find alone.
+                let unfiltered = engine.search(&query, &SearchOptions::limit(1));
+                writeln!(out, "(with {})", filters.join(" "))?;
+                if let Some(best) = unfiltered.hits.first() {
+                    let year = best.item.year.map(|y| format!(" · {y}")).unwrap_or_default();
+                    writeln!(
+                        out,
+                        "Without the filters, the best match is: {} ({}{year})",
+                        best.item.title,
+                        best.item.kind.label()
+                    )?;
+                }
+            }
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// The filters of a `marquee search`, as they were typed.
+fn cli_filters(kinds: &[Kind], year: Option<u16>) -> Vec<String> {
+    let mut filters: Vec<String> = kinds.iter().map(|k| format!("--kind {k}")).collect();
+    filters.extend(year.map(|y| format!("--year {y}")));
+    filters
 }
 
 fn json_hits(outcome: &Outcome<'_>) -> Vec<serde_json::Value> {
@@ -440,8 +509,7 @@ fn preview(args: PreviewArgs) -> Result<(), Failure> {
     };
     let lang = marquee::locale::Lang::from_discord(Some(&args.locale));
     let body = marquee::reply::callback_body(&respond(&engine, &request, lang));
-    println!("{}", serde_json::to_string_pretty(&body)?);
-    Ok(())
+    print(&serde_json::to_string_pretty(&body)?)
 }
 
 fn highlights_preview(

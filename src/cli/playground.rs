@@ -20,6 +20,19 @@ pub fn run(
     let addr =
         playground::check_listen(listen, unsafe_anywhere).map_err(|e| Failure::usage(e.to_string()))?;
     super::bot::init_logging(log)?;
+    // Bound before the catalog and database: a taken port is a usage problem with a way out.
+    let listener = match std::net::TcpListener::bind(addr) {
+        Ok(listener) => listener,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            return Err(Failure::usage(format!(
+                "cannot listen on {addr}: another program uses that port (another playground?). \
+                 Choose a free one, e.g. --listen {}",
+                free_port_like(addr)
+            )))
+        }
+        Err(e) => return Err(anyhow::anyhow!("cannot listen on {addr}: {e}").into()),
+    };
+    listener.set_nonblocking(true)?;
     let engine = Arc::new(super::engine(content)?);
     // Its own SQLite file, never DATABASE_URL: trying /highlights here must not touch the
     // bot's real subscriptions.
@@ -38,9 +51,7 @@ pub fn run(
     let shared = Arc::new(SharedEngine::new(engine));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
         let mut page = Playground::new(shared, store, content.map(Path::to_path_buf));
         page.local_only = !unsafe_anywhere;
         let page = Arc::new(page);
@@ -56,4 +67,13 @@ pub fn run(
         let _ = std::fs::remove_dir_all(dir);
     }
     Ok(served?)
+}
+
+/// An address on `addr`'s interface whose port is free now (the system's pick).
+fn free_port_like(addr: std::net::SocketAddr) -> String {
+    let free = std::net::TcpListener::bind((addr.ip(), 0)).and_then(|l| l.local_addr());
+    match free {
+        Ok(free) => free.to_string(),
+        Err(_) => std::net::SocketAddr::new(addr.ip(), addr.port().wrapping_add(1)).to_string(),
+    }
 }

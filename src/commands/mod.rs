@@ -167,7 +167,7 @@ fn find(
     year: Option<u16>,
 ) -> Reply {
     let Some(opts) = options(command, kind, year, LISTED) else {
-        return render::no_match(lang, query, &[]);
+        return without_filters(engine, lang, command, query, kind, year);
     };
     // An autocomplete choice submits the item id: show exactly that item.
     if let Some(item) = engine.get(query.trim()) {
@@ -183,8 +183,25 @@ fn find(
             let listed: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
             render::item_reply(lang, best.item, &listed)
         }
+        None if kind.is_some() || year.is_some() => without_filters(engine, lang, command, query, kind, year),
         None => render::no_match(lang, query, &outcome.suggestions),
     }
+}
+
+/// Nothing matched with the member's `kind` or `year`: the reply names them and offers what
+/// the same words find without them (still within the command's own kinds).
+fn without_filters(
+    engine: &Engine,
+    lang: Lang,
+    command: Command,
+    query: &str,
+    kind: Option<Kind>,
+    year: Option<u16>,
+) -> Reply {
+    let opts = SearchOptions { kinds: command.kinds().to_vec(), year: None, limit: LISTED };
+    let unfiltered = engine.search(query, &opts);
+    let items: Vec<&Item> = unfiltered.hits.iter().map(|h| h.item).collect();
+    render::no_match_filtered(lang, query, &render::filters(lang, kind, year), &items)
 }
 
 fn random(engine: &Engine, lang: Lang, kind: Option<Kind>, seed: u64) -> Reply {

@@ -34,6 +34,8 @@ pub enum HighlightRequest {
     },
     TimezoneAutocomplete {
         text: String,
+        /// The server's language (`guild_locale`): its likely zone is offered first.
+        locale: Option<String>,
     },
 }
 
@@ -74,8 +76,8 @@ fn handle(
     let needs_manage = || Response::Message(render::error(lang.text("reply.needs_manage")));
     let private = |text: String| Response::Message(render::error(&text));
     Ok(match request {
-        HighlightRequest::TimezoneAutocomplete { text } => Response::Choices(
-            schedule::timezones_matching(text, crate::reply::limits::CHOICES)
+        HighlightRequest::TimezoneAutocomplete { text, locale } => Response::Choices(
+            super::timezones::matching(text, locale.as_deref(), crate::reply::limits::CHOICES)
                 .into_iter()
                 .map(|n| Choice { name: n.to_string(), value: n.to_string() })
                 .collect(),

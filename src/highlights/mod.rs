@@ -6,6 +6,7 @@ pub mod permissions;
 pub mod rotation;
 pub mod runner;
 pub mod schedule;
+pub mod timezones;
 
 use crate::locale::Lang;
 use crate::reply::{render, Reply};

@@ -81,20 +81,6 @@ pub fn parse_timezone(name: &str) -> Option<Tz> {
         .or_else(|| chrono_tz::TZ_VARIANTS.iter().copied().find(|tz| tz.name().eq_ignore_ascii_case(name)))
 }
 
-/// Timezone names containing `text` (case-insensitive), for autocomplete.
-pub fn timezones_matching(text: &str, limit: usize) -> Vec<&'static str> {
-    let needle = text.trim().to_ascii_lowercase().replace(' ', "_");
-    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|tz| tz.name())
-        .filter(|n| n.to_ascii_lowercase().contains(&needle))
-        .collect();
-    // Names that start with the text first, then shorter ones.
-    names.sort_by_key(|n| (!n.to_ascii_lowercase().starts_with(&needle), n.len(), *n));
-    names.truncate(limit);
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,7 +133,5 @@ mod tests {
         assert_eq!(parse_timezone("europe/paris").map(|t| t.name()), Some("Europe/Paris"));
         assert_eq!(parse_timezone(""), Some(Tz::UTC));
         assert_eq!(parse_timezone("Mars/Olympus"), None);
-        assert_eq!(timezones_matching("paris", 25), ["Europe/Paris"]);
-        assert!(timezones_matching("new y", 25).contains(&"America/New_York"));
     }
 }

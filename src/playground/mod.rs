@@ -46,12 +46,18 @@ pub const CALENDAR_DAYS: u16 = 7;
 const INDEX_HTML: &str = include_str!("page/index.html");
 const STYLE_CSS: &str = include_str!("page/style.css");
 const APP_JS: &str = include_str!("page/app.js");
+const WORDS_JS: &str = include_str!("page/words.js");
+const FAVICON_SVG: &str = include_str!("page/favicon.svg");
 
-/// The page's static files: (path, content type, text).
-pub const ASSETS: [(&str, &str, &str); 3] = [
+/// The page's static files: (path, content type, text). Browsers ask for `/favicon.ico`
+/// whatever the page links: it gets the same picture.
+pub const ASSETS: [(&str, &str, &str); 6] = [
     ("/", "text/html; charset=utf-8", INDEX_HTML),
     ("/style.css", "text/css; charset=utf-8", STYLE_CSS),
     ("/app.js", "text/javascript; charset=utf-8", APP_JS),
+    ("/words.js", "text/javascript; charset=utf-8", WORDS_JS),
+    ("/favicon.svg", "image/svg+xml", FAVICON_SVG),
+    ("/favicon.ico", "image/svg+xml", FAVICON_SVG),
 ];
 
 /// Checks the address to listen on: loopback, unless `unsafe_anywhere`.
@@ -178,9 +184,11 @@ impl Playground {
     pub async fn calendar(&self) -> (StatusCode, Value) {
         let (store, engine) = (self.router.store.clone(), self.router.engine.get());
         let days = tokio::task::spawn_blocking(move || {
+            let subscribed = !store.subscriptions(Some(GUILD))?.is_empty();
             let picks =
                 crate::highlights::coming(store.as_ref(), &engine, GUILD, chrono::Utc::now(), CALENDAR_DAYS)?;
-            Ok::<_, crate::store::StoreError>(
+            Ok::<_, crate::store::StoreError>((
+                subscribed,
                 picks
                     .iter()
                     .map(|(date, item)| {
@@ -192,11 +200,15 @@ impl Playground {
                         })
                     })
                     .collect::<Vec<_>>(),
-            )
+            ))
         })
         .await;
         match days {
-            Ok(Ok(days)) => (StatusCode::OK, json!({ "guild_id": GUILD.to_string(), "days": days })),
+            // `subscribed`: whether any channel gets these (the page lists them only then).
+            Ok(Ok((subscribed, days))) => (
+                StatusCode::OK,
+                json!({ "guild_id": GUILD.to_string(), "subscribed": subscribed, "days": days }),
+            ),
             Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": format!("database: {e}") })),
             Err(e) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": format!("calendar failed: {e}") }))

@@ -160,14 +160,46 @@ pub fn echo(lang: Lang, query: &str) -> String {
 pub fn no_match(lang: Lang, query: &str, suggestions: &[&Item]) -> Reply {
     let mut content = lang.fill("reply.no_match", &[("query", &echo(lang, query))]);
     let mut rows = Vec::new();
-    content.push(' ');
     if suggestions.is_empty() {
-        content.push_str(lang.text("reply.no_match_try"));
+        join_sentence(&mut content, lang.text("reply.no_match_try"));
     } else {
-        content.push_str(lang.text("reply.no_match_suggest"));
+        join_sentence(&mut content, lang.text("reply.no_match_suggest"));
         rows.push(pick_menu(lang, suggestions, None, lang.text("menu.did_you_mean")));
     }
     Reply { content: Some(content), embeds: Vec::new(), rows, ephemeral: true }
+}
+
+/// The member's own filters, as they typed them: "`kind: Talk` `year: 2019`" (the kind in
+/// their language, as the choices showed it).
+pub fn filters(lang: Lang, kind: Option<Kind>, year: Option<u16>) -> String {
+    let mut parts: Vec<String> =
+        kind.map(|k| format!("`kind: {}`", kind_label(lang, k))).into_iter().collect();
+    parts.extend(year.map(|y| format!("`year: {y}`")));
+    parts.join(" ")
+}
+
+/// Nothing matched with the member's filters: say which filters, and offer what the words find
+/// without them (`unfiltered`, best first), privately.
+pub fn no_match_filtered(lang: Lang, query: &str, filters: &str, unfiltered: &[&Item]) -> Reply {
+    let mut content =
+        lang.fill("reply.no_match_filtered", &[("query", &echo(lang, query)), ("filters", &filters)]);
+    let mut rows = Vec::new();
+    match unfiltered.first() {
+        Some(best) => {
+            join_sentence(&mut content, &lang.fill("reply.no_match_unfiltered", &[("title", &best.title)]));
+            rows.push(pick_menu(lang, unfiltered, None, lang.text("menu.without_filters")));
+        }
+        None => join_sentence(&mut content, lang.text("reply.no_match_try")),
+    }
+    Reply { content: Some(content), embeds: Vec::new(), rows, ephemeral: true }
+}
+
+/// Appends a sentence: after a space, except after a full-width stop (Japanese sets none).
+fn join_sentence(text: &mut String, sentence: &str) {
+    if !text.ends_with(['。', '！', '？']) {
+        text.push(' ');
+    }
+    text.push_str(sentence);
 }
 
 /// A short, private error.
@@ -209,7 +241,12 @@ pub fn usage(lang: Lang) -> Reply {
 
 pub fn about(lang: Lang, counts: &[(Kind, usize)], version: &str) -> Reply {
     let total: usize = counts.iter().map(|(_, n)| n).sum();
-    let catalog: Vec<String> = counts.iter().map(|(k, n)| format!("{} {n}", kind_label(lang, *k))).collect();
+    // The overview is the source page itself (the button below), not a story to count.
+    let catalog: Vec<String> = counts
+        .iter()
+        .filter(|(k, _)| *k != Kind::Overview)
+        .map(|(k, n)| format!("{} {n}", kind_label(lang, *k)))
+        .collect();
     let mut embed = overview_embed(lang, "title.about", lang.fill("reply.about", &[("total", &total)]));
     embed.url = Some(SOURCE_PAGE.into());
     embed.fields = vec![

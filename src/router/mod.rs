@@ -97,7 +97,11 @@ fn autocomplete(i: &Interaction) -> Request {
     if i.data.name == "highlights" {
         let Some((_, options)) = i.subcommand() else { return unknown };
         let text = options.iter().find(|o| o.focused).and_then(|o| o.as_str()).unwrap_or_default();
-        return Request::Highlights(HighlightRequest::TimezoneAutocomplete { text: text.to_string() });
+        let locale = i.guild_locale.clone().or_else(|| i.locale.clone());
+        return Request::Highlights(HighlightRequest::TimezoneAutocomplete {
+            text: text.to_string(),
+            locale,
+        });
     }
     let Some(command) = Command::from_name(&i.data.name) else { return unknown };
     let options = &i.data.options;

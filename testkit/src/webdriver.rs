@@ -20,6 +20,9 @@ pub mod keys {
     pub const ARROW_UP: &str = "\u{E013}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const BACKSPACE: &str = "\u{E003}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const PAGE_UP: &str = "\u{E00E}";
+    pub const PAGE_DOWN: &str = "\u{E00F}";
 }
 
 /// chromium and chromedriver: `MARQUEE_CHROMIUM` / `MARQUEE_CHROMEDRIVER`, else found on PATH
@@ -177,6 +180,18 @@ impl Session {
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
     pub fn script(&self, script: &str, args: Value) -> Value {
         self.call("POST", &self.at("/execute/sync"), Some(json!({ "script": script, "args": args }))).unwrap()
+    }
+
+    /// The element that has the focus.
+    pub fn active(&self) -> Element {
+        let found = self.call("GET", &self.at("/element/active"), None).unwrap();
+        found[ELEMENT].as_str().expect("an active element").to_string()
+    }
+
+    /// Resizes the browser window (the page's layout follows).
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.call("POST", &self.at("/window/rect"), Some(json!({ "width": width, "height": height })))
+            .unwrap();
     }
 
     /// The page as a PNG.

@@ -197,10 +197,12 @@ fn check_command_reports_and_exits_1_on_problems_0_when_clean() {
     assert!(out.is_empty());
     assert!(err.lines().filter(|l| l.contains("bad.toml:")).count() >= 10, "{err}");
 
-    // Every command refuses a bad catalog the same way.
+    // Every command refuses a bad catalog the same way; `check` first says which it checked.
     let (code, _, err2) = marquee(&["search", "x", "--content", dir.0.to_str().unwrap()], None);
     assert_eq!(code, 1);
-    assert_eq!(err, err2);
+    let (which, problems) = err.split_once('\n').unwrap();
+    assert_eq!(which, format!("marquee check: catalog {}:", dir.0.display()));
+    assert_eq!(problems, err2);
 }
 
 #[test]
@@ -341,7 +343,7 @@ fn embeds_never_headline_another_year_or_a_related_page() {
     )));
 
     assert_eq!(embed("quote-chawla-ses").url.as_deref(), Some(SOURCE));
-    assert_eq!(buttons("quote-chawla-ses")[1].0, "Related: SES case study (quotes her differently)");
+    assert_eq!(buttons("quote-chawla-ses")[1].0, "Related: Amazon SES case study");
     assert!(embed("netflix-on-aws").fields.iter().all(|f| f.name != "Services"));
 
     // The story's own video gives the picture; its first link stays the title link.
@@ -371,4 +373,99 @@ fn embeds_never_headline_another_year_or_a_related_page() {
             "route53-multi-region"
         ]
     );
+}
+
+/// What `marquee check` warns about: quote marks that do not pair up, a summary that says a
+/// sentence twice. The bundled catalog reads as edited: no warning.
+#[test]
+fn check_warns_about_unpaired_quotes_and_repeated_sentences() {
+    let (code, out, err) = marquee(&["check"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: ") && !out.contains("warning"), "the bundled catalog: {out}");
+    assert!(!err.contains("warning"), "the bundled catalog: {err}");
+
+    let dir = TempDir::new("cli-check-warnings");
+    dir.write(
+        "items.toml",
+        r#"
+[[item]]
+id = "slips"
+title = 'Producing “The Crown" in The Cloud'
+kind = "case-study"
+summary = """
+By adopting a cloud-based workflow on AWS, the in-house VFX team of 10 artists completed more than 600 VFX shots in just 8 months.
+
+By adopting a cloud-based workflow on AWS, the in-house VFX team completed more than 600 VFX shots, in just 8 months."""
+links = [{ label = "Case study", url = "https://example.com/", role = "story" }]
+
+[[item]]
+id = "quote"
+title = "A quote"
+kind = "quote"
+summary = "With G5 instances, content creators have the freedom to create more.”"
+links = [{ label = "Case study", url = "https://example.com/", role = "story" }]
+"#,
+    );
+    let (code, out, err) = marquee(&["check", "--content", dir.0.to_str().unwrap()], None);
+    assert_eq!(code, 0, "warnings do not fail the check: {err}");
+    assert!(out.starts_with("ok: 2 items") && out.contains("3 warnings"), "{out}");
+    assert!(err.contains("warning: slips: title: quote marks that do not match (“…\")"), "{err}");
+    assert!(err.contains("warning: slips: summary: sentence 2 says again what sentence 1 said"), "{err}");
+    assert!(err.contains("warning: quote: summary: a closing ” that never opened"), "{err}");
+}
+
+/// Typography may be normalised (quote pairs, stray spaces); the words stay the page's. Each
+/// summary, compared word for word, is a passage of the seed page.
+#[test]
+fn summaries_keep_the_seed_pages_words() {
+    let Some(page) = marquee_testkit::shared::read("seed/netflix-on-aws.txt", "the seed page comparison")
+    else {
+        return;
+    };
+    let words = |text: &str| -> Vec<String> {
+        text.replace("- ", "-")
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let page = format!(" {} ", words(&page).join(" "));
+    for id in ["the-crown-in-the-cloud", "quote-chawla-ses", "quote-kowalski-g5", "reinvent-2017-ec2-tuning"]
+    {
+        let item = bundled().get(id).cloned().unwrap_or_else(|| panic!("{id}"));
+        let summary = format!(" {} ", words(&item.summary).join(" "));
+        assert!(page.contains(&summary), "{id}: the summary is not the page's words");
+    }
+}
+
+/// `marquee check` in a folder with `content/` checks that folder — an editor who just broke it
+/// must not read "ok" about the catalog built into the binary — and always says which it checked.
+#[test]
+fn check_in_a_folder_with_content_checks_that_content() {
+    let run = |dir: &TempDir| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"))
+            .arg("check")
+            .current_dir(&dir.0)
+            .env_remove("DISCORD_TOKEN")
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let dir = TempDir::new("cli-check-here");
+    dir.write("content/items/bad.toml", BAD);
+    let (code, out, err) = run(&dir);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("content/items/bad.toml:"), "{err}");
+    assert!(err.contains("catalog content"), "says which catalog: {err}");
+
+    dir.write("content/items/bad.toml", GOOD);
+    let (code, out, _) = run(&dir);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("ok: ") && out.trim_end().ends_with("catalog content"), "{out}");
+
+    let empty = TempDir::new("cli-check-bundled");
+    let (code, out, _) = run(&empty);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("the catalog built into the binary"), "{out}");
 }

@@ -410,8 +410,8 @@ fn highlight_replies_are_valid() {
         },
         H::List { guild_id: 1 },
         H::Today { guild_id: 1 },
-        H::TimezoneAutocomplete { text: "america".into() },
-        H::TimezoneAutocomplete { text: String::new() },
+        H::TimezoneAutocomplete { text: "america".into(), locale: None },
+        H::TimezoneAutocomplete { text: String::new(), locale: Some("de".into()) },
         H::Unsubscribe { guild_id: 1, channel_id: None, can_manage: true },
         H::List { guild_id: 1 },
     ];

@@ -6,6 +6,7 @@ mod support;
 
 mod bot_process;
 mod catalog;
+mod cli;
 mod config;
 mod db_copy;
 mod discord_e2e;

@@ -111,6 +111,8 @@ async fn the_page_commands_and_calendar_are_served() {
         assert!(headers.contains("x-content-type-options: nosniff"), "{path}");
         assert_eq!(body, text.as_bytes(), "{path}");
         // Nothing fetched from elsewhere: no CDN, no web fonts.
+        // (An SVG names its XML namespace with a URL; nothing is fetched from it.)
+        let text = text.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assert!(!text.contains("http://") && !text.contains("https://"), "{path} links outside");
     }
     let (status, body) = client.get("/api/commands").await;
@@ -210,4 +212,68 @@ fn a_non_loopback_address_is_refused_unless_asked() {
     let (code, _, stderr) = crate::support::marquee(&["playground", "--watch"], None);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--watch needs --content"), "{stderr}");
+}
+
+/// The timezone box of `/highlights subscribe`: empty, it offers the zones most servers want
+/// (the server's likely one among the first); typed, real zones before legacy aliases.
+#[tokio::test]
+async fn timezone_choices_lead_with_common_zones_never_legacy_aliases() {
+    let served = start().await;
+    let mut client = Client::connect(served.addr).await;
+    let typed = |text: &str, guild_locale: &str| {
+        json!({ "type": 4, "guild_locale": guild_locale, "data": { "name": "highlights", "options": [{
+            "type": 1, "name": "subscribe", "options": [
+                { "type": 7, "name": "channel", "value": playground::CHANNEL.to_string() },
+                { "type": 3, "name": "timezone", "value": text, "focused": true }] }] } })
+    };
+    let names = |answer: &Value| -> Vec<String> {
+        answer["body"]["data"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, answer) = post(&mut client, "/api/interaction", &typed("", "ja")).await;
+    let empty = names(&answer);
+    assert_eq!(empty[..3], ["UTC", "Asia/Tokyo", "Europe/London"], "{empty:?}");
+    for common in ["America/New_York", "Europe/Berlin"] {
+        assert!(empty.contains(&common.to_string()), "{empty:?}");
+    }
+    let (_, answer) = post(&mut client, "/api/interaction", &typed("e", "en-US")).await;
+    let e = names(&answer);
+    assert!(e[0].contains('/'), "a legacy alias leads: {e:?}");
+    for alias in ["EET", "EST", "GB-Eire", "Eire", "Europe"] {
+        let at = e.iter().position(|n| n == alias);
+        assert!(at.is_none_or(|at| e[..at].iter().all(|n| n.contains('/') || n == "UTC")), "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_favicon_is_served() {
+    let served = start().await;
+    let mut client = Client::connect(served.addr).await;
+    for path in ["/favicon.ico", "/favicon.svg"] {
+        let (status, headers, body) = client.get_with_headers(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(headers.contains("content-type: image/svg+xml"), "{path}: {headers}");
+        assert!(String::from_utf8_lossy(&body).contains("<svg"), "{path}");
+    }
+}
+
+/// The calendar says whether any channel gets the highlights: the side bar lists coming
+/// highlights only when one does.
+#[tokio::test]
+async fn the_calendar_says_whether_a_channel_is_subscribed() {
+    let served = start().await;
+    let mut client = Client::connect(served.addr).await;
+    let (_, body) = client.get("/api/calendar").await;
+    let calendar: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(calendar["subscribed"], false, "{calendar}");
+    let subscribe = json!({ "type": 2, "data": { "name": "highlights", "options": [{ "type": 1, "name": "subscribe",
+        "options": [{ "name": "channel", "value": playground::CHANNEL.to_string() }, { "name": "time", "value": "09:30" }] }] } });
+    post(&mut client, "/api/interaction", &subscribe).await;
+    let (_, body) = client.get("/api/calendar").await;
+    let calendar: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(calendar["subscribed"], true, "{calendar}");
 }

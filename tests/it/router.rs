@@ -71,7 +71,7 @@ fn route_table() {
             "timezone autocomplete",
             json!({"type": 4, "guild_id": "7", "data": {"name": "highlights", "options": [
             {"name": "subscribe", "type": 1, "options": [{"name": "timezone", "type": 3, "value": "Europe/Be", "focused": true}]}]}}),
-            |r| matches!(r, Request::Highlights(H::TimezoneAutocomplete { text }) if text == "Europe/Be"),
+            |r| matches!(r, Request::Highlights(H::TimezoneAutocomplete { text, .. }) if text == "Europe/Be"),
         ),
         (
             "a menu pick keeps the listed ids",

@@ -71,3 +71,52 @@ fn bad_arguments_get_clap_messages_and_exit_2() {
         assert!(err.contains("error:") || err.contains("Usage:"), "{args:?}: {err}");
     }
 }
+
+/// `/search query:crown year:2019`: the words find the crown, the year does not. The reply
+/// names the filter and offers what the words find without it — in Discord (`preview` prints
+/// the bot's body) and on the command line.
+#[test]
+fn a_filtered_no_match_names_its_filters_and_offers_the_unfiltered_best() {
+    let (code, out, _) = marquee(&["preview", "crown", "--year", "2019"], None);
+    assert_eq!(code, 0);
+    let body: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let content = body["data"]["content"].as_str().unwrap();
+    assert!(content.contains("`crown`") && content.contains("`year: 2019`"), "{content}");
+    assert!(content.contains("**Producing \"The Crown\" in The Cloud**"), "{content}");
+    let menu = &body["data"]["components"][0]["components"][0];
+    assert_eq!(menu["options"][0]["value"], "the-crown-in-the-cloud", "{menu}");
+    assert_eq!(body["data"]["flags"], 64, "private, as every no-match reply");
+
+    // With a kind, in German: the kind as the member's choices name it.
+    let (_, out, _) = marquee(&["preview", "crown", "--kind", "talk", "--locale", "de"], None);
+    let body: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let content = body["data"]["content"].as_str().unwrap();
+    assert!(content.contains("`kind: Vortrag`"), "{content}");
+
+    // Without filters, the plain no-match is unchanged.
+    let (_, out, _) = marquee(&["preview", "zzzzzz"], None);
+    let body: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(!body["data"]["content"].as_str().unwrap().contains("year"));
+
+    let (code, out, _) = marquee(&["search", "crown", "--year", "2019"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("--year 2019"), "{out}");
+    assert!(
+        out.contains("Without the filters, the best match is: Producing \"The Crown\" in The Cloud"),
+        "{out}"
+    );
+}
+
+/// Japanese sentences end with "。" and are not followed by an ASCII space.
+#[test]
+fn japanese_replies_set_no_space_after_a_full_stop() {
+    for args in [
+        &["preview", "zzzzzz", "--locale", "ja"][..],
+        &["preview", "crown", "--year", "2019", "--locale", "ja"],
+    ] {
+        let (_, out, _) = marquee(args, None);
+        let body: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let content = body["data"]["content"].as_str().unwrap();
+        assert!(content.contains('。') && !content.contains("。 "), "{content}");
+    }
+}

@@ -12,7 +12,11 @@ function el(tag, cls, text) {
   return e;
 }
 
-const S = { session: null, entries: [], cmd: null, popup: null, moved: false, seq: 0, reloads: null, ids: 0 };
+const S = {
+  session: null, entries: [], cmd: null, popup: null, moved: false, seq: 0, reloads: null, ids: 0,
+  // Whether the channel shows its newest message: then it stays in view as messages grow.
+  follow: true, calendar: null, status: null,
+};
 // Keystroke (input event) → autocomplete list drawn, in ms; the browser test reads it.
 window.marqueeTimings = [];
 
@@ -26,16 +30,49 @@ async function api(path, body) {
   return json;
 }
 
+// ---- The page's own words, in the member's language (words.js).
+// The member's language, as Discord sends it with each interaction.
+const locale = () => $('#locale').value;
+function t(key, values) {
+  const words = window.WORDS[locale()] || window.WORDS['en-US'];
+  const text = words[key] ?? window.WORDS['en-US'][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (values && values[name] != null ? values[name] : `{${name}}`));
+}
+// An element whose text is one of the page's words, redrawn when the language changes.
+function said(tag, cls, key, values) {
+  const e = el(tag, cls, t(key, values));
+  e.dataset.t = key;
+  if (values) e.dataset.v = JSON.stringify(values);
+  return e;
+}
+// Elements whose text or attributes are the page's words: [text key] or [attribute, key].
+function translate() {
+  document.documentElement.lang = locale().split('-')[0];
+  document.querySelectorAll('[data-t]').forEach((e) => { e.textContent = t(e.dataset.t, e.dataset.v && JSON.parse(e.dataset.v)); });
+  document.querySelectorAll('[data-ts]').forEach((e) => { e.textContent = stamp(+e.dataset.ts, e.dataset.style); });
+  document.querySelectorAll('time[data-at]').forEach((e) => { e.textContent = clock(+e.dataset.at); });
+  document.querySelectorAll('.ctx').forEach((c) => { if (c._draw) c._draw(); });
+  $('#locale').title = t('language');
+  $('#theme').textContent = t(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
+  const welcome = document.querySelector('.welcome .content');
+  if (welcome) welcome.innerHTML = md(t('welcome'));
+  if (!S.cmd) $('#input').placeholder = t('placeholder');
+  if (S.calendar) drawCalendar(S.calendar);
+  if (S.status) showStatus(S.status);
+  hint();
+}
+
 // ---- Discord's markdown, minimally: escaped text, **bold**, [links](url), `code`, mentions.
 function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+// A <t:…> timestamp as Discord draws it, in the member's language.
 function stamp(seconds, style) {
   const date = new Date(seconds * 1000);
-  if (style !== 'R') return date.toLocaleString();
+  if (style !== 'R') return date.toLocaleString(locale());
   const s = (date - Date.now()) / 1000;
   const [n, unit] = Math.abs(s) < 3600 ? [s / 60, 'minute'] : Math.abs(s) < 86400 ? [s / 3600, 'hour'] : [s / 86400, 'day'];
-  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(n), unit);
+  return new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }).format(Math.round(n), unit);
 }
 function md(text) {
   const who = (id) => (id === S.session.bot_id ? 'Marquee' : id === S.session.user_id ? 'you' : 'someone');
@@ -45,7 +82,7 @@ function md(text) {
     .replace(/`([^`\n]+)`/g, '<code>$1</code>')
     .replace(/&#60;@!?(\d+)&#62;/g, (_, id) => `<span class="mention">@${who(id)}</span>`)
     .replace(/&#60;#(\d+)&#62;/g, (_, id) => `<span class="mention">#${id === S.session.channel_id ? 'playground' : 'channel'}</span>`)
-    .replace(/&#60;t:(-?\d+)(?::([tTdDfFR]))?&#62;/g, (_, t, style) => `<span class="mention">${esc(stamp(+t, style))}</span>`)
+    .replace(/&#60;t:(-?\d+)(?::([tTdDfFR]))?&#62;/g, (_, ts, style) => `<span class="mention" data-ts="${ts}" data-style="${style || ''}">${esc(stamp(+ts, style))}</span>`)
     .replace(/\n/g, '<br>');
 }
 function rich(cls, text) {
@@ -64,13 +101,16 @@ function linkOr(cls, text, url) {
   } else e.textContent = text;
   return e;
 }
+// The box is sized before the picture arrives (a video thumbnail's 16:9), so the message
+// does not grow under the member's eyes and push its buttons out of view.
 function picture(cls, url) {
   const box = el('div', cls);
   const img = el('img');
   img.alt = '';
   img.src = url;
   // Offline (or a dead link): say what would be there instead of a broken image.
-  img.onerror = () => img.replaceWith(el('div', 'noimg', `picture: ${new URL(url).host}`));
+  img.onerror = () => { img.replaceWith(el('div', 'noimg', `picture: ${new URL(url).host}`)); box.dataset.done = '1'; };
+  img.onload = () => { box.dataset.done = '1'; };
   box.append(img);
   return box;
 }
@@ -98,8 +138,9 @@ function select(c, message) {
   const box = el('div', 'select');
   const options = c.options || [];
   const chosen = options.find((o) => o.default);
-  const now = el('button', 'sel-now', chosen ? chosen.label : c.placeholder || 'Make a selection');
+  const now = chosen || c.placeholder ? el('button', 'sel-now', chosen ? chosen.label : c.placeholder) : said('button', 'sel-now', 'select');
   now.type = 'button';
+  now.setAttribute('aria-haspopup', 'listbox');
   const menu = el('div', 'sel-menu');
   menu.hidden = true;
   menu.setAttribute('role', 'listbox');
@@ -107,13 +148,56 @@ function select(c, message) {
     const b = el('button', o.default ? 'sel-opt on' : 'sel-opt', o.label);
     b.type = 'button';
     b.dataset.value = o.value;
+    b.setAttribute('role', 'option');
     if (o.description) b.append(el('small', null, o.description));
-    b.onclick = () => { menu.hidden = true; pick(message, c, o); };
+    b.onclick = () => { openMenu(menu, now, false); pick(message, c, o); };
     menu.append(b);
   }
-  now.onclick = () => { menu.hidden = !menu.hidden; };
+  now.onclick = () => openMenu(menu, now, menu.hidden);
+  // As Discord's menus: ↓/↑ open and move, Esc closes, Enter or Space picks.
+  now.onkeydown = (ev) => {
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      openMenu(menu, now, true);
+      const opts = [...menu.children];
+      (menu.querySelector('.sel-opt.on') || opts[ev.key === 'ArrowDown' ? 0 : opts.length - 1]).focus();
+    } else if (ev.key === 'Escape') openMenu(menu, now, false);
+  };
+  menu.onkeydown = (ev) => {
+    const opts = [...menu.children];
+    const at = opts.indexOf(document.activeElement);
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      opts[(at + (ev.key === 'ArrowDown' ? 1 : opts.length - 1)) % opts.length].focus();
+    } else if (ev.key === 'Home' || ev.key === 'End') {
+      ev.preventDefault();
+      opts[ev.key === 'Home' ? 0 : opts.length - 1].focus();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      openMenu(menu, now, false);
+      now.focus();
+    }
+  };
   box.append(now, menu);
   return box;
+}
+// Opens a select menu where it fits in the channel: below its button, or above it when the
+// message is near the bottom (as Discord's menus do), never under the composer.
+function openMenu(menu, button, open) {
+  document.querySelectorAll('.sel-menu').forEach((m) => { if (m !== menu) m.hidden = true; });
+  menu.hidden = !open;
+  button.setAttribute('aria-expanded', String(open));
+  if (!open) return;
+  menu.classList.remove('up');
+  menu.style.maxHeight = '';
+  const area = $('#messages').getBoundingClientRect();
+  const at = button.getBoundingClientRect();
+  const below = area.bottom - at.bottom - 8;
+  const above = at.top - area.top - 8;
+  const wanted = Math.min(menu.scrollHeight, 300);
+  const up = below < wanted && above > below;
+  menu.classList.toggle('up', up);
+  menu.style.maxHeight = `${Math.floor(Math.min(300, up ? above : below))}px`;
 }
 function row(r, message) {
   const d = el('div', 'row');
@@ -126,8 +210,8 @@ function row(r, message) {
   }
   return d;
 }
-function time() {
-  return `Today at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+function clock(at) {
+  return t('today_at', { time: new Date(at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) });
 }
 function article(who, context) {
   const a = el('article', 'msg');
@@ -138,15 +222,30 @@ function article(who, context) {
   const head = el('div', 'head');
   head.append(el('span', 'name', bot ? 'Marquee' : 'you'));
   if (bot) head.append(el('span', 'tag', 'APP'));
-  head.append(el('time', null, time()));
+  const now = Date.now();
+  const when = el('time', null, clock(now));
+  when.dataset.at = String(now);
+  head.append(when);
   const main = el('div', 'main');
   main.append(head);
   a.append(main);
   $('#messages').append(a);
+  // A message that grows (its picture, its JSON) keeps the channel's end in view, if it was.
+  grows.observe(a);
   return a;
+}
+const grows = new ResizeObserver(() => stick(false));
+// Scrolls the channel to its newest message: always (`force`, a message just sent or
+// answered), or only when the member was already there.
+function stick(force) {
+  const m = $('#messages');
+  if (!force && !S.follow) return;
+  m.scrollTop = m.scrollHeight;
+  S.follow = true;
 }
 // Draws (or redraws, for an UPDATE_MESSAGE) a bot message from what the router returned.
 function fill(a, shown, json) {
+  const updated = a._data !== undefined;
   a._data = shown;
   const main = a.querySelector('.main');
   main.replaceChildren(main.firstChild);
@@ -156,22 +255,28 @@ function fill(a, shown, json) {
   const ephemeral = ((shown.flags || 0) & 64) !== 0;
   a.classList.toggle('ephemeral', ephemeral);
   if (ephemeral) {
-    const note = el('div', 'eph', 'Only you can see this · ');
-    const dismiss = el('a', null, 'Dismiss message');
+    const note = el('div', 'eph');
+    const dismiss = said('a', null, 'dismiss');
     dismiss.href = '#';
     dismiss.onclick = (ev) => { ev.preventDefault(); a.remove(); };
-    note.append(dismiss);
+    note.append(said('span', null, 'only_you'), ' · ', dismiss);
     main.append(note);
   }
   const tools = el('div', 'tools');
-  const toggle = el('button', null, 'Show JSON');
+  const toggle = said('button', null, 'show_json');
   toggle.type = 'button';
   const pre = el('pre', 'json', json);
   pre.hidden = true;
-  toggle.onclick = () => { pre.hidden = !pre.hidden; toggle.textContent = pre.hidden ? 'Show JSON' : 'Hide JSON'; };
+  toggle.onclick = () => {
+    pre.hidden = !pre.hidden;
+    toggle.dataset.t = pre.hidden ? 'show_json' : 'hide_json';
+    toggle.textContent = t(toggle.dataset.t);
+    // Opened, the JSON is brought into view (below the fold on the last message otherwise).
+    if (!pre.hidden) pre.scrollIntoView({ block: 'nearest' });
+  };
   tools.append(toggle);
   main.append(tools, pre);
-  a.scrollIntoView({ block: 'end' });
+  stick(!updated);
 }
 const pretty = (v) => JSON.stringify(v, null, 2);
 // An interaction's answer: the callback body, and for a deferred one the edit completing it.
@@ -187,14 +292,27 @@ function answered(a, r) {
   }
   fill(a, shown, json);
 }
-function context(parts) {
+// The "replying to" line above a message: `key` ("used", "picked") with its parts as elements.
+function context(key, values) {
   const c = el('div', 'ctx');
-  c.append(...parts);
+  // Redrawn in the new language when the member picks another (`translate`).
+  c._draw = () => {
+    const text = t(key, Object.fromEntries(Object.keys(values).map((k) => [k, `\u0000${k}\u0000`])));
+    c.replaceChildren(...text.split('\u0000').filter(Boolean).map((part) => values[part] || part));
+  };
+  c._draw();
+  return c;
+}
+function mentionContext(content) {
+  const c = el('div', 'ctx');
+  const quote = el('span', 'quote');
+  quote.innerHTML = md(content);
+  c.append(el('b', null, '@you '), quote);
   return c;
 }
 function failed(error) {
   const a = article('bot');
-  fill(a, { content: `The playground could not ask the bot: ${error.message}`, flags: 64 }, String(error));
+  fill(a, { content: t('could_not', { message: error.message }), flags: 64 }, String(error));
 }
 
 async function pick(message, component, option) {
@@ -208,13 +326,11 @@ async function pick(message, component, option) {
   try {
     const r = await api('/api/interaction', request);
     if (r.body.type === 7) answered(message, r);
-    else answered(article('bot', context([el('b', null, 'you'), ` picked ${option.label}`])), r);
+    else answered(article('bot', context('picked', { who: el('b', null, 'you'), option: el('span', null, option.label) })), r);
   } catch (e) { failed(e); }
 }
 
 // ---- The command list, options and autocomplete.
-// The member's language, as Discord sends it with each interaction.
-const locale = () => $('#locale').value;
 const described = (d) => (d.description_localizations && d.description_localizations[locale()]) || d.description || '';
 function entries(commands) {
   const out = [];
@@ -229,40 +345,69 @@ function entries(commands) {
 function hidePopup() {
   S.popup = null;
   $('#popup').hidden = true;
+  hint();
 }
-function showPopup(kind, title, items, choose) {
-  S.popup = { kind, items, choose, on: items.length ? 0 : -1 };
+// The list over the composer. `field` is the option being typed (none for the command list);
+// `strict` when only the listed values are allowed (choices). In an empty option field no row
+// is highlighted: Tab then moves on and the option stays empty, as an option a member never
+// set in Discord is not sent.
+function showPopup(kind, title, items, choose, field, strict) {
+  const blank = field && field.value.trim() === '';
+  S.popup = { kind, items, choose, field, strict, on: items.length && !blank ? 0 : -1 };
   S.moved = false;
   const p = $('#popup');
   p.dataset.kind = kind;
   const rows = items.map((it, i) => {
-    const d = el('div', i === 0 ? 'item on' : 'item');
+    const d = el('div', i === S.popup.on ? 'item on' : 'item');
     d.setAttribute('role', 'option');
     d.append(el('b', null, it.title));
     if (it.note) d.append(el('small', null, it.note));
     d.onmousedown = (ev) => { ev.preventDefault(); choose(it); };
     return d;
   });
-  p.replaceChildren(el('h3', null, title), ...(rows.length ? rows : [el('div', 'empty', 'Nothing matches')]));
+  p.replaceChildren(el('h3', null, title), ...(rows.length ? rows : [said('div', 'empty', 'nothing')]));
   p.hidden = false;
+  hint();
 }
 function move(step) {
   const p = S.popup;
   if (!p || !p.items.length) return;
-  p.on = (p.on + step + p.items.length) % p.items.length;
+  p.on = p.on < 0 ? (step > 0 ? 0 : p.items.length - 1) : (p.on + step + p.items.length) % p.items.length;
   S.moved = true;
   document.querySelectorAll('#popup .item').forEach((d, i) => d.classList.toggle('on', i === p.on));
   document.querySelectorAll('#popup .item')[p.on].scrollIntoView({ block: 'nearest' });
+  hint();
+}
+// What Enter does with the list open: picks the highlighted row in the command list, after
+// ↑/↓, or in a field that takes only listed values; otherwise it sends what was typed.
+function enterPicks() {
+  const p = S.popup;
+  if (!p || p.on < 0) return false;
+  return p.kind === 'commands' || S.moved || (p.strict && p.field.value.trim() !== '');
+}
+// The line under the composer says what Enter and Tab do now.
+function hint() {
+  const p = S.popup;
+  const h = $('.hint');
+  if (!h) return;
+  if (!p) h.textContent = t('hint');
+  else if (p.on < 0) h.textContent = t('hint_none');
+  else h.textContent = t(enterPicks() ? 'hint_pick' : 'hint_list', { row: p.items[p.on].title });
 }
 function choosePopup() {
   const p = S.popup;
   if (p && p.on >= 0) p.choose(p.items[p.on]);
 }
+// The commands for what follows `/`: the exact name first, then names that start with it,
+// then those containing it further in.
 function listCommands(typed) {
   const q = typed.trim().toLowerCase();
+  const rank = (e) => (e.label === q || (e.name === q && !e.sub) ? 0 : e.label.startsWith(q) ? 1 : 2);
   const items = S.entries
     .filter((e) => e.label.startsWith(q) || (q && e.label.includes(q)))
-    .map((e) => ({ title: `/${e.label}`, note: described(e.def), entry: e }));
+    .map((e, i) => ({ e, i, r: rank(e) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map(({ e }) => ({ title: `/${e.label}`, note: described(e.def), entry: e }));
   showPopup('commands', 'Marquee', items, (it) => chooseCommand(it.entry));
 }
 function reset() {
@@ -271,10 +416,17 @@ function reset() {
   $('#chip').hidden = true;
   $('#fields').replaceChildren();
   $('#box').classList.remove('has-cmd');
+  showError(null);
   const input = $('#input');
   input.value = '';
-  input.placeholder = 'Message #playground — type / for commands, or @Marquee and a question';
+  input.placeholder = t('placeholder');
   input.focus();
+}
+// Why an option is refused, under the composer (as Discord says "This field is required").
+function showError(text) {
+  const e = $('#error');
+  e.hidden = !text;
+  e.textContent = text || '';
 }
 function chooseCommand(entry) {
   S.cmd = entry;
@@ -284,7 +436,7 @@ function chooseCommand(entry) {
   chip.hidden = false;
   const input = $('#input');
   input.value = '';
-  input.placeholder = entry.options.length ? '' : 'Press Enter to send';
+  input.placeholder = entry.options.length ? '' : t('press_enter');
   const fields = entry.options.map((o) => {
     const label = el('label', `opt${o.required ? '' : ' optional'}${o.autocomplete ? ' wide' : ''}`);
     label.title = described(o);
@@ -292,7 +444,12 @@ function chooseCommand(entry) {
     field.dataset.name = o.name;
     field.autocomplete = 'off';
     field.spellcheck = false;
-    field.addEventListener('input', () => { delete field.dataset.value; label.classList.remove('missing'); offer(o, field, performance.now()); });
+    field.addEventListener('input', () => {
+      delete field.dataset.value;
+      label.classList.remove('missing');
+      showError(null);
+      offer(o, field, performance.now());
+    });
     field.addEventListener('focus', () => offer(o, field, null));
     label.append(el('span', null, o.name), field);
     return label;
@@ -304,24 +461,29 @@ function chooseCommand(entry) {
 // The options as Discord sends them; `focused` names the one being typed (autocomplete).
 function options(focused) {
   const out = [];
-  let complete = true;
+  const refused = [];
+  const refuse = (field, why) => { field.parentElement.classList.add('missing'); refused.push([field, why]); };
   for (const o of S.cmd.options) {
     const field = document.querySelector(`#fields input[data-name="${o.name}"]`);
     const raw = field.value.trim();
     if (o.name === focused) { out.push({ type: o.type, name: o.name, value: field.value, focused: true }); continue; }
     if (!raw) {
-      if (o.required && !focused) { field.parentElement.classList.add('missing'); complete = false; }
+      if (o.required && !focused) refuse(field, t('required', { name: o.name }));
       continue;
     }
     let value = field.dataset.value ?? raw;
     if (o.type === 4 || o.type === 10) {
       value = Number(value);
       if (!Number.isFinite(value) || (o.type === 4 && !Number.isInteger(value))) {
-        field.parentElement.classList.add('missing');
-        complete = false;
+        refuse(field, t(o.type === 4 ? 'integer' : 'number', { name: o.name }));
       }
     }
     out.push({ type: o.type, name: o.name, value });
+  }
+  const complete = refused.length === 0;
+  if (!focused && !complete) {
+    showError(refused.map(([, why]) => why).join(' · '));
+    refused[0][0].focus();
   }
   const wrapped = S.cmd.sub ? [{ type: 1, name: S.cmd.sub, options: out }] : out;
   return complete ? wrapped : null;
@@ -329,6 +491,8 @@ function options(focused) {
 function interaction(type, opts) {
   return { type, data: { name: S.cmd.name, type: 1, options: opts }, locale: locale() };
 }
+// A choice's name as the member's Discord shows it.
+const named = (c) => (c.name_localizations && c.name_localizations[locale()]) || c.name;
 function offer(o, field, typedAt) {
   const choose = (it) => { field.value = it.title; field.dataset.value = it.value; hidePopup(); };
   if (o.autocomplete) {
@@ -336,15 +500,17 @@ function offer(o, field, typedAt) {
     api('/api/interaction', interaction(4, options(o.name))).then((r) => {
       if (seq !== S.seq || document.activeElement !== field) return;
       const choices = (r.body.data && r.body.data.choices) || [];
-      showPopup('choices', o.name, choices.map((c) => ({ title: c.name, value: c.value })), choose);
+      showPopup('choices', o.name, choices.map((c) => ({ title: c.name, value: c.value })), choose, field, false);
       if (typedAt != null) requestAnimationFrame(() => window.marqueeTimings.push(performance.now() - typedAt));
     }, failed);
   } else if (o.choices) {
     const typed = field.value.trim().toLowerCase();
-    const items = o.choices.filter((c) => c.name.toLowerCase().includes(typed)).map((c) => ({ title: c.name, value: c.value }));
-    showPopup('choices', o.name, items, choose);
+    const items = o.choices
+      .filter((c) => named(c).toLowerCase().includes(typed) || c.name.toLowerCase().includes(typed))
+      .map((c) => ({ title: named(c), value: c.value }));
+    showPopup('choices', o.name, items, choose, field, true);
   } else if (o.type === 7) {
-    showPopup('choices', o.name, [{ title: '# playground', value: S.session.channel_id }], choose);
+    showPopup('choices', o.name, [{ title: '# playground', value: S.session.channel_id }], choose, field, true);
   } else hidePopup();
 }
 
@@ -359,7 +525,7 @@ async function send() {
     reset();
     try {
       const r = await api('/api/interaction', request);
-      answered(article('bot', context([el('b', null, 'you'), ' used ', el('span', 'cmd', label)])), r);
+      answered(article('bot', context('used', { who: el('b', null, 'you'), command: el('span', 'cmd', label) })), r);
       if (name.startsWith('highlight')) calendar();
     } catch (e) { failed(e); }
     return;
@@ -370,13 +536,11 @@ async function send() {
   reset();
   const mine = article('you');
   mine.querySelector('.main').append(rich('content', content));
-  mine.scrollIntoView({ block: 'end' });
+  stick(true);
   try {
     const r = await api('/api/message', { content });
     if (!r.body) return;
-    const quote = el('span', 'quote');
-    quote.innerHTML = md(content);
-    const a = article('bot', context([el('b', null, '@you '), quote]));
+    const a = article('bot', mentionContext(content));
     fill(a, r.body, `// POST /channels/{channel}/messages\n${pretty(r.body)}`);
   } catch (e) { failed(e); }
 }
@@ -385,11 +549,18 @@ function keys(ev) {
   const popup = S.popup;
   if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
     if (popup) { ev.preventDefault(); move(ev.key === 'ArrowDown' ? 1 : -1); }
+  } else if (ev.key === 'PageUp' || ev.key === 'PageDown') {
+    // As in Discord: the channel scrolls while the composer keeps the focus.
+    ev.preventDefault();
+    const m = $('#messages');
+    m.scrollBy(0, (ev.key === 'PageUp' ? -1 : 1) * m.clientHeight * 0.9);
   } else if (ev.key === 'Tab') {
-    if (popup && popup.on >= 0) { ev.preventDefault(); choosePopup(); }
+    // Tab picks only a highlighted row (something typed, or chosen with ↑/↓); from an
+    // untouched option it moves on and the option stays empty.
+    if (popup && popup.on >= 0) { ev.preventDefault(); choosePopup(); } else if (popup) hidePopup();
   } else if (ev.key === 'Enter') {
     ev.preventDefault();
-    if (popup && popup.on >= 0 && (popup.kind === 'commands' || S.moved)) choosePopup();
+    if (enterPicks()) choosePopup();
     else { hidePopup(); send(); }
   } else if (ev.key === 'Escape') {
     if (popup) hidePopup();
@@ -403,28 +574,49 @@ function keys(ev) {
 // ---- The catalog's state and the server's coming highlights.
 async function calendar() {
   try {
-    const c = await api('/api/calendar');
-    $('#calendar').replaceChildren(...c.days.map((d, i) => {
-      const li = el('li', i === 0 ? 'today' : null);
-      li.title = `${d.date}: ${d.title}`;
-      li.append(el('span', 'day', i === 0 ? 'Today' : `${d.weekday} ${+d.date.slice(8)}`), el('span', 'pick', d.title));
-      return li;
-    }));
+    S.calendar = await api('/api/calendar');
+    drawCalendar(S.calendar);
   } catch (e) {
     $('#calendar').replaceChildren(el('li', null, e.message));
   }
 }
+// The coming week's picks, once a channel gets them; until then, how to set one up.
+function drawCalendar(c) {
+  if (!c.subscribed) {
+    $('#calendar').replaceChildren(el('li', 'none', t('none_subscribed')));
+    return;
+  }
+  const weekday = new Intl.DateTimeFormat(locale(), { weekday: 'short', timeZone: 'UTC' });
+  $('#calendar').replaceChildren(...c.days.map((d, i) => {
+    const li = el('li', i === 0 ? 'today' : null);
+    li.title = `${d.date}: ${d.title}`;
+    const day = i === 0 ? t('today') : `${weekday.format(new Date(`${d.date}T12:00:00Z`))} ${+d.date.slice(8)}`;
+    li.append(el('span', 'day', day), el('span', 'pick', d.title));
+    return li;
+  }));
+}
 function showStatus(s) {
-  const from = S.session.content ? `from ${S.session.content}` : 'built in';
-  $('#catalog').textContent = `${s.items} stories · catalog ${from}`;
+  S.status = s;
+  const from = S.session.content ? t('from', { path: S.session.content }) : t('built_in');
+  $('#catalog').textContent = t('stories', { n: s.items, from });
   const box = $('#problems');
   box.hidden = !s.problems.length;
   if (s.problems.length) {
-    box.replaceChildren(el('b', null, 'The content has problems; the last good catalog is still answering.'),
-      el('pre', null, s.problems.join('\n')));
+    box.replaceChildren(said('b', null, 'problems'), el('pre', null, s.problems.join('\n')));
   }
-  if (S.reloads !== null && s.reloads !== S.reloads) calendar();
+  if (S.reloads !== null && s.reloads !== S.reloads) {
+    calendar();
+    // A good reload is said, briefly: the editor's fix is in.
+    if (!s.problems.length) notice(t('reloaded', { n: s.items }));
+  }
   S.reloads = s.reloads;
+}
+function notice(text) {
+  const n = $('#notice');
+  n.textContent = text;
+  n.hidden = false;
+  clearTimeout(S.noticeTimer);
+  S.noticeTimer = setTimeout(() => { n.hidden = true; }, 4000);
 }
 async function poll() {
   try { showStatus(await api('/api/status')); } catch (e) { /* the playground stopped; try again */ }
@@ -433,25 +625,36 @@ async function poll() {
 
 function theme(name) {
   document.documentElement.dataset.theme = name;
-  $('#theme').textContent = name === 'dark' ? 'Light theme' : 'Dark theme';
+  $('#theme').textContent = t(name === 'dark' ? 'light' : 'dark');
   try { localStorage.setItem('marquee-theme', name); } catch (e) { /* private mode */ }
 }
 
 async function start() {
   let saved = null;
   try { saved = localStorage.getItem('marquee-theme'); } catch (e) { /* private mode */ }
-  theme(saved === 'light' ? 'light' : 'dark');
   const languages = [...$('#locale').options].map((o) => o.value);
-  const wanted = navigator.language || 'en-US';
+  let chosen = null;
+  try { chosen = localStorage.getItem('marquee-locale'); } catch (e) { /* private mode */ }
+  const wanted = languages.includes(chosen) ? chosen : navigator.language || 'en-US';
   $('#locale').value = languages.find((l) => l === wanted) || languages.find((l) => l.split('-')[0] === wanted.split('-')[0]) || 'en-US';
+  // Kept across reloads, as the theme is.
+  $('#locale').onchange = () => {
+    try { localStorage.setItem('marquee-locale', locale()); } catch (e) { /* private mode */ }
+    translate();
+  };
+  theme(saved === 'light' ? 'light' : 'dark');
   $('#theme').onclick = () => theme(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
   const [session, commands] = await Promise.all([api('/api/session'), api('/api/commands')]);
   S.session = session;
   S.entries = entries(commands);
   const welcome = el('div', 'welcome');
-  welcome.append(el('h1', null, 'Welcome to #playground!'),
-    rich('content', 'Type `/` for the commands (try `/search` and a few letters), or `@Marquee the crown`. Replies are exactly what the bot sends to Discord: **Show JSON** under each.'));
+  welcome.append(said('h1', null, 'welcome_title'), rich('content', t('welcome')));
   $('#messages').append(welcome);
+  const messages = $('#messages');
+  messages.addEventListener('scroll', () => {
+    S.follow = messages.scrollTop + messages.clientHeight >= messages.scrollHeight - 24;
+  });
+  translate();
   showStatus(session.status);
   calendar();
   if (session.content) setTimeout(poll, 1000);
