@@ -3,6 +3,8 @@
 //! The core — `catalog`, `search`, `reply`, `commands` — is plain Rust with no Discord types;
 //! `discord` is the thin layer that connects it to Discord. See ARCHITECTURE.md.
 
+pub mod admin;
+pub mod box_future;
 pub mod catalog;
 pub mod commands;
 pub mod config;

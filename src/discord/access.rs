@@ -1,7 +1,8 @@
 //! What the bot may do in a channel, asked of Discord over REST (the router's `ChannelAccess`).
 
+use crate::box_future::BoxFuture;
 use crate::highlights::permissions::{self, Overwrite, Target};
-use crate::router::{BoxFuture, ChannelAccess};
+use crate::router::ChannelAccess;
 use serenity::all::{Channel, ChannelId, GuildId, Http, PermissionOverwriteType, UserId};
 use std::sync::{Arc, OnceLock};
 use tracing::warn;

@@ -13,9 +13,10 @@ mod watch;
 
 pub use watch::WATCH_EVERY;
 
+use crate::box_future::BoxFuture;
 use crate::http_server::{self, BodyError, Limits};
 use crate::router::incoming::{Interaction, Message};
-use crate::router::{BoxFuture, ChannelAccess, Router};
+use crate::router::{ChannelAccess, Router};
 use crate::search::SharedEngine;
 use crate::store::Store;
 use bytes::Bytes;
