@@ -1,5 +1,5 @@
-//! The boxed future that trait objects and deferred answers hand around: low in the crate, so
-//! that any module may name it without depending on the one that uses it most.
+//! The boxed future of a deferred answer (`router::Answer::then`), which the doors await and
+//! send: low in the crate, so that a module may name it without depending on the router.
 
 use std::future::Future;
 use std::pin::Pin;

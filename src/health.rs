@@ -6,7 +6,6 @@
 //! and to the admin listener; the gateway adds its shards once it knows which it runs. Nothing
 //! is polled in the background: each request to `/healthz` looks.
 
-use crate::box_future::BoxFuture;
 use crate::store::Store;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -16,8 +15,9 @@ use std::time::Duration;
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The gateway's shards: `(shard id, live, what it is doing)` for every shard this process runs.
+#[async_trait::async_trait]
 pub trait Shards: Send + Sync {
-    fn states(&self) -> BoxFuture<'_, Vec<(u32, bool, String)>>;
+    async fn states(&self) -> Vec<(u32, bool, String)>;
 }
 
 pub struct Health {
@@ -73,9 +73,10 @@ mod tests {
 
     struct Fixed(Vec<(u32, bool, String)>);
 
+    #[async_trait::async_trait]
     impl Shards for Fixed {
-        fn states(&self) -> BoxFuture<'_, Vec<(u32, bool, String)>> {
-            Box::pin(async move { self.0.clone() })
+        async fn states(&self) -> Vec<(u32, bool, String)> {
+            self.0.clone()
         }
     }
 

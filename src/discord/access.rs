@@ -1,6 +1,5 @@
 //! What the bot may do in a channel, asked of Discord over REST (the router's `ChannelAccess`).
 
-use crate::box_future::BoxFuture;
 use crate::highlights::permissions::{self, Overwrite, Target};
 use crate::router::ChannelAccess;
 use serenity::all::{Channel, ChannelId, GuildId, Http, PermissionOverwriteType, UserId};
@@ -15,9 +14,10 @@ pub struct HttpAccess {
     me: u64,
 }
 
+#[async_trait::async_trait]
 impl ChannelAccess for HttpAccess {
-    fn missing(&self, guild: u64, channel: u64) -> BoxFuture<'_, Vec<&'static str>> {
-        Box::pin(self.missing_in(guild, channel))
+    async fn missing(&self, guild: u64, channel: u64) -> Vec<&'static str> {
+        self.missing_in(guild, channel).await
     }
 }
 

@@ -98,21 +98,20 @@ struct GatewayShards {
     ids: std::ops::RangeInclusive<u32>,
 }
 
+#[async_trait::async_trait]
 impl crate::health::Shards for GatewayShards {
-    fn states(&self) -> crate::box_future::BoxFuture<'_, Vec<(u32, bool, String)>> {
-        Box::pin(async move {
-            let runners = self.manager.runners.lock().await;
-            self.ids
-                .clone()
-                .map(|id| match runners.get(&serenity::all::ShardId(id)) {
-                    Some(info) => {
-                        let live = info.stage == serenity::all::ConnectionStage::Connected;
-                        (id, live, format!("{:?}", info.stage).to_lowercase())
-                    }
-                    None => (id, false, "starting".to_string()),
-                })
-                .collect()
-        })
+    async fn states(&self) -> Vec<(u32, bool, String)> {
+        let runners = self.manager.runners.lock().await;
+        self.ids
+            .clone()
+            .map(|id| match runners.get(&serenity::all::ShardId(id)) {
+                Some(info) => {
+                    let live = info.stage == serenity::all::ConnectionStage::Connected;
+                    (id, live, format!("{:?}", info.stage).to_lowercase())
+                }
+                None => (id, false, "starting".to_string()),
+            })
+            .collect()
     }
 }
 

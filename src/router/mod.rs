@@ -162,10 +162,11 @@ fn highlights(i: &Interaction) -> Request {
 
 /// What the bot may do in a channel, as the door can find out (REST calls for the gateway and
 /// the endpoint).
+#[async_trait::async_trait]
 pub trait ChannelAccess: Send + Sync {
     /// The permissions (by name) the bot lacks to post highlights in `channel`; empty when it
     /// can post, or when it cannot tell (the first post will say).
-    fn missing(&self, guild: u64, channel: u64) -> BoxFuture<'_, Vec<&'static str>>;
+    async fn missing(&self, guild: u64, channel: u64) -> Vec<&'static str>;
 }
 
 /// What the door sends back for one interaction.
