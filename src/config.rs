@@ -3,6 +3,10 @@
 //! (clap, with each variable named in `--help`) hands the values here, and every problem is one
 //! `ConfigError` line that the caller prints with exit code 2, before anything connects.
 
+mod shards;
+
+pub use shards::Shards;
+
 use std::fmt;
 use std::path::Path;
 
@@ -17,6 +21,9 @@ pub const LOG_FORMAT_VAR: &str = "MARQUEE_LOG_FORMAT";
 pub const LOG_FILTER_VAR: &str = "RUST_LOG";
 /// The file of settings read at start, from the working directory.
 pub const DOTENV_FILE: &str = ".env";
+
+/// How late a daily highlight may still be posted after downtime, unless MARQUEE_CATCHUP_HOURS says.
+pub const DEFAULT_CATCHUP_HOURS: i64 = 6;
 
 /// What members see under the bot's name: what to type, and what it is about.
 pub const DEFAULT_PRESENCE: &str = "/search · Netflix on AWS";
@@ -35,12 +42,10 @@ pub struct Settings {
     /// Register commands in this guild only (development), instead of globally.
     pub guild_id: Option<u64>,
     pub api_base: Option<String>,
-    /// Subscriptions and posted highlights: a SQLite file or a PostgreSQL server.
-    pub database: crate::store::Database,
     /// How late a highlight may still be posted after downtime.
     pub catchup: chrono::Duration,
     /// The gateway shards this process runs (`run --shards`; every shard by default).
-    pub shards: crate::discord::Shards,
+    pub shards: Shards,
     /// The custom status shown under the bot's name; `None` shows none.
     pub presence: Option<String>,
     /// Whether `/metrics` may show the text of searches that found nothing.
@@ -54,7 +59,6 @@ impl fmt::Debug for Settings {
             .field("token", &"<redacted>")
             .field("guild_id", &self.guild_id)
             .field("api_base", &self.api_base)
-            .field("database", &self.database)
             .field("catchup", &self.catchup)
             .field("shards", &self.shards)
             .field("presence", &self.presence)
@@ -67,6 +71,23 @@ impl fmt::Debug for Settings {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
+
+impl ConfigError {
+    /// `DISCORD_PUBLIC_KEY` (`hex`) is missing or not an Ed25519 public key.
+    pub fn public_key(hex: &str) -> ConfigError {
+        ConfigError(format!(
+            "{PUBLIC_KEY_VAR} is {}: copy the application's Public Key (64 hex digits) from \
+             https://discord.com/developers/applications → your application → General Information.",
+            if hex.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
+        ))
+    }
+
+    /// `DATABASE_URL` cannot be used; `problem` says why (the store words it, never showing a
+    /// password).
+    pub fn database(problem: impl fmt::Display) -> ConfigError {
+        ConfigError(format!("{DATABASE_VAR}: {problem}"))
+    }
+}
 
 impl Settings {
     /// The bot's user id, which the token's first part encodes: known before READY arrives.
@@ -97,10 +118,8 @@ impl Settings {
             })?),
         };
         let api_base = get(API_VAR).filter(|s| !s.trim().is_empty());
-        let database = crate::store::Database::from_url(get(DATABASE_VAR).as_deref())
-            .map_err(|e| ConfigError(format!("{DATABASE_VAR}: {e}")))?;
         let catchup = match get(CATCHUP_VAR).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-            None => chrono::Duration::hours(crate::highlights::runner::DEFAULT_WINDOW_HOURS),
+            None => chrono::Duration::hours(DEFAULT_CATCHUP_HOURS),
             Some(v) => v
                 .parse::<f64>()
                 .ok()
@@ -130,16 +149,7 @@ impl Settings {
                 )))
             }
         };
-        Ok(Settings {
-            token,
-            guild_id,
-            api_base,
-            database,
-            catchup,
-            shards: crate::discord::Shards::Auto,
-            presence,
-            export_queries,
-        })
+        Ok(Settings { token, guild_id, api_base, catchup, shards: Shards::Auto, presence, export_queries })
     }
 }
 
@@ -165,21 +175,15 @@ pub fn read_dotenv(path: &Path) -> Result<bool, ConfigError> {
     }
 }
 
-/// The database setting: `DATABASE_URL`, or the SQLite file beside the working directory.
-pub fn database(url: Option<&str>) -> Result<crate::store::Database, ConfigError> {
-    crate::store::Database::from_url(url).map_err(|e| ConfigError(format!("{DATABASE_VAR}: {e}")))
-}
-
-/// `DISCORD_PUBLIC_KEY`, which `marquee serve` checks every request's signature with.
-pub fn public_key(hex: Option<&str>) -> Result<serenity::interactions_endpoint::Verifier, ConfigError> {
-    let hex = hex.unwrap_or_default();
-    crate::endpoint::verifier(hex).ok_or_else(|| {
-        ConfigError(format!(
-            "{PUBLIC_KEY_VAR} is {}: copy the application's Public Key (64 hex digits) from \
-             https://discord.com/developers/applications → your application → General Information.",
-            if hex.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
-        ))
-    })
+/// `DISCORD_PUBLIC_KEY`, which `marquee serve` checks every request's signature with: checked
+/// here as 64 hex digits (the endpoint builds its verifier from them, and reports a key that is
+/// not a point on the curve with `ConfigError::public_key`).
+pub fn public_key(hex: Option<&str>) -> Result<String, ConfigError> {
+    let hex = hex.unwrap_or_default().trim();
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ConfigError::public_key(hex));
+    }
+    Ok(hex.to_string())
 }
 
 /// How log lines are written.
@@ -307,6 +311,8 @@ mod tests {
         let problem = |key| public_key(key).err().map(|e| e.0).unwrap_or_default();
         assert!(problem(None).starts_with("DISCORD_PUBLIC_KEY is not set"));
         assert!(problem(Some("abc")).contains("not a valid Ed25519 public key"));
+        let hex = format!(" {} ", "0a".repeat(32));
+        assert_eq!(public_key(Some(&hex)).unwrap(), hex.trim(), "kept, checked and trimmed");
         assert_eq!(log_format(None).unwrap(), LogFormat::Text);
         assert_eq!(log_format(Some(" json ")).unwrap(), LogFormat::Json);
         assert!(log_format(Some("xml")).unwrap_err().0.starts_with("MARQUEE_LOG_FORMAT must be"));

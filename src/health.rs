@@ -2,72 +2,98 @@
 //! live gateway session and the database answers a query; otherwise 503 with a small JSON body
 //! naming what is wrong. `/livez` only says the process answers (for restarts, not traffic).
 //!
-//! The doors register what they depend on at start (the gateway its shards, both the store);
-//! nothing is polled in the background: each request to `/healthz` looks.
+//! The command that starts a door builds one `Health` over its store and hands it to the door
+//! and to the admin listener; the gateway adds its shards once it knows which it runs. Nothing
+//! is polled in the background: each request to `/healthz` looks.
 
-use crate::router::BoxFuture;
 use crate::store::Store;
 use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A database that has not answered by then counts as down.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The gateway's shards: `(shard id, live, what it is doing)` for every shard this process runs.
+#[async_trait::async_trait]
 pub trait Shards: Send + Sync {
-    fn states(&self) -> BoxFuture<'_, Vec<(u32, bool, String)>>;
+    async fn states(&self) -> Vec<(u32, bool, String)>;
 }
 
-#[derive(Default)]
 pub struct Health {
-    shards: OnceLock<Arc<dyn Shards>>,
-    store: OnceLock<Arc<dyn Store>>,
-}
-
-/// The process's health.
-pub fn get() -> &'static Health {
-    static HEALTH: OnceLock<Health> = OnceLock::new();
-    HEALTH.get_or_init(Health::default)
+    store: Arc<dyn Store>,
+    /// `None` until the gateway knows its shards (and always, behind the HTTP endpoint).
+    shards: Mutex<Option<Arc<dyn Shards>>>,
 }
 
 impl Health {
-    pub fn watch_shards(&self, shards: Arc<dyn Shards>) {
-        let _ = self.shards.set(shards);
+    pub fn new(store: Arc<dyn Store>) -> Health {
+        Health { store, shards: Mutex::new(None) }
     }
 
-    pub fn watch_store(&self, store: Arc<dyn Store>) {
-        let _ = self.store.set(store);
+    /// The gateway's shards, from when it knows which it runs; replaces any given before.
+    pub fn watch_shards(&self, shards: Arc<dyn Shards>) {
+        *self.shards.lock().unwrap_or_else(|e| e.into_inner()) = Some(shards);
     }
 
     /// The status code and JSON body of `/healthz`.
     pub async fn readiness(&self) -> (u16, Value) {
         let mut problems = Vec::new();
-        if let Some(shards) = self.shards.get() {
+        let shards = self.shards.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(shards) = shards {
             for (id, live, state) in shards.states().await {
                 if !live {
                     problems.push(json!({ "shard": id, "state": state }));
                 }
             }
         }
-        if let Some(store) = self.store.get() {
-            // Any small query will do; a server that is down or unreachable fails it.
-            let store = store.clone();
-            let query = tokio::task::spawn_blocking(move || store.subscriptions(Some(0)).map(|_| ()));
-            let problem = match tokio::time::timeout(DATABASE_TIMEOUT, query).await {
-                Ok(Ok(Ok(()))) => None,
-                Ok(Ok(Err(e))) => Some(e.to_string()),
-                Ok(Err(e)) => Some(format!("database check failed: {e}")),
-                Err(_) => Some(format!("no answer within {DATABASE_TIMEOUT:?}")),
-            };
-            if let Some(problem) = problem {
-                problems.push(json!({ "database": problem }));
-            }
+        // Any small query will do; a server that is down or unreachable fails it.
+        let store = self.store.clone();
+        let query = tokio::task::spawn_blocking(move || store.subscriptions(Some(0)).map(|_| ()));
+        let problem = match tokio::time::timeout(DATABASE_TIMEOUT, query).await {
+            Ok(Ok(Ok(()))) => None,
+            Ok(Ok(Err(e))) => Some(e.to_string()),
+            Ok(Err(e)) => Some(format!("database check failed: {e}")),
+            Err(_) => Some(format!("no answer within {DATABASE_TIMEOUT:?}")),
+        };
+        if let Some(problem) = problem {
+            problems.push(json!({ "database": problem }));
         }
         if problems.is_empty() {
             (200, json!({ "status": "ok" }))
         } else {
             (503, json!({ "status": "unavailable", "problems": problems }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(Vec<(u32, bool, String)>);
+
+    #[async_trait::async_trait]
+    impl Shards for Fixed {
+        async fn states(&self) -> Vec<(u32, bool, String)> {
+            self.0.clone()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_latest_shards_are_the_ones_reported() {
+        let dir = std::env::temp_dir().join(format!("marquee-health-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Arc::new(crate::store::sqlite::SqliteStore::open(&dir.join("m.db")).unwrap());
+        let health = Health::new(store);
+        assert_eq!(health.readiness().await.0, 200, "no shards yet, the database answers");
+        health.watch_shards(Arc::new(Fixed(vec![(0, true, "connected".into())])));
+        assert_eq!(health.readiness().await.0, 200);
+        // A second registration (a restarted gateway) is not dropped: its shard is down.
+        health.watch_shards(Arc::new(Fixed(vec![(0, false, "connecting".into())])));
+        let (status, body) = health.readiness().await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["problems"][0], json!({ "shard": 0, "state": "connecting" }));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -34,12 +34,16 @@
 //!   shutdown); it also starts the highlight scheduler loop.
 //! * [`endpoint`]: the signed HTTP interactions endpoint (`marquee serve`).
 //! * [`playground`]: the local Discord-like page (`marquee playground`).
-//! * [`http_server`]: the HTTP/1.1 server under every listener; [`metrics`] and [`health`]:
-//!   Prometheus metrics, `/healthz` and `/livez`; [`inflight`]: replies in flight, for shutdown.
+//! * [`http_server`]: the HTTP/1.1 server under every listener; [`admin`]: the `--metrics`
+//!   listener (`/metrics`, `/healthz`, `/livez`) over [`metrics`] (Prometheus) and [`health`]
+//!   (readiness); [`inflight`]: replies in flight, for shutdown; [`box_future`]: the one boxed
+//!   future alias.
 //! * [`config`]: settings from `.env` and the environment, checked in one place.
 //!
 //! The `marquee` binary (`src/main.rs`, `src/cli/`) parses the command line and calls into these.
 
+pub mod admin;
+pub mod box_future;
 pub mod catalog;
 pub mod commands;
 pub mod config;

@@ -1,5 +1,5 @@
-//! Prometheus metrics (the `prometheus` crate) and `/metrics`, `/healthz` (readiness, see
-//! `health`) and `/livez` on `--metrics ADDR`.
+//! Prometheus metrics (the `prometheus` crate), rendered for `/metrics` by the admin listener
+//! (`admin`).
 //!
 //! Recorded at the edges, never inside the core: the router (commands, autocomplete, search time,
 //! no-result queries), the gateway handler (reconnects, undecodable events, and the highlight
@@ -9,13 +9,10 @@
 
 use crate::commands::Request;
 use crate::reply::Response;
-use bytes::Bytes;
-use http_body_util::Full;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -167,32 +164,4 @@ impl Metrics {
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
-}
-
-/// Serves `/metrics` and `/healthz` until `shutdown` completes, with the same limits and
-/// timeouts as the interactions endpoint (`http_server`).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
-    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
-    let service = hyper::service::service_fn(|req: hyper::Request<crate::http_server::Body>| async move {
-        let (status, body, kind) = match req.uri().path() {
-            "/metrics" => (200, get().render(), "text/plain; version=0.0.4"),
-            "/healthz" => {
-                let (status, body) = crate::health::get().readiness().await;
-                (status, format!("{body}\n"), "application/json")
-            }
-            "/livez" => (200, "ok\n".to_string(), "text/plain"),
-            _ => (404, "not found\n".to_string(), "text/plain"),
-        };
-        let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
-        *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
-        response
-            .headers_mut()
-            .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
-        Ok::<_, std::convert::Infallible>(response)
-    });
-    crate::http_server::serve("metrics", listener, service, crate::http_server::Limits::default(), shutdown)
-        .await
 }

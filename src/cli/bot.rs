@@ -3,10 +3,11 @@
 
 use super::env::{BotEnv, EndpointEnv, LogEnv};
 use super::failure::Failure;
-use marquee::config::{LogFormat, LOG_FILTER_VAR};
+use marquee::config::{ConfigError, LogFormat, Settings, Shards, LOG_FILTER_VAR};
+use marquee::discord;
 use marquee::discord::access::HttpAccess;
-use marquee::discord::{self, Settings, Shards};
 use marquee::endpoint::Endpoint;
+use marquee::health::Health;
 use marquee::router::Router;
 use marquee::search::SharedEngine;
 use marquee::store::{Database, Store};
@@ -23,23 +24,25 @@ pub fn run(
 ) -> Result<(), Failure> {
     // Configuration first: a missing token is one clear line, before anything connects.
     let settings = Settings { shards, ..env.settings()? };
+    let database = env.database.database()?;
     init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
 
     let engine = Arc::new(super::engine(content)?);
-    let store = open_store(&settings.database)?;
+    let store = open_store(&database)?;
     tracing::info!(
         items = engine.items().len(),
         guild = ?settings.guild_id,
-        database = %settings.database,
+        database = %database,
         "catalog and database loaded; connecting"
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let shared = Arc::new(SharedEngine::new(engine));
     runtime.block_on(async {
         spawn_reloaders(&shared, content, watch);
-        serve_metrics(metrics).await?;
-        discord::run(settings, shared, store, shutdown_signal()).await
+        let health = Arc::new(Health::new(store.clone()));
+        serve_metrics(metrics, &health).await?;
+        discord::run(settings, shared, store, health, shutdown_signal()).await
     })?;
     tracing::info!("stopped");
     Ok(())
@@ -73,24 +76,27 @@ pub fn serve(
     watch: bool,
     metrics: Option<&str>,
 ) -> Result<(), Failure> {
-    let verifier = marquee::config::public_key(key.public_key.as_deref())?;
+    let public_key = marquee::config::public_key(key.public_key.as_deref())?;
+    let verifier =
+        marquee::endpoint::verifier(&public_key).ok_or_else(|| ConfigError::public_key(&public_key))?;
     // The same settings as `run`: the token checks the bot's access before subscribing a
     // channel, and the database holds the highlight subscriptions.
     let settings = env.settings()?;
+    let database = env.database.database()?;
     init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
     let engine = Arc::new(super::engine(content)?);
-    let store = open_store(&settings.database)?;
+    let store = open_store(&database)?;
     let shared = Arc::new(SharedEngine::new(engine));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let http = Arc::new(discord::http_client(&settings.token, settings.api_base.as_deref()));
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
-        marquee::health::get().watch_store(store.clone());
+        let health = Arc::new(Health::new(store.clone()));
         let router = Arc::new(Router::new(shared.clone(), store, access));
         let endpoint = Arc::new(Endpoint::new(verifier, router, http));
         spawn_reloaders(&shared, content, watch);
-        serve_metrics(metrics).await?;
+        serve_metrics(metrics, &health).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         marquee::endpoint::serve(listener, endpoint.clone(), shutdown_signal()).await?;
         let left = endpoint.inflight.wait_idle(discord::DRAIN).await;
@@ -110,11 +116,12 @@ pub fn open_store(database: &Database) -> Result<Arc<dyn Store>, Failure> {
     Ok(database.open()?)
 }
 
-/// Starts the metrics server when asked for; a port that cannot be bound is an error at start.
-async fn serve_metrics(addr: Option<&str>) -> std::io::Result<()> {
+/// Starts the admin listener (metrics and health) when asked for; a port that cannot be bound is
+/// an error at start.
+async fn serve_metrics(addr: Option<&str>, health: &Arc<Health>) -> std::io::Result<()> {
     if let Some(addr) = addr {
         let listener = tokio::net::TcpListener::bind(addr).await?;
-        tokio::spawn(marquee::metrics::serve(listener, std::future::pending()));
+        tokio::spawn(marquee::admin::serve(listener, health.clone(), std::future::pending()));
     }
     Ok(())
 }

@@ -19,7 +19,8 @@ pub struct DatabaseEnv {
 
 impl DatabaseEnv {
     pub fn database(&self) -> Result<Database, ConfigError> {
-        marquee::config::database(self.database_url.as_deref())
+        // The store reads the URL (`Database::from_url`); the error is worded as every setting's.
+        Database::from_url(self.database_url.as_deref()).map_err(ConfigError::database)
     }
 }
 

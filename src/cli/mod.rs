@@ -292,7 +292,7 @@ fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run { metrics, shards, total_shards, watch, content, env } => {
             let content = content.content.as_deref();
-            let shards = marquee::discord::Shards::from_args(shards.as_deref(), total_shards)
+            let shards = marquee::config::Shards::from_args(shards.as_deref(), total_shards)
                 .map_err(Failure::usage)?;
             watch_needs_content(watch, content)?;
             bot::run(&env, content, watch, metrics.as_deref(), shards)

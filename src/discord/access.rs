@@ -1,7 +1,7 @@
 //! What the bot may do in a channel, asked of Discord over REST (the router's `ChannelAccess`).
 
 use crate::highlights::permissions::{self, Overwrite, Target};
-use crate::router::{BoxFuture, ChannelAccess};
+use crate::router::ChannelAccess;
 use serenity::all::{Channel, ChannelId, GuildId, Http, PermissionOverwriteType, UserId};
 use std::sync::{Arc, OnceLock};
 use tracing::warn;
@@ -14,9 +14,10 @@ pub struct HttpAccess {
     me: u64,
 }
 
+#[async_trait::async_trait]
 impl ChannelAccess for HttpAccess {
-    fn missing(&self, guild: u64, channel: u64) -> BoxFuture<'_, Vec<&'static str>> {
-        Box::pin(self.missing_in(guild, channel))
+    async fn missing(&self, guild: u64, channel: u64) -> Vec<&'static str> {
+        self.missing_in(guild, channel).await
     }
 }
 

@@ -5,13 +5,9 @@ pub mod access;
 mod handler;
 pub mod poster;
 pub mod send;
-mod shards;
 
-// Configuration is read in one place for every subcommand; the bot's part is re-exported here.
-pub use crate::config;
-pub use crate::config::{ConfigError, Settings};
-pub use shards::Shards;
-
+use crate::config::{Settings, Shards};
+use crate::health::Health;
 use crate::inflight::InFlight;
 use crate::router::Router;
 use crate::search::SharedEngine;
@@ -33,15 +29,15 @@ pub fn intents() -> GatewayIntents {
 }
 
 /// Runs the gateway bot until `shutdown` completes, then closes the shards and lets in-flight
-/// replies finish (for at most `DRAIN`).
+/// replies finish (for at most `DRAIN`). `health` learns the shards once they are known.
 pub async fn run(
     settings: Settings,
     engine: Arc<SharedEngine>,
     store: Arc<dyn crate::store::Store>,
+    health: Arc<Health>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let inflight = InFlight::default();
-    crate::health::get().watch_store(store.clone());
     let access = Arc::new(access::HttpAccess::new(settings.bot_id().unwrap_or(0)));
     let router = Arc::new(Router::new(engine, store, access.clone()));
     let handler = Handler::new(
@@ -75,8 +71,7 @@ pub async fn run(
             }
             Shards::Range { first, last, total } => (first, last, total),
         };
-        crate::health::get()
-            .watch_shards(Arc::new(GatewayShards { manager: shards.clone(), ids: first..=last }));
+        health.watch_shards(Arc::new(GatewayShards { manager: shards.clone(), ids: first..=last }));
         // serenity's range includes its end: `first..last` runs shards first to last.
         client.start_shard_range(first..last, total).await
     };
@@ -103,21 +98,20 @@ struct GatewayShards {
     ids: std::ops::RangeInclusive<u32>,
 }
 
+#[async_trait::async_trait]
 impl crate::health::Shards for GatewayShards {
-    fn states(&self) -> crate::router::BoxFuture<'_, Vec<(u32, bool, String)>> {
-        Box::pin(async move {
-            let runners = self.manager.runners.lock().await;
-            self.ids
-                .clone()
-                .map(|id| match runners.get(&serenity::all::ShardId(id)) {
-                    Some(info) => {
-                        let live = info.stage == serenity::all::ConnectionStage::Connected;
-                        (id, live, format!("{:?}", info.stage).to_lowercase())
-                    }
-                    None => (id, false, "starting".to_string()),
-                })
-                .collect()
-        })
+    async fn states(&self) -> Vec<(u32, bool, String)> {
+        let runners = self.manager.runners.lock().await;
+        self.ids
+            .clone()
+            .map(|id| match runners.get(&serenity::all::ShardId(id)) {
+                Some(info) => {
+                    let live = info.stage == serenity::all::ConnectionStage::Connected;
+                    (id, live, format!("{:?}", info.stage).to_lowercase())
+                }
+                None => (id, false, "starting".to_string()),
+            })
+            .collect()
     }
 }
 

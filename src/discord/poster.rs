@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 pub struct HttpPoster(pub Arc<Http>);
 
-#[serenity::async_trait]
+#[async_trait::async_trait]
 impl Poster for HttpPoster {
     async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError> {
         match self.0.send_message(ChannelId::new(channel_id), vec![], body).await {

@@ -15,7 +15,7 @@ pub use watch::WATCH_EVERY;
 
 use crate::http_server::{self, BodyError, Limits};
 use crate::router::incoming::{Interaction, Message};
-use crate::router::{BoxFuture, ChannelAccess, Router};
+use crate::router::{ChannelAccess, Router};
 use crate::search::SharedEngine;
 use crate::store::Store;
 use bytes::Bytes;
@@ -83,9 +83,10 @@ pub fn check_listen(listen: &str, unsafe_anywhere: bool) -> Result<SocketAddr, S
 /// fake one, where the bot may post anywhere; there is no Discord to ask.
 pub struct GrantEverything;
 
+#[async_trait::async_trait]
 impl ChannelAccess for GrantEverything {
-    fn missing(&self, _guild: u64, _channel: u64) -> BoxFuture<'_, Vec<&'static str>> {
-        Box::pin(async { Vec::new() })
+    async fn missing(&self, _guild: u64, _channel: u64) -> Vec<&'static str> {
+        Vec::new()
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod incoming;
 pub mod mention;
 
+use crate::box_future::BoxFuture;
 use crate::catalog::Kind;
 use crate::commands::{self, Command};
 use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
@@ -22,7 +23,6 @@ use incoming::{option, snowflake_of, Interaction, Message};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::{error, warn};
@@ -164,15 +164,13 @@ fn highlights(i: &Interaction) -> Request {
     })
 }
 
-/// A boxed future that may be sent to another task.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
 /// What the bot may do in a channel, as the door can find out (REST calls for the gateway and
 /// the endpoint).
+#[async_trait::async_trait]
 pub trait ChannelAccess: Send + Sync {
     /// The permissions (by name) the bot lacks to post highlights in `channel`; empty when it
     /// can post, or when it cannot tell (the first post will say).
-    fn missing(&self, guild: u64, channel: u64) -> BoxFuture<'_, Vec<&'static str>>;
+    async fn missing(&self, guild: u64, channel: u64) -> Vec<&'static str>;
 }
 
 /// What the door sends back for one interaction.

@@ -6,6 +6,7 @@
 //! `postgres::PostgresStore`, one database shared by many bot processes. Either way the claim
 //! is atomic across processes, which is what keeps highlights exactly-once.
 
+mod bulk;
 pub mod copy;
 mod location;
 mod pg_target;

@@ -14,7 +14,7 @@
 //! thread, while the connections live on a one-thread runtime owned by the store, so the store
 //! works the same whoever calls it and from wherever.
 
-use super::copy::{Bulk, CopyError, Counts, SlotRecord, Writer};
+use super::bulk::{Bulk, CopyError, Counts, SlotRecord, Writer};
 use super::location::redact;
 use super::pg_target::Target;
 use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};

@@ -4,7 +4,7 @@
 //! a busy timeout let a second process share the file; `BEGIN IMMEDIATE` makes each claim an
 //! atomic read-then-write across processes. Migrations are numbered and applied at open.
 
-use super::copy::{Bulk, CopyError, Counts, SlotRecord, Writer};
+use super::bulk::{Bulk, CopyError, Counts, SlotRecord, Writer};
 use super::{Claim, Result, Rotation, SlotRow, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};

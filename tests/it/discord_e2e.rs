@@ -289,7 +289,7 @@ async fn a_new_session_after_an_invalid_one_does_not_register_again() {
     assert_eq!(presences.len(), 2);
     for p in presences {
         assert_eq!(p["activities"][0]["type"], 4, "{p}");
-        assert_eq!(p["activities"][0]["state"], marquee::discord::config::DEFAULT_PRESENCE, "{p}");
+        assert_eq!(p["activities"][0]["state"], marquee::config::DEFAULT_PRESENCE, "{p}");
     }
 }
 

@@ -84,9 +84,13 @@ async fn bad_signatures_old_timestamps_and_huge_bodies_are_refused() {
 
 #[test]
 fn serve_needs_a_valid_public_key() {
-    for (key, expect) in
-        [(None, "DISCORD_PUBLIC_KEY is not set"), (Some("abc"), "not a valid Ed25519 public key")]
-    {
+    // 64 hex digits, but y = 2 is on no point of the curve: only building the verifier finds out.
+    let off_curve = format!("02{}", "00".repeat(31));
+    for (key, expect) in [
+        (None, "DISCORD_PUBLIC_KEY is not set"),
+        (Some("abc"), "not a valid Ed25519 public key"),
+        (Some(off_curve.as_str()), "not a valid Ed25519 public key"),
+    ] {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"));
         cmd.args(["serve", "--listen", "127.0.0.1:0"]).env_clear().current_dir(std::env::temp_dir());
         if let Some(k) = key {

@@ -36,10 +36,10 @@ async fn healthz_follows_the_gateway_and_the_database() {
         Some(p) => marquee::store::Database::Postgres(p.url.clone()),
         None => marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
     };
-    let (_stop, _bot) = crate::support::start_bot_on(&fake, database, dir);
+    let (_stop, _bot, health) = crate::support::start_bot_watched(&fake, database, dir);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(marquee::metrics::serve(listener, std::future::pending()));
+    tokio::spawn(marquee::admin::serve(listener, health, std::future::pending()));
     fake.wait_ready().await;
     assert_eq!(until(addr, 200, Duration::from_secs(10), "ready").await["status"], "ok");
 

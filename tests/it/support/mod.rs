@@ -195,25 +195,40 @@ pub fn start_bot_on<K: Send + 'static>(
     database: marquee::store::Database,
     keep: K,
 ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
-    let settings = marquee::discord::Settings {
+    let (stop, bot, _health) = start_bot_watched(fake, database, keep);
+    (stop, bot)
+}
+
+/// `start_bot_on`, with the health its gateway reports its shards to (as `marquee run` hands
+/// it to the admin listener).
+pub fn start_bot_watched<K: Send + 'static>(
+    fake: &fake_discord::FakeDiscord,
+    database: marquee::store::Database,
+    keep: K,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+    std::sync::Arc<marquee::health::Health>,
+) {
+    let settings = marquee::config::Settings {
         token: fake_discord::TOKEN.to_string(),
         guild_id: None,
         api_base: Some(fake.api_base()),
-        database,
         catchup: chrono::Duration::hours(6),
-        shards: marquee::discord::Shards::Auto,
-        presence: Some(marquee::discord::config::DEFAULT_PRESENCE.to_string()),
+        shards: marquee::config::Shards::Auto,
+        presence: Some(marquee::config::DEFAULT_PRESENCE.to_string()),
         export_queries: true,
     };
     let engine =
         std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(Engine::new(bundled()))));
-    let store: std::sync::Arc<dyn marquee::store::Store> = settings.database.open().unwrap();
+    let store: std::sync::Arc<dyn marquee::store::Store> = database.open().unwrap();
+    let health = std::sync::Arc::new(marquee::health::Health::new(store.clone()));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(marquee::discord::run(settings, engine, store, async move {
+    let handle = tokio::spawn(marquee::discord::run(settings, engine, store, health.clone(), async move {
         let _ = rx.await;
         drop(keep);
     }));
-    (tx, handle)
+    (tx, handle, health)
 }
 
 /// A router as the doors build it: the bundled catalog, a SQLite store in a temp dir (returned,

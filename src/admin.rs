@@ -1,0 +1,40 @@
+//! The admin listener on `--metrics ADDR`: Prometheus `/metrics`, readiness `/healthz` (see
+//! `health`) and liveness `/livez`, with the same limits and timeouts as the interactions
+//! endpoint (`http_server`).
+
+use crate::health::Health;
+use crate::http_server::{self, Limits};
+use bytes::Bytes;
+use http_body_util::Full;
+use std::future::Future;
+use std::sync::Arc;
+
+/// Serves until `shutdown` completes; `/healthz` asks `health`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    health: Arc<Health>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+    let service = hyper::service::service_fn(move |req: hyper::Request<http_server::Body>| {
+        let health = health.clone();
+        async move {
+            let (status, body, kind) = match req.uri().path() {
+                "/metrics" => (200, crate::metrics::get().render(), "text/plain; version=0.0.4"),
+                "/healthz" => {
+                    let (status, body) = health.readiness().await;
+                    (status, format!("{body}\n"), "application/json")
+                }
+                "/livez" => (200, "ok\n".to_string(), "text/plain"),
+                _ => (404, "not found\n".to_string(), "text/plain"),
+            };
+            let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+            *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
+            response
+                .headers_mut()
+                .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    http_server::serve("metrics", listener, service, Limits::default(), shutdown).await
+}
