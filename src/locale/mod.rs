@@ -6,9 +6,8 @@
 //! (`en.toml`) is the reference: every other file has exactly its keys, with the same
 //! `{placeholders}` (tests enforce both, and Discord's length limits). Catalog text comes in a
 //! language when the content has it: an item's `[item.locales.<code>]` title and summary
-//! (`catalog_locale` names the code), and the link labels the catalog writes on many items
-//! (`[label]` here, found by their English wording). Anything else — a one-off link label,
-//! people's roles — stays as written.
+//! (`catalog_locale` names the code), and its link labels (`[label]` here, found by their
+//! English wording). Names, people's roles and a label not listed stay as written.
 //!
 //! Discord sends the member's client language with every interaction (`locale`, e.g. `de`,
 //! `pt-BR`, `es-419`) and the server's (`guild_locale`). [`Lang::from_discord`] maps it: an exact
@@ -76,8 +75,8 @@ impl Lang {
         self.discord_locales().first().copied()
     }
 
-    /// A link label the catalog writes on many items ("Watch the video"), in this language:
-    /// the `[label]` entry whose English text is `english`. `None` for any other label.
+    /// A catalog link label ("Watch the video") in this language: the `[label]` entry whose
+    /// English text is `english`. `None` for a label not listed.
     pub fn link_label(self, english: &str) -> Option<&'static str> {
         let tables = tables();
         let (key, _) =
@@ -246,8 +245,9 @@ mod tests {
             "command" | "option" | "kind" => 1..=limits::CHOICE_NAME,
             // A button prefix leaves at least half of the 80 characters to the link's own label.
             "link" => 1..=limits::BUTTON_LABEL / 2,
-            // A link's own label, which a role prefix ("Search: ") may precede on the button.
-            "label" => 1..=limits::BUTTON_LABEL / 2,
+            // A link's own label; a role prefix ("Search: ") may precede it, and the button
+            // is cut to fit like one written in the catalog.
+            "label" => 1..=limits::BUTTON_LABEL,
             "menu" => 1..=limits::SELECT_PLACEHOLDER,
             "field" | "title" => 1..=limits::FIELD_NAME.min(limits::EMBED_TITLE),
             "footer" => 1..=limits::FOOTER,
@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(Lang::De.link_label("Watch the video"), Some("Video ansehen"));
         assert_eq!(Lang::En.link_label("Watch the video"), Some("Watch the video"));
         assert_eq!(Lang::Ja.link_label("YouTube (exact title)"), Some("YouTube（タイトル完全一致）"));
-        assert_eq!(Lang::De.link_label("QCon Plus talk (another event)"), None);
+        assert_eq!(Lang::De.link_label("re:Invent 2015 (DVO203)"), None);
         assert_eq!(Lang::De.link_label("youtube_search"), None, "keys are not labels");
     }
 

@@ -106,8 +106,8 @@ pub fn picture(item: &Item) -> Option<String> {
 }
 
 /// A button's text: a link that is not the story says what it is, in the member's language
-/// ("Related: …", "Verwandt: …"). The link's own label is translated when it is one the
-/// catalog writes on many items ("Watch the video"); a one-off label stays as written.
+/// ("Related: …", "Verwandt: …"). The link's own label is read from the locale's `[label]`
+/// table; one it does not list (a name such as "re:Invent 2015 (DVO203)") stays as written.
 fn button_label(lang: Lang, link: &Link) -> String {
     let label = lang.link_label(&link.label).unwrap_or(&link.label);
     let key = match link.role {
@@ -302,7 +302,23 @@ mod tests {
         assert_eq!(title("en-GB"), item.title);
     }
 
-    /// A link's role is said in the member's language; the link's own label is catalog text.
+    /// No bundled button mixes English words into another language: every link label with a
+    /// word in it (not only names and codes like "re:Invent 2015 (DVO203)") is translated.
+    #[test]
+    fn every_worded_link_label_is_translated() {
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let worded = |label: &str| {
+            label.split(|c: char| !c.is_alphabetic()).any(|w| w.len() >= 3 && w.chars().all(|c| c.is_lowercase()))
+        };
+        assert!(worded("Watch the video") && !worded("re:Invent 2015 (DVO203)") && !worded("Netflix on AWS"));
+        for link in catalog.items.iter().flat_map(|i| &i.links).filter(|l| worded(&l.label)) {
+            for lang in Lang::ALL {
+                assert!(lang.link_label(&link.label).is_some(), "{}: no {:?} label", lang.code(), link.label);
+            }
+        }
+    }
+
+    /// A link's role is said in the member's language, and so is its label.
     #[test]
     fn link_roles_are_said_in_the_members_language() {
         let catalog = crate::catalog::Catalog::bundled().unwrap();
@@ -317,7 +333,7 @@ mod tests {
         assert_eq!(labels(Lang::En, day)[1], "Search: YouTube (exact title)");
         assert_eq!(labels(Lang::De, day)[0], "Netflix on AWS (Quellseite)");
         let ml = labels(Lang::Ja, "reinvent-2020-ml-systems");
-        assert!(ml.contains(&"関連：QCon Plus talk (another event)".to_string()), "{ml:?}");
+        assert!(ml.contains(&"関連：QCon Plus の講演（別のイベント）".to_string()), "{ml:?}");
         assert!(!labels(Lang::De, day)[0].contains(':'), "the source page is not prefixed");
     }
 }
