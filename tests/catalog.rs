@@ -234,7 +234,12 @@ fn every_bundled_item_has_all_five_locales() {
         let text = std::fs::read_to_string(&path).unwrap();
         let blocks = text.matches("[item.locales.").count();
         let notes = text.matches("# Translation (written for Marquee from the English text above").count();
-        assert_eq!(blocks, notes * LOCALES.len(), "{}: each item's translations say what they are", path.display());
+        assert_eq!(
+            blocks,
+            notes * LOCALES.len(),
+            "{}: each item's translations say what they are",
+            path.display()
+        );
     }
 }
 

@@ -100,7 +100,10 @@ impl Catalog {
 
     /// `from_files`, adding warnings (sorted, located like problems) to `warnings`: a locale
     /// block lacking a title, summary or keywords, a title autocomplete has to cut.
-    pub fn from_files_noting(files: &[ContentFile], warnings: &mut Vec<Problem>) -> Result<Catalog, Problems> {
+    pub fn from_files_noting(
+        files: &[ContentFile],
+        warnings: &mut Vec<Problem>,
+    ) -> Result<Catalog, Problems> {
         let start = warnings.len();
         let mut problems = Vec::new();
         let mut catalog = Catalog::default();
@@ -293,7 +296,8 @@ mod tests {
 
     #[test]
     fn locale_blocks_are_read_into_the_item() {
-        let text = item("crown", "") + "[item.locales.de]\ntitle = \"Die Krone\"\nsummary = \"Eine Serie.\"\n\
+        let text = item("crown", "")
+            + "[item.locales.de]\ntitle = \"Die Krone\"\nsummary = \"Eine Serie.\"\n\
              keywords = [\"Krone\", \" Serie \"]\n\n[item.locales.\"pt-BR\"]\ntitle = \"A Coroa\"\n\
              summary = \"Uma série.\"\nkeywords = [\"coroa\"]\n";
         let (catalog, warnings) = load(&text);
@@ -314,7 +318,8 @@ mod tests {
 
     #[test]
     fn an_unknown_locale_code_is_a_located_problem() {
-        let text = item("crown", "") + "[item.locales.es]\ntitle = \"La corona\"\n\n[item.locales.xx]\ntitle = \"?\"\n";
+        let text = item("crown", "")
+            + "[item.locales.es]\ntitle = \"La corona\"\n\n[item.locales.xx]\ntitle = \"?\"\n";
         let lines = problem_lines(load(&text).0);
         assert_eq!(
             lines,

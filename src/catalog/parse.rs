@@ -5,8 +5,8 @@
 //! title — instead of stopping at the first.
 
 use super::model::{Item, Kind, Link, LinkRole, LocalText, Person, LOCALES};
-use std::collections::BTreeMap;
 use super::problem::{Problem, Source};
+use std::collections::BTreeMap;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -338,21 +338,19 @@ fn read_item(
     let id = id?;
     let id_problem_anchor = src.problem(id_span, String::new());
     let item = match (problems.len() == before, title, kind, summary) {
-        (true, Some(title), Some(kind), Some(summary)) => {
-            Some(Item {
-                id: id.clone(),
-                title,
-                kind,
-                year,
-                summary,
-                people,
-                services,
-                tags,
-                aliases,
-                links,
-                locales,
-            })
-        }
+        (true, Some(title), Some(kind), Some(summary)) => Some(Item {
+            id: id.clone(),
+            title,
+            kind,
+            year,
+            summary,
+            people,
+            services,
+            tags,
+            aliases,
+            links,
+            locales,
+        }),
         _ => None,
     };
     Some(Located { id, id_problem_anchor, item })
@@ -436,7 +434,9 @@ fn read_locales(
                 ));
             }
         }
-        if text.keywords.is_empty() && !fields.iter().any(|(k, v)| k.get_ref() == "keywords" && v.get_ref().as_array().is_none()) {
+        if text.keywords.is_empty()
+            && !fields.iter().any(|(k, v)| k.get_ref() == "keywords" && v.get_ref().as_array().is_none())
+        {
             warnings.push(src.problem(
                 code_key.span(),
                 format!("locale `{code}` has no keywords: add the words a member reading {code} would search with"),

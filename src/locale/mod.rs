@@ -79,8 +79,9 @@ impl Lang {
     /// English text is `english`. `None` for a label not listed.
     pub fn link_label(self, english: &str) -> Option<&'static str> {
         let tables = tables();
-        let (key, _) =
-            tables[Lang::En as usize].iter().find(|(k, v)| k.starts_with("label.") && v.as_str() == english)?;
+        let (key, _) = tables[Lang::En as usize]
+            .iter()
+            .find(|(k, v)| k.starts_with("label.") && v.as_str() == english)?;
         tables[self as usize].get(key).or_else(|| tables[Lang::En as usize].get(key)).map(String::as_str)
     }
 

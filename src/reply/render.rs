@@ -270,7 +270,8 @@ mod tests {
 
         // Only a title in German: the summary stays English, in the embed and nowhere else.
         let mut partial = crown.clone();
-        partial.locales = [("de".to_string(), LocalText { title: Some("Die Krone".into()), summary: None, ..de })].into();
+        partial.locales =
+            [("de".to_string(), LocalText { title: Some("Die Krone".into()), summary: None, ..de })].into();
         let embed = item_embed(Lang::De, &partial);
         assert_eq!(embed.title, "Die Krone");
         assert_eq!(embed.description, crate::reply::limits::cut(&crown.summary, SUMMARY));
@@ -308,7 +309,9 @@ mod tests {
     fn every_worded_link_label_is_translated() {
         let catalog = crate::catalog::Catalog::bundled().unwrap();
         let worded = |label: &str| {
-            label.split(|c: char| !c.is_alphabetic()).any(|w| w.len() >= 3 && w.chars().all(|c| c.is_lowercase()))
+            label
+                .split(|c: char| !c.is_alphabetic())
+                .any(|w| w.len() >= 3 && w.chars().all(|c| c.is_lowercase()))
         };
         assert!(worded("Watch the video") && !worded("re:Invent 2015 (DVO203)") && !worded("Netflix on AWS"));
         for link in catalog.items.iter().flat_map(|i| &i.links).filter(|l| worded(&l.label)) {
