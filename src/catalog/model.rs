@@ -253,5 +253,5 @@ pub fn locale_key(locale: &str) -> Option<&'static str> {
     LOCALES
         .into_iter()
         .find(|l| l.eq_ignore_ascii_case(locale))
-        .or_else(|| LOCALES.into_iter().find(|l| language(*l) == language(locale)))
+        .or_else(|| LOCALES.into_iter().find(|l| language(l) == language(locale)))
 }
