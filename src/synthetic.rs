@@ -134,6 +134,7 @@ impl Generator {
                 url: format!("https://example.com/synthetic/{n}"),
                 role: Some(LinkRole::Story),
             }],
+            locales: Default::default(),
         }
     }
 
@@ -211,6 +212,15 @@ pub fn to_toml(items: &[Item]) -> String {
             })
             .collect();
         let _ = writeln!(out, "links = [{}]\n", links.join(", "));
+        for (code, text) in &item.locales {
+            let _ = writeln!(out, "[item.locales.{}]", quoted(code));
+            for (name, v) in [("title", &text.title), ("summary", &text.summary)] {
+                if let Some(v) = v {
+                    let _ = writeln!(out, "{name} = {}", quoted(v));
+                }
+            }
+            let _ = writeln!(out, "keywords = [{}]\n", list(&text.keywords));
+        }
     }
     out
 }

@@ -10,8 +10,8 @@ mod parse;
 mod problem;
 mod synonyms;
 
-pub use model::{Item, Kind, Link, LinkRole, Person};
-pub use parse::{MAX_LABEL, MAX_SUMMARY, MAX_TITLE, MAX_URL};
+pub use model::{locale_key, Item, Kind, Link, LinkRole, LocalText, Person, LOCALES};
+pub use parse::{CUT_TITLE, MAX_LABEL, MAX_SUMMARY, MAX_TITLE, MAX_URL};
 pub use problem::{Problem, Problems, Source};
 pub use synonyms::SYNONYMS_FILE;
 
@@ -54,6 +54,11 @@ pub enum LoadError {
 impl Catalog {
     /// The catalog compiled into the binary.
     pub fn bundled() -> Result<Catalog, Problems> {
+        Catalog::bundled_noting(&mut Vec::new())
+    }
+
+    /// The catalog compiled into the binary, adding its warnings to `warnings`.
+    pub fn bundled_noting(warnings: &mut Vec<Problem>) -> Result<Catalog, Problems> {
         let files: Vec<ContentFile> = BUNDLED
             .iter()
             .map(|(p, t)| ContentFile {
@@ -62,11 +67,17 @@ impl Catalog {
                 synonyms: *p == SYNONYMS_FILE,
             })
             .collect();
-        Catalog::from_files(&files)
+        Catalog::from_files_noting(&files, warnings)
     }
 
     /// Loads every `.toml` file below `dir`. Nothing is returned unless all of it is valid.
     pub fn load_dir(dir: &Path) -> Result<Catalog, LoadError> {
+        Catalog::load_dir_noting(dir, &mut Vec::new())
+    }
+
+    /// `load_dir`, adding to `warnings` what an editor should fix but does not refuse the
+    /// catalog (see `bundled_noting`).
+    pub fn load_dir_noting(dir: &Path, warnings: &mut Vec<Problem>) -> Result<Catalog, LoadError> {
         let mut paths = Vec::new();
         walk(dir, &mut paths).map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
         paths.sort();
@@ -80,11 +91,21 @@ impl Catalog {
         if files.iter().all(|f| f.synonyms) {
             return Err(LoadError::Empty(dir.to_path_buf()));
         }
-        Ok(Catalog::from_files(&files)?)
+        Ok(Catalog::from_files_noting(&files, warnings)?)
     }
 
     /// Builds a catalog from content files, refusing it whole if any file has a problem.
     pub fn from_files(files: &[ContentFile]) -> Result<Catalog, Problems> {
+        Catalog::from_files_noting(files, &mut Vec::new())
+    }
+
+    /// `from_files`, adding warnings (sorted, located like problems) to `warnings`: a locale
+    /// block lacking a title, summary or keywords, a title autocomplete has to cut.
+    pub fn from_files_noting(
+        files: &[ContentFile],
+        warnings: &mut Vec<Problem>,
+    ) -> Result<Catalog, Problems> {
+        let start = warnings.len();
         let mut problems = Vec::new();
         let mut catalog = Catalog::default();
         let mut first_seen: HashMap<String, Problem> = HashMap::new();
@@ -96,7 +117,8 @@ impl Catalog {
                 catalog.synonyms.extend(synonyms::parse(&src, &mut problems));
                 continue;
             }
-            for located in parse::items(&src, &mut problems) {
+            let found = parse::Findings { problems: &mut problems, warnings: &mut *warnings };
+            for located in parse::items(&src, found) {
                 let id = located.id.clone();
                 if let Some(first) = first_seen.get(&id) {
                     let at = &located.id_problem_anchor;
@@ -119,6 +141,7 @@ impl Catalog {
                 }
             }
         }
+        warnings[start..].sort();
         if problems.is_empty() {
             Ok(catalog)
         } else {
@@ -257,6 +280,104 @@ mod tests {
         };
         assert!(problems.0[0].message.contains(&format!("at most {MAX_ALIASES}")), "{problems}");
         assert!(Catalog::from_files(&[file("a.toml", &item("few", "\"One\", \"Two\""))]).is_ok());
+    }
+
+    fn load(text: &str) -> (Result<Catalog, Problems>, Vec<String>) {
+        let mut warnings = Vec::new();
+        let catalog = Catalog::from_files_noting(&[file("l.toml", text)], &mut warnings);
+        (catalog, warnings.iter().map(|w| w.to_string()).collect())
+    }
+
+    fn problem_lines(result: Result<Catalog, Problems>) -> Vec<String> {
+        match result {
+            Ok(_) => panic!("the catalog was accepted"),
+            Err(problems) => problems.0.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn locale_blocks_are_read_into_the_item() {
+        let text = item("crown", "")
+            + "[item.locales.de]\ntitle = \"Die Krone\"\nsummary = \"Eine Serie.\"\n\
+             keywords = [\"Krone\", \" Serie \"]\n\n[item.locales.\"pt-BR\"]\ntitle = \"A Coroa\"\n\
+             summary = \"Uma série.\"\nkeywords = [\"coroa\"]\n";
+        let (catalog, warnings) = load(&text);
+        let catalog = catalog.unwrap();
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        let item = &catalog.items[0];
+        assert_eq!(item.locales.len(), 2);
+        let de = &item.locales["de"];
+        assert_eq!(de.title.as_deref(), Some("Die Krone"));
+        assert_eq!(de.summary.as_deref(), Some("Eine Serie."));
+        assert_eq!(de.keywords, ["Krone", "Serie"]);
+        assert_eq!(item.title_in("pt-BR"), "A Coroa");
+        // Discord's other Portuguese reads the Brazilian text; a language without any reads English.
+        assert_eq!(item.title_in("pt-PT"), "A Coroa");
+        assert_eq!(item.title_in("es-419"), "T crown");
+        assert_eq!(item.summary_in("en-US"), "S");
+    }
+
+    #[test]
+    fn an_unknown_locale_code_is_a_located_problem() {
+        let text = item("crown", "")
+            + "[item.locales.es]\ntitle = \"La corona\"\n\n[item.locales.xx]\ntitle = \"?\"\n";
+        let lines = problem_lines(load(&text).0);
+        assert_eq!(
+            lines,
+            [
+                "l.toml:9:15: unknown locale `es` (did you mean `es-ES`?): expected one of de, fr, es-ES, pt-BR, ja",
+                "l.toml:12:15: unknown locale `xx`: expected one of de, fr, es-ES, pt-BR, ja",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_locale_is_a_located_problem() {
+        let text = item("crown", "")
+            + "[item.locales.fr]\ntitle = \"La Couronne\"\n  titre = \"x\"\nsummary = 3\nkeywords = [\"couronne\"]\n";
+        let lines = problem_lines(load(&text).0);
+        assert_eq!(
+            lines,
+            [
+                "l.toml:11:3: unknown field `titre` in locale `fr` (expected one of: title, summary, keywords)",
+                "l.toml:12:11: `summary` must be a string, found integer",
+            ]
+        );
+    }
+
+    /// What `marquee check` says of a locale block: fields that cannot be shown refuse the
+    /// catalog; fields that fall back to English, or are cut in autocomplete, are warnings.
+    #[test]
+    fn missing_and_over_limit_locale_fields() {
+        let long_title = "T".repeat(CUT_TITLE + 1);
+        let text = item("crown", "")
+            + &format!("[item.locales.ja]\ntitle = \"{long_title}\"\nkeywords = []\n\n[item.locales.de]\nsummary = \"S\"\nkeywords = [\"k\"]\n");
+        let (catalog, warnings) = load(&text);
+        catalog.unwrap();
+        assert_eq!(
+            warnings,
+            [
+                "l.toml:9:15: locale `ja` has no keywords: add the words a member reading ja would search with",
+                "l.toml:9:15: locale `ja` has no summary: members reading ja see the English one",
+                "l.toml:10:9: `ja` title is 101 characters: autocomplete and menus show only 100",
+                "l.toml:13:15: locale `de` has no title: members reading de see the English one",
+            ]
+        );
+
+        let too_long = item("crown", "")
+            + &format!(
+                "[item.locales.fr]\ntitle = \"{}\"\nsummary = \"{}\"\nkeywords = [\"\"]\n",
+                "T".repeat(MAX_TITLE + 1),
+                "S".repeat(MAX_SUMMARY + 1)
+            );
+        assert_eq!(
+            problem_lines(load(&too_long).0),
+            [
+                "l.toml:10:9: title is 257 characters, more than 256",
+                "l.toml:11:11: summary is 4097 characters, more than 4096",
+                "l.toml:12:13: `keywords` has an empty entry",
+            ]
+        );
     }
 
     #[test]

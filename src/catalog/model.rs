@@ -1,6 +1,7 @@
 //! The catalog's data model: what one story on the "Netflix on AWS" page is.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -192,6 +193,25 @@ pub struct Item {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     pub links: Vec<Link>,
+    /// The item in other languages, by Discord locale code (`LOCALES`). A field a locale lacks
+    /// is read in English.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub locales: BTreeMap<String, LocalText>,
+}
+
+/// The Discord locale codes an item may carry text for, in the order content files list them.
+pub const LOCALES: [&str; 5] = ["de", "fr", "es-ES", "pt-BR", "ja"];
+
+/// An item's text in one language: a translation of its English title and summary, and the
+/// words a member of that language searches with (which need not translate any English word).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LocalText {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
 }
 
 impl Item {
@@ -203,8 +223,35 @@ impl Item {
             .find_map(|role| self.links.iter().find(|l| l.role_is(role)))
     }
 
+    /// The item's text for a Discord locale (`es-419` reads `es-ES`, `pt-PT` reads `pt-BR`, as
+    /// the reply language does), if it has any.
+    pub fn local(&self, locale: &str) -> Option<&LocalText> {
+        self.locales.get(locale).or_else(|| self.locales.get(locale_key(locale)?))
+    }
+
+    /// The title in `locale`, English when the item has none there.
+    pub fn title_in(&self, locale: &str) -> &str {
+        self.local(locale).and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
+    }
+
+    /// The summary in `locale`, English when the item has none there.
+    pub fn summary_in(&self, locale: &str) -> &str {
+        self.local(locale).and_then(|l| l.summary.as_deref()).unwrap_or(&self.summary)
+    }
+
     /// The links that are the story itself, in catalog order.
     pub fn story_links(&self) -> impl Iterator<Item = &Link> {
         self.links.iter().filter(|l| l.role_is(LinkRole::Story))
     }
+}
+
+/// The `LOCALES` entry a Discord locale reads: itself, else the one of the same language
+/// (`es-419` → `es-ES`, `pt-PT` → `pt-BR`); `None` for English and languages without text.
+pub fn locale_key(locale: &str) -> Option<&'static str> {
+    let locale = locale.trim();
+    let language = |code: &str| code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    LOCALES
+        .into_iter()
+        .find(|l| l.eq_ignore_ascii_case(locale))
+        .or_else(|| LOCALES.into_iter().find(|l| language(l) == language(locale)))
 }

@@ -4,8 +4,9 @@
 //! serde) so one pass can report all problems — several unknown fields, a bad URL and a missing
 //! title — instead of stopping at the first.
 
-use super::model::{Item, Kind, Link, LinkRole, Person};
+use super::model::{Item, Kind, Link, LinkRole, LocalText, Person, LOCALES};
 use super::problem::{Problem, Source};
+use std::collections::BTreeMap;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -15,10 +16,22 @@ pub const MAX_URL: usize = 512;
 pub const MAX_LABEL: usize = 80;
 pub const MAX_NAME: usize = 256;
 pub const MAX_WORD: usize = 100;
+/// A title longer than this is cut where it is shown as an autocomplete choice or a menu option
+/// (Discord allows 100 characters there): allowed, but `check` warns about it.
+pub const CUT_TITLE: usize = 100;
 pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
 const ITEM_FIELDS: &[&str] =
-    &["id", "title", "kind", "year", "summary", "people", "services", "tags", "aliases", "links"];
+    &["id", "title", "kind", "year", "summary", "people", "services", "tags", "aliases", "links", "locales"];
+const LOCAL_FIELDS: &[&str] = &["title", "summary", "keywords"];
+
+/// What a content file's reader collects: problems refuse the catalog; warnings are things an
+/// editor should fix that still leave every reply valid (a translation lacking a field falls
+/// back to English; a long title is cut where Discord allows fewer characters).
+pub struct Findings<'p> {
+    pub problems: &'p mut Vec<Problem>,
+    pub warnings: &'p mut Vec<Problem>,
+}
 
 /// An item's id as read from a file, with where it stands (for duplicate-id messages), and the
 /// item itself when it has no problems. An item with problems still claims its id, so a later
@@ -44,7 +57,8 @@ pub fn document<'i>(src: &Source<'i>, problems: &mut Vec<Problem>) -> Option<Spa
 }
 
 /// Reads every `[[item]]` of an item file.
-pub fn items(src: &Source<'_>, problems: &mut Vec<Problem>) -> Vec<Located> {
+pub fn items(src: &Source<'_>, found: Findings<'_>) -> Vec<Located> {
+    let Findings { problems, warnings } = found;
     let Some(root) = document(src, problems) else {
         return Vec::new();
     };
@@ -64,7 +78,7 @@ pub fn items(src: &Source<'_>, problems: &mut Vec<Problem>) -> Vec<Located> {
         for entry in array {
             match entry.get_ref().as_table() {
                 Some(table) => {
-                    if let Some(item) = read_item(src, entry.span(), table, problems) {
+                    if let Some(item) = read_item(src, entry.span(), table, problems, warnings) {
                         out.push(item);
                     }
                 }
@@ -186,6 +200,7 @@ fn read_item(
     span: std::ops::Range<usize>,
     table: &DeTable<'_>,
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Option<Located> {
     let before = problems.len();
     let mut id = None;
@@ -200,6 +215,7 @@ fn read_item(
     let mut aliases = Vec::new();
     let mut links = Vec::new();
     let mut seen_links = false;
+    let mut locales = BTreeMap::new();
 
     for (key, value) in table {
         let name = key.get_ref().as_ref();
@@ -299,6 +315,7 @@ fn read_item(
                     }
                 }
             }
+            "locales" => locales = read_locales(src, &field, problems, warnings),
             other => problems.push(src.problem(
                 key.span(),
                 format!("unknown field `{other}` in item (expected one of: {})", ITEM_FIELDS.join(", ")),
@@ -321,12 +338,113 @@ fn read_item(
     let id = id?;
     let id_problem_anchor = src.problem(id_span, String::new());
     let item = match (problems.len() == before, title, kind, summary) {
-        (true, Some(title), Some(kind), Some(summary)) => {
-            Some(Item { id: id.clone(), title, kind, year, summary, people, services, tags, aliases, links })
-        }
+        (true, Some(title), Some(kind), Some(summary)) => Some(Item {
+            id: id.clone(),
+            title,
+            kind,
+            year,
+            summary,
+            people,
+            services,
+            tags,
+            aliases,
+            links,
+            locales,
+        }),
         _ => None,
     };
     Some(Located { id, id_problem_anchor, item })
+}
+
+/// Reads `[item.locales.<code>]` tables: known codes only, each with exactly the fields of
+/// `LocalText`. A block lacking its title, summary or keywords is a warning (the reply falls
+/// back to English, the search has fewer words), not a refusal.
+fn read_locales(
+    src: &Source<'_>,
+    field: &Field<'_, '_>,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> BTreeMap<String, LocalText> {
+    let mut out = BTreeMap::new();
+    let Some(table) = field.value.get_ref().as_table() else {
+        field.wrong_type("a table of locales such as [item.locales.de]", problems);
+        return out;
+    };
+    for (code_key, block) in table {
+        let code = code_key.get_ref().as_ref();
+        if !LOCALES.contains(&code) {
+            let hint = LOCALES
+                .iter()
+                .find(|l| l.split('-').next() == code.split(['-', '_']).next())
+                .map(|l| format!(" (did you mean `{l}`?)"))
+                .unwrap_or_default();
+            problems.push(src.problem(
+                code_key.span(),
+                format!("unknown locale `{code}`{hint}: expected one of {}", LOCALES.join(", ")),
+            ));
+            continue;
+        }
+        let Some(fields) = block.get_ref().as_table() else {
+            problems.push(src.problem(
+                block.span(),
+                format!("locale `{code}` must be a table, found {}", block.get_ref().type_str()),
+            ));
+            continue;
+        };
+        let mut text = LocalText::default();
+        for (key, value) in fields {
+            let name = key.get_ref().as_ref();
+            let f = Field { src, name, value };
+            match name {
+                "title" => {
+                    text.title = f.string(problems);
+                    check_text(src, &f, text.title.as_deref(), MAX_TITLE, problems);
+                    if let Some(title) = &text.title {
+                        let n = title.chars().count();
+                        if (CUT_TITLE + 1..=MAX_TITLE).contains(&n) {
+                            warnings.push(src.problem(
+                                value.span(),
+                                format!(
+                                    "`{code}` title is {n} characters: autocomplete and menus show only {CUT_TITLE}"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "summary" => {
+                    text.summary = f.string(problems);
+                    check_text(src, &f, text.summary.as_deref(), MAX_SUMMARY, problems);
+                }
+                "keywords" => text.keywords = f.strings(problems).unwrap_or_default(),
+                other => problems.push(src.problem(
+                    key.span(),
+                    format!(
+                        "unknown field `{other}` in locale `{code}` (expected one of: {})",
+                        LOCAL_FIELDS.join(", ")
+                    ),
+                )),
+            }
+        }
+        let has = |f: &str| fields.iter().any(|(k, _)| k.get_ref() == f);
+        for wanted in ["title", "summary"] {
+            if !has(wanted) {
+                warnings.push(src.problem(
+                    code_key.span(),
+                    format!("locale `{code}` has no {wanted}: members reading {code} see the English one"),
+                ));
+            }
+        }
+        if text.keywords.is_empty()
+            && !fields.iter().any(|(k, v)| k.get_ref() == "keywords" && v.get_ref().as_array().is_none())
+        {
+            warnings.push(src.problem(
+                code_key.span(),
+                format!("locale `{code}` has no keywords: add the words a member reading {code} would search with"),
+            ));
+        }
+        out.insert(code.to_string(), text);
+    }
+    out
 }
 
 fn check_text(

@@ -372,19 +372,29 @@ fn check(dir: Option<&Path>) -> Result<(), Failure> {
         Some(dir) => format!("catalog {}", dir.display()),
         None => "the catalog built into the binary (no ./content here; --content DIR checks another)".into(),
     };
-    let catalog = match load_catalog(dir) {
+    let mut noted = Vec::new();
+    let loaded = match dir {
+        Some(dir) => Catalog::load_dir_noting(dir, &mut noted),
+        None => Catalog::bundled_noting(&mut noted).map_err(LoadError::from),
+    };
+    let catalog = match loaded {
         Ok(catalog) => catalog,
         Err(problems) => {
             eprintln!("marquee check: {which}:");
             return Err(problems.into());
         }
     };
-    let warnings = marquee::catalog::lint::warnings(&catalog.items);
-    for warning in &warnings {
+    // Warnings leave the catalog loadable: they go to stderr and do not change the exit code.
+    for w in &noted {
+        eprintln!("{}:{}:{}: warning: {}", w.path, w.line, w.column, w.message);
+    }
+    let lint = marquee::catalog::lint::warnings(&catalog.items);
+    for warning in &lint {
         eprintln!("warning: {warning}");
     }
+    let warnings = noted.len() + lint.len();
     let kinds: Vec<String> = catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let warned = match warnings.len() {
+    let warned = match warnings {
         0 => String::new(),
         1 => ", 1 warning".into(),
         n => format!(", {n} warnings"),

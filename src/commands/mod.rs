@@ -109,8 +109,8 @@ impl Request {
     }
 }
 
-/// The answer to `request`, its UI text in `lang` (the member's language; catalog text stays
-/// as written).
+/// The answer to `request` in `lang` (the member's language): UI text, and the catalog's
+/// titles and summaries where the catalog has them in that language.
 pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
     match request {
         Request::Find { command, query, kind, year } => {
@@ -131,7 +131,7 @@ pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
             None => Response::Message(render::error(lang.text("reply.gone"))),
         },
         Request::Autocomplete { command, text, kind } => {
-            Response::Choices(autocomplete(engine, *command, text, *kind))
+            Response::Choices(autocomplete(engine, lang, *command, text, *kind))
         }
         Request::Mention { text } => {
             let text = text.trim();
@@ -240,6 +240,7 @@ fn featured<'e>(engine: &'e Engine, kinds: &[Kind]) -> Vec<&'e Item> {
 
 fn autocomplete(
     engine: &Engine,
+    lang: Lang,
     command: Command,
     text: &str,
     kind: Option<Kind>,
@@ -248,9 +249,9 @@ fn autocomplete(
         return Vec::new();
     };
     if text.trim().is_empty() {
-        return render::choices(&featured(engine, &opts.kinds));
+        return render::choices(lang, &featured(engine, &opts.kinds));
     }
     let outcome = engine.search(text, &opts);
     let items: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
-    render::choices(&items)
+    render::choices(lang, &items)
 }

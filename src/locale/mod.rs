@@ -4,12 +4,16 @@
 //! field names, button prefixes, menu placeholders, errors, help, highlight replies, the date of
 //! a highlight — lives in one TOML file per language under `src/locale/`, compiled in. English
 //! (`en.toml`) is the reference: every other file has exactly its keys, with the same
-//! `{placeholders}` (tests enforce both, and Discord's length limits). Catalog text (titles,
-//! summaries, link labels) stays as written.
+//! `{placeholders}` (tests enforce both, and Discord's length limits). Catalog text comes in a
+//! language when the content has it: an item's `[item.locales.<code>]` title and summary
+//! (`catalog_locale` names the code), and its link labels (`[label]` here, found by their
+//! English wording). Names, people's roles and a label not listed stay as written.
 //!
 //! Discord sends the member's client language with every interaction (`locale`, e.g. `de`,
 //! `pt-BR`, `es-419`) and the server's (`guild_locale`). [`Lang::from_discord`] maps it: an exact
 //! match, else the language part (`es-419` → Spanish, `pt-PT` → Portuguese), else English.
+
+pub mod written;
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -63,6 +67,22 @@ impl Lang {
             Lang::PtBr => &["pt-BR"],
             Lang::Ja => &["ja"],
         }
+    }
+
+    /// The catalog locale (`[item.locales.<code>]`) whose title and summary a member reading
+    /// this language sees; `None` for English, the catalog's own language.
+    pub fn catalog_locale(self) -> Option<&'static str> {
+        self.discord_locales().first().copied()
+    }
+
+    /// A catalog link label ("Watch the video") in this language: the `[label]` entry whose
+    /// English text is `english`. `None` for a label not listed.
+    pub fn link_label(self, english: &str) -> Option<&'static str> {
+        let tables = tables();
+        let (key, _) = tables[Lang::En as usize]
+            .iter()
+            .find(|(k, v)| k.starts_with("label.") && v.as_str() == english)?;
+        tables[self as usize].get(key).or_else(|| tables[Lang::En as usize].get(key)).map(String::as_str)
     }
 
     /// The language for a Discord locale: an exact match, else its language part
@@ -226,6 +246,9 @@ mod tests {
             "command" | "option" | "kind" => 1..=limits::CHOICE_NAME,
             // A button prefix leaves at least half of the 80 characters to the link's own label.
             "link" => 1..=limits::BUTTON_LABEL / 2,
+            // A link's own label; a role prefix ("Search: ") may precede it, and the button
+            // is cut to fit like one written in the catalog.
+            "label" => 1..=limits::BUTTON_LABEL,
             "menu" => 1..=limits::SELECT_PLACEHOLDER,
             "field" | "title" => 1..=limits::FIELD_NAME.min(limits::EMBED_TITLE),
             "footer" => 1..=limits::FOOTER,
@@ -310,6 +333,22 @@ mod tests {
         }
         assert_eq!(clean_locale(Some("es-419")).as_deref(), Some("es-419"));
         assert_eq!(clean_locale(Some("de\n<script>")), None);
+    }
+
+    #[test]
+    fn catalog_text_follows_the_language() {
+        assert_eq!(Lang::En.catalog_locale(), None);
+        assert_eq!(Lang::from_discord(Some("es-419")).catalog_locale(), Some("es-ES"));
+        assert_eq!(Lang::from_discord(Some("pt-PT")).catalog_locale(), Some("pt-BR"));
+        for lang in Lang::ALL.into_iter().skip(1) {
+            let code = lang.catalog_locale().unwrap();
+            assert!(crate::catalog::LOCALES.contains(&code), "{code} is not a catalog locale");
+        }
+        assert_eq!(Lang::De.link_label("Watch the video"), Some("Video ansehen"));
+        assert_eq!(Lang::En.link_label("Watch the video"), Some("Watch the video"));
+        assert_eq!(Lang::Ja.link_label("YouTube (exact title)"), Some("YouTube（タイトル完全一致）"));
+        assert_eq!(Lang::De.link_label("re:Invent 2015 (DVO203)"), None);
+        assert_eq!(Lang::De.link_label("youtube_search"), None, "keys are not labels");
     }
 
     #[test]

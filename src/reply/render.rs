@@ -57,6 +57,17 @@ fn footer(lang: Lang) -> Option<String> {
     Some(lang.text("footer.source").into())
 }
 
+/// The item's title in the member's language: its translation when the catalog has one,
+/// else the English.
+pub fn title(lang: Lang, item: &Item) -> &str {
+    lang.catalog_locale().map_or(&item.title, |code| item.title_in(code))
+}
+
+/// The item's summary in the member's language, else the English.
+pub fn summary(lang: Lang, item: &Item) -> &str {
+    lang.catalog_locale().map_or(&item.summary, |code| item.summary_in(code))
+}
+
 pub fn item_embed(lang: Lang, item: &Item) -> Embed {
     let mut fields = vec![field(lang, "field.kind", kind_label(lang, item.kind).into(), true)];
     if let Some(y) = item.year {
@@ -77,10 +88,10 @@ pub fn item_embed(lang: Lang, item: &Item) -> Embed {
         fields.push(field(lang, "field.services", item.services.join(", "), false));
     }
     Embed {
-        title: item.title.clone(),
+        title: title(lang, item).to_string(),
         // Only the story itself or the source page: never a related page or another year's talk.
         url: item.headline().map(|l| l.url.clone()),
-        description: super::limits::cut(&item.summary, SUMMARY),
+        description: super::limits::cut(summary(lang, item), SUMMARY),
         color: color(item.kind),
         fields,
         footer: footer(lang),
@@ -95,16 +106,18 @@ pub fn picture(item: &Item) -> Option<String> {
 }
 
 /// A button's text: a link that is not the story says what it is, in the member's language
-/// ("Related: …", "Verwandt: …"); the link's own label is catalog text and stays as written.
+/// ("Related: …", "Verwandt: …"). The link's own label is read from the locale's `[label]`
+/// table; one it does not list (a name such as "re:Invent 2015 (DVO203)") stays as written.
 fn button_label(lang: Lang, link: &Link) -> String {
+    let label = lang.link_label(&link.label).unwrap_or(&link.label);
     let key = match link.role {
-        Some(LinkRole::Story | LinkRole::Source) | None => return link.label.clone(),
+        Some(LinkRole::Story | LinkRole::Source) | None => return label.to_string(),
         Some(LinkRole::Search) => "link.search",
         Some(LinkRole::EarlierEdition) => "link.earlier-edition",
         Some(LinkRole::LaterEdition) => "link.later-edition",
         Some(LinkRole::Related) => "link.related",
     };
-    lang.fill(key, &[("label", &link.label)])
+    lang.fill(key, &[("label", &label)])
 }
 
 /// The item's links as buttons: the story first, then the source page, searches, other
@@ -125,7 +138,7 @@ fn pick_menu(lang: Lang, items: &[&Item], shown: Option<&str>, placeholder: &str
         options: items
             .iter()
             .map(|i| SelectOption {
-                label: i.title.clone(),
+                label: title(lang, i).to_string(),
                 value: i.id.clone(),
                 description: Some(byline(lang, i)),
                 default: Some(i.id.as_str()) == shown,
@@ -262,9 +275,9 @@ pub fn about(lang: Lang, counts: &[(Kind, usize)], version: &str) -> Reply {
     }
 }
 
-/// Autocomplete entries: the title (with its kind, when it fits) and the item id.
-pub fn choices(items: &[&Item]) -> Vec<Choice> {
-    items.iter().map(|i| Choice { name: i.title.clone(), value: i.id.clone() }).collect()
+/// Autocomplete entries: the title in the member's language and the item id.
+pub fn choices(lang: Lang, items: &[&Item]) -> Vec<Choice> {
+    items.iter().map(|i| Choice { name: title(lang, i).to_string(), value: i.id.clone() }).collect()
 }
 
 #[cfg(test)]
@@ -279,7 +292,73 @@ mod tests {
         assert!(echo(Lang::En, &"@everyone ".repeat(100)).chars().count() <= ECHO + 2);
     }
 
-    /// A link's role is said in the member's language; the link's own label is catalog text.
+    /// A member reading German sees the German title and summary wherever an item is named,
+    /// and the English text of any field the translation lacks.
+    #[test]
+    fn a_german_member_sees_the_german_text_and_english_where_it_is_missing() {
+        use crate::catalog::LocalText;
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let crown = catalog.get("the-crown-in-the-cloud").unwrap();
+        let de = crown.locales["de"].clone();
+        let embed = item_embed(Lang::De, crown);
+        assert_eq!(embed.title, de.title.clone().unwrap());
+        assert!(embed.description.starts_with("Die Produktion der vierten Staffel"), "{}", embed.description);
+        assert_eq!(item_embed(Lang::En, crown).title, crown.title);
+
+        // Only a title in German: the summary stays English, in the embed and nowhere else.
+        let mut partial = crown.clone();
+        partial.locales =
+            [("de".to_string(), LocalText { title: Some("Die Krone".into()), summary: None, ..de })].into();
+        let embed = item_embed(Lang::De, &partial);
+        assert_eq!(embed.title, "Die Krone");
+        assert_eq!(embed.description, crate::reply::limits::cut(&crown.summary, SUMMARY));
+        // A language the item has no text for reads English.
+        assert_eq!(item_embed(Lang::Fr, &partial).title, crown.title);
+
+        let other = catalog.get("reinvent-2020-spinnaker").unwrap();
+        let reply = item_reply(Lang::De, &partial, &[&partial, other]);
+        let Row::Select(menu) = &reply.rows[1] else { panic!("{:?}", reply.rows) };
+        let options: Vec<&str> = menu.options.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(options, ["Die Krone", other.locales["de"].title.as_deref().unwrap()]);
+        let names: Vec<String> = choices(Lang::De, &[&partial, other]).into_iter().map(|c| c.name).collect();
+        assert_eq!(names, options);
+        let missed = no_match(Lang::De, "krone", &[&partial]);
+        let Row::Select(menu) = &missed.rows[0] else { panic!("{:?}", missed.rows) };
+        assert_eq!(menu.options[0].label, "Die Krone");
+    }
+
+    /// Discord's Latin American Spanish and European Portuguese read the catalog's Spanish and
+    /// Brazilian text, as they read the UI files.
+    #[test]
+    fn regional_locales_read_their_languages_catalog_text() {
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let item = catalog.get("ses-100-million").unwrap();
+        let title = |locale| item_embed(Lang::from_discord(Some(locale)), item).title;
+        assert_eq!(title("es-419"), item.locales["es-ES"].title.clone().unwrap());
+        assert_eq!(title("pt-PT"), item.locales["pt-BR"].title.clone().unwrap());
+        assert_eq!(title("ja"), item.locales["ja"].title.clone().unwrap());
+        assert_eq!(title("en-GB"), item.title);
+    }
+
+    /// No bundled button mixes English words into another language: every link label with a
+    /// word in it (not only names and codes like "re:Invent 2015 (DVO203)") is translated.
+    #[test]
+    fn every_worded_link_label_is_translated() {
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let worded = |label: &str| {
+            label
+                .split(|c: char| !c.is_alphabetic())
+                .any(|w| w.len() >= 3 && w.chars().all(|c| c.is_lowercase()))
+        };
+        assert!(worded("Watch the video") && !worded("re:Invent 2015 (DVO203)") && !worded("Netflix on AWS"));
+        for link in catalog.items.iter().flat_map(|i| &i.links).filter(|l| worded(&l.label)) {
+            for lang in Lang::ALL {
+                assert!(lang.link_label(&link.label).is_some(), "{}: no {:?} label", lang.code(), link.label);
+            }
+        }
+    }
+
+    /// A link's role is said in the member's language, and so is its label.
     #[test]
     fn link_roles_are_said_in_the_members_language() {
         let catalog = crate::catalog::Catalog::bundled().unwrap();
@@ -290,9 +369,11 @@ mod tests {
         let day = "reinvent-2019-day-in-life";
         assert_eq!(labels(Lang::En, day)[2], "Earlier edition: re:Invent 2015 (DVO203)");
         assert_eq!(labels(Lang::De, day)[2], "Frühere Ausgabe: re:Invent 2015 (DVO203)");
-        assert_eq!(labels(Lang::Fr, day)[1], "Recherche : YouTube (exact title)");
+        assert_eq!(labels(Lang::Fr, day)[1], "Recherche : YouTube (titre exact)");
+        assert_eq!(labels(Lang::En, day)[1], "Search: YouTube (exact title)");
+        assert_eq!(labels(Lang::De, day)[0], "Netflix on AWS (Quellseite)");
         let ml = labels(Lang::Ja, "reinvent-2020-ml-systems");
-        assert!(ml.contains(&"関連：QCon Plus talk (another event)".to_string()), "{ml:?}");
-        assert_eq!(labels(Lang::De, day)[0], labels(Lang::En, day)[0], "the source page is not prefixed");
+        assert!(ml.contains(&"関連：QCon Plus の講演（別のイベント）".to_string()), "{ml:?}");
+        assert!(!labels(Lang::De, day)[0].contains(':'), "the source page is not prefixed");
     }
 }

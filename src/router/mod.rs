@@ -269,14 +269,14 @@ impl Router {
     }
 
     /// The message body answering a mention, or `None` when the message is not addressed to
-    /// the bot `me`. In English: a message carries no locale (Discord sends one only with
-    /// interactions), and a channel reply is read by everyone there anyway.
+    /// the bot `me`. A message carries no locale (Discord sends one only with interactions):
+    /// the reply is in the language the question is written in, English when that is unclear.
     pub fn mention(&self, message: &Message, me: u64) -> Option<Value> {
         let text = mention::query(message, me)?;
-        let request = commands::Request::Mention { text };
         let started = Instant::now();
         let engine = self.engine.get();
-        let lang = Lang::En;
+        let lang = crate::locale::written::written_in(&text, engine.items());
+        let request = commands::Request::Mention { text };
         let response =
             std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request, lang)))
                 .unwrap_or_else(|_| {

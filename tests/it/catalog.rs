@@ -114,7 +114,7 @@ fn every_problem_is_reported_with_file_line_and_column() {
         format!("{b}:3:9: title is empty"),
         format!("{b}:4:8: unknown kind \"movie\" (expected one of: overview, case-study, video, talk, keynote, podcast, blog, quote)"),
         format!("{b}:5:8: year 1850 is outside 1990..=2100"),
-        format!("{b}:7:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links)"),
+        format!("{b}:7:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links, locales)"),
         format!("{b}:8:10: link label is empty"),
         format!("{b}:8:10: link url \"ftp://example.com\" is not an absolute http(s) URL"),
         format!("{b}:8:97: unknown field `extra` in link (expected `label`, `url` or `role`)"),
@@ -205,6 +205,87 @@ fn check_command_reports_and_exits_1_on_problems_0_when_clean() {
     assert_eq!(problems, err2);
 }
 
+/// Every bundled story can be read in each of the five languages: a title, a summary and the
+/// words a member would search with, all where Discord shows them whole, in files that say
+/// they are translations.
+#[test]
+fn every_bundled_item_has_all_five_locales() {
+    use marquee::catalog::{CUT_TITLE, LOCALES};
+    let catalog = bundled();
+    for item in &catalog.items {
+        let codes: Vec<&str> = item.locales.keys().map(String::as_str).collect();
+        let mut want = LOCALES.to_vec();
+        want.sort_unstable();
+        assert_eq!(codes, want, "{}", item.id);
+        for (code, text) in &item.locales {
+            let at = format!("{} [{code}]", item.id);
+            let title = text.title.as_deref().unwrap_or_else(|| panic!("{at}: no title"));
+            let summary = text.summary.as_deref().unwrap_or_else(|| panic!("{at}: no summary"));
+            assert!(title.chars().count() <= CUT_TITLE, "{at}: title cut in autocomplete");
+            assert_ne!(summary, item.summary.as_str(), "{at}: summary untranslated");
+            assert!((4..=10).contains(&text.keywords.len()), "{at}: {} keywords", text.keywords.len());
+            if code == "ja" {
+                assert!(!summary.contains("。 "), "{at}: a space after 。");
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/items");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let blocks = text.matches("[item.locales.").count();
+        let notes = text.matches("# Translation (written for Marquee from the English text above").count();
+        assert_eq!(
+            blocks,
+            notes * LOCALES.len(),
+            "{}: each item's translations say what they are",
+            path.display()
+        );
+    }
+}
+
+/// `check` names what a translation lacks or what Discord would cut, as warnings that leave
+/// the catalog loadable; a locale code Marquee does not know refuses it like any problem.
+#[test]
+fn check_warns_about_incomplete_or_long_locale_blocks() {
+    let (code, out, err) = marquee(&["check"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("warning") && !err.contains("warning"), "the bundled catalog is complete: {err}");
+
+    let dir = TempDir::new("cli-check-locales");
+    let item = |locales: &str| {
+        format!(
+            "[[item]]\nid = \"x\"\ntitle = \"T\"\nkind = \"talk\"\nsummary = \"S\"\n\
+             links = [{{ label = \"L\", url = \"https://example.com/x\" }}]\n{locales}"
+        )
+    };
+    let path = dir.write(
+        "l.toml",
+        &item(&format!(
+            "[item.locales.de]\ntitle = \"{}\"\nkeywords = []\n[item.locales.ja]\nsummary = \"要約\"\nkeywords = [\"k\"]\n",
+            "T".repeat(120)
+        )),
+    );
+    let (code, out, err) = marquee(&["check", "--content", dir.0.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: 1 items (1 talk), 0 synonym groups, 4 warnings"), "{out}");
+    let p = path.display();
+    for line in [
+        format!("{p}:7:15: warning: locale `de` has no keywords"),
+        format!("{p}:7:15: warning: locale `de` has no summary: members reading de see the English one"),
+        format!("{p}:8:9: warning: `de` title is 120 characters: autocomplete and menus show only 100"),
+        format!("{p}:10:15: warning: locale `ja` has no title: members reading ja see the English one"),
+    ] {
+        assert!(err.lines().any(|l| l.starts_with(&line)), "no {line:?} in\n{err}");
+    }
+
+    dir.write("l.toml", &item("[item.locales.pt]\ntitle = \"T\"\n"));
+    let (code, out, err) = marquee(&["check", "--content", dir.0.to_str().unwrap()], None);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains(":7:15: unknown locale `pt` (did you mean `pt-BR`?)"), "{err}");
+}
+
 #[test]
 fn a_duplicate_id_is_reported_even_when_the_item_has_other_problems() {
     let dir = TempDir::new("dup-bad");
@@ -245,7 +326,7 @@ links = [{ label = "L", url = "https://example.com/4" }]
     for expected in [
         format!("{p}:9:6: duplicate id `same` (first defined at {p}:2:6)"),
         format!("{p}:11:8: unknown kind \"movie\" (expected one of: overview, case-study, video, talk, keynote, podcast, blog, quote)"),
-        format!("{p}:12:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links)"),
+        format!("{p}:12:1: unknown field `colour` in item (expected one of: id, title, kind, year, summary, people, services, tags, aliases, links, locales)"),
         format!("{p}:16:1: item is missing required field `title`"),
         format!("{p}:23:6: duplicate id `other` (first defined at {p}:17:6)"),
     ] {

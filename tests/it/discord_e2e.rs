@@ -213,6 +213,34 @@ async fn mentions_get_a_reply_and_bots_are_ignored() {
     assert_eq!(fake.requests().iter().skip(before).filter(|r| r.path.contains("/messages")).count(), 1);
 }
 
+/// A message carries no locale: the reply is in the language the question is written in, with
+/// the catalog's own translation of the story, and in English when the question is English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentions_are_answered_in_the_language_they_are_written_in() {
+    let (fake, _stop, _handle) = started().await;
+    let catalog = crate::support::bundled();
+    let me = payloads::user(BOT_ID, "Marquee", true);
+    let viewer = payloads::user(USER_ID, "viewer", false);
+    for (id, text, code, footer) in [
+        (5101u64, "ConsoleMe Berechtigungen", Some("de"), "Quelle:"),
+        (5102, "ザ・クラウン the crown", Some("ja"), "出典："),
+        (5103, "ConsoleMe permissions", None, "Source:"),
+    ] {
+        let before = fake.requests().len();
+        let content = format!("<@{BOT_ID}> {text}");
+        fake.dispatch("MESSAGE_CREATE", payloads::message(id, viewer.clone(), &content, vec![me.clone()]));
+        let r = fake.wait_request("/messages", before).await;
+        let embed = &r.body["embeds"][0];
+        let title = embed["title"].as_str().unwrap_or_else(|| panic!("{text}: no embed in {}", r.body));
+        let named = |i: &marquee::catalog::Item| match code {
+            Some(code) => i.locales[code].title.as_deref() == Some(title),
+            None => i.title == title,
+        };
+        assert!(catalog.items.iter().any(named), "{text}: {title:?} is not a {code:?} title");
+        assert!(embed["footer"]["text"].as_str().unwrap().starts_with(footer), "{text}: {embed}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_gateway_is_resumed_and_commands_are_not_registered_again() {
     let (fake, _stop, _handle) = started().await;

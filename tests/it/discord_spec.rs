@@ -134,6 +134,7 @@ fn monster() -> Item {
                 role: Some(LinkRole::Story),
             })
             .collect(),
+        locales: Default::default(),
     }
 }
 

@@ -148,8 +148,9 @@ fn in_locale(mut p: Value, locale: &str) -> Value {
     p
 }
 
-/// The member's language (Discord's `locale`) chooses the UI text the same way on both doors;
-/// catalog text stays as written; a server's language (`guild_locale`) is kept for its posts.
+/// The member's language (Discord's `locale`) chooses the UI text and the catalog's
+/// translations the same way on both doors; a server's language (`guild_locale`) is kept for
+/// its posts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_members_language_is_answered_alike_by_both_doors() {
     let doors = Doors::start("doors-locale").await;
@@ -157,13 +158,20 @@ async fn the_members_language_is_answered_alike_by_both_doors() {
     let english = doors.both(&crown).await;
     let german = doors.both(&in_locale(crown, "de")).await;
     let (en, de) = (&english.callback["data"]["embeds"][0], &german.callback["data"]["embeds"][0]);
-    assert_eq!(de["title"], en["title"], "catalog text stays as written");
-    assert_eq!(de["description"], en["description"]);
+    assert_eq!(en["title"], "Producing \"The Crown\" in The Cloud");
+    assert_eq!(de["title"], "„The Crown“ in der Cloud produzieren", "the catalog's German title");
+    assert!(de["description"].as_str().unwrap().starts_with("Die Produktion der vierten Staffel"), "{de}");
     assert_eq!(
         (en["fields"][0]["name"].as_str(), de["fields"][0]["name"].as_str()),
         (Some("Kind"), Some("Art"))
     );
     assert!(de["footer"]["text"].as_str().unwrap().starts_with("Quelle:"), "{de}");
+
+    let typed = in_locale(payloads::autocomplete(2, "search", "spinn"), "ja");
+    assert_eq!(
+        doors.both(&typed).await.callback["data"]["choices"][0]["name"],
+        "Netflix が Spinnaker と Kubernetes で Delivery as Code をシンプルにする方法"
+    );
 
     let miss = |id, locale| {
         in_locale(payloads::command(id, "search", &[("query", json!("kowalski birthday party"))]), locale)
