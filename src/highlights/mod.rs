@@ -3,9 +3,11 @@
 
 pub mod commands;
 pub mod permissions;
+pub mod recognise;
 pub mod rotation;
 pub mod runner;
 pub mod schedule;
+pub mod scheduler;
 
 use crate::locale::Lang;
 use crate::reply::{render, Reply};
