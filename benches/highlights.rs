@@ -6,6 +6,9 @@
 //! answered). Reports the rate of the posts that were answered, the tick's length, the most
 //! requests in any one second, and the global 429s the fake had to give. Channels and the stall
 //! can be changed with MARQUEE_BENCH_CHANNELS and MARQUEE_BENCH_STALL_SECONDS.
+//!
+//! MARQUEE_BENCH_OLD=1 runs the scheduler as it was before posts ran concurrently: one slot at a
+//! time, no deadline on a call, no rate limiter of its own (for the before/after comparison).
 
 #[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
@@ -13,6 +16,7 @@ mod fake_discord;
 use chrono::{Duration, NaiveTime, Utc};
 use fake_discord::{Act, FakeDiscord, BOT_ID, TOKEN};
 use marquee::discord::poster::HttpPoster;
+use marquee::discord::ratelimit::RateLimiter;
 use marquee::discord::rest::Rest;
 use marquee::highlights::runner::Runner;
 use marquee::store::sqlite::SqliteStore;
@@ -48,10 +52,18 @@ async fn run() {
     let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(
         marquee::catalog::Catalog::bundled().unwrap(),
     ))));
-    let rest = Rest::new(TOKEN, Some(&fake.api_base()), Default::default());
+    let old = env("MARQUEE_BENCH_OLD", 0) == 1;
+    let limiter = if old { RateLimiter::new(usize::MAX / 2) } else { RateLimiter::default() };
+    let mut rest = Rest::new(TOKEN, Some(&fake.api_base()), Arc::new(limiter));
+    if old {
+        rest.deadline = StdDuration::from_secs(3600);
+    }
     let poster = Arc::new(HttpPoster { rest: Arc::new(rest), me: BOT_ID });
-    let runner =
+    let mut runner =
         Runner::new(store.clone(), engine, poster, "bench".into(), Duration::hours(6), Duration::seconds(60));
+    if old {
+        runner.concurrency = 1;
+    }
 
     let started = Instant::now();
     let report = runner.tick(Utc::now()).await;
@@ -63,9 +75,10 @@ async fn run() {
     let last_answered = store.slots().unwrap().iter().filter(|s| s.state == "posted").count();
     let span = creates.iter().max().copied().unwrap_or_default();
     println!(
-        "highlights: {channels} channels due at once, 1 % of creates stalled {stall:?}: posted {answered} \
+        "highlights{}: {channels} channels due at once, 1 % of creates stalled {stall:?}: posted {answered} \
          (recorded {last_answered}), retrying {}, in a tick of {:.2} s; {} creates sent over {:.2} s = \
          {:.1} posts/s; most requests in one second {}; global 429s from the fake {}",
+        if old { " (old scheduler)" } else { "" },
         report.retrying,
         tick.as_secs_f64(),
         creates.len(),
