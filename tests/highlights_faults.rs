@@ -349,3 +349,51 @@ async fn the_fake_pages_and_forgets_nonces_as_discord_does() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+/// Every fault at once, the first create meeting a global 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_at_once_is_retried_to_one_post_each() {
+    let channels: Vec<u64> = (3001..3011).collect();
+    let s = setup("hl-f-mixed", channels.clone()).await;
+    s.fake.enforce_global_limit(50);
+    let acts = [
+        Act::RateLimit { retry_after: 2.0, global: false },
+        Act::RateLimit { retry_after: 0.5, global: true },
+        Act::Status(500, Body::Json),
+        Act::Status(502, Body::Html),
+        Act::Status(503, Body::Text),
+        Act::Reset,
+        Act::CutBody,
+        Act::Unanswered,
+        Act::Stall(StdDuration::from_secs(120)),
+        Act::Stall(StdDuration::from_secs(10)),
+    ];
+    for (c, act) in channels.iter().zip(acts) {
+        s.fake.script(&format!("POST /api/v10/channels/{c}/messages"), act);
+    }
+    let first = tokio::time::timeout(StdDuration::from_secs(8), s.tick(at())).await.expect("the tick ends");
+    assert_eq!(first.posted + first.retrying, channels.len(), "{first:?}");
+    let second = s.tick(at() + Duration::seconds(40)).await;
+    assert_eq!(first.posted + second.posted, channels.len(), "{first:?} {second:?}");
+    for c in channels {
+        s.assert_one_post(c);
+    }
+}
+
+/// Ticks overlap in a running bot (one every 30 s, a slow channel may take longer): a tick
+/// leaves the slots another is working on alone, and neither waits on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlapping_ticks_leave_each_others_slots_alone() {
+    let s = setup("hl-f-overlap", [4001, 4002]).await;
+    s.fake.script("POST /api/v10/channels/4001/messages", Act::Stall(StdDuration::from_secs(5)));
+    let (a, b) = tokio::time::timeout(StdDuration::from_secs(5), async {
+        tokio::join!(s.runner.tick(at()), async {
+            tokio::time::sleep(StdDuration::from_millis(200)).await;
+            s.runner.tick(at() + Duration::seconds(1)).await
+        })
+    })
+    .await
+    .expect("neither tick waits on the other");
+    assert_eq!(a.posted + b.posted, 1, "{a:?} {b:?}");
+    assert_eq!(s.creates(4001) + s.creates(4002), 2, "each slot posted by one tick only");
+}

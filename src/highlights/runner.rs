@@ -164,11 +164,9 @@ impl Runner {
     }
 
     fn take(&self, id: i64, date: NaiveDate) -> Option<BusyGuard<'_>> {
-        self.busy
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert((id, date))
-            .then_some(BusyGuard(self, (id, date)))
+        // The lock is released before a guard exists: dropping one takes the lock again.
+        let fresh = self.busy.lock().unwrap_or_else(|e| e.into_inner()).insert((id, date));
+        fresh.then(|| BusyGuard(self, (id, date)))
     }
 
     /// Runs a store call off the async threads (SQLite may wait on a lock).
