@@ -285,7 +285,6 @@ async fn scenarios_with_faults_kills_and_outages_post_each_day_exactly_once() {
         fake.wait_ready().await;
         fake.dispatch("INTERACTION_CREATE", payloads::command(9300, "highlight", &[]));
         fake.wait_request("/interactions/9300/", 0).await;
-        let n = fake.request_count();
         fake.wait_for("the second create", StdDuration::from_secs(10), |f| {
             (f.requests()
                 .iter()
@@ -301,7 +300,6 @@ async fn scenarios_with_faults_kills_and_outages_post_each_day_exactly_once() {
         wait_posted(&db, 1).await;
         tokio::time::sleep(StdDuration::from_millis(600)).await;
         kill(&mut b, "TERM");
-        let _ = n;
         rows.push(count(
             &fake,
             "public /highlight answer in the channel, 500 + 502 HTML, kill -9",
