@@ -109,7 +109,13 @@ impl Handler {
             timing.lease,
         );
         runner.backoff = timing.backoff;
-        scheduler::spawn(Arc::new(runner), timing.tick, self.inflight.clone());
+        scheduler::spawn(Arc::new(runner), timing.tick, self.inflight.clone(), |report| {
+            let m = crate::metrics::get();
+            m.highlight_posts.inc_by(report.posted as u64);
+            m.highlight_failures.with_label_values(&["gone"]).inc_by(report.paused as u64);
+            m.highlight_failures.with_label_values(&["retry"]).inc_by(report.retrying as u64);
+            m.highlight_failures.with_label_values(&["error"]).inc_by(report.errors as u64);
+        });
     }
 
     async fn register(&self, ctx: &Context) {

@@ -56,7 +56,9 @@ pub async fn run(
         settings.bot_id(),
     );
     let mut rest = rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
-    rest.deadline = crate::highlights::scheduler::Timing::from_env().rest_deadline;
+    if let Some(deadline) = crate::highlights::scheduler::Timing::from_env().rest_deadline {
+        rest.deadline = deadline;
+    }
     let handler = handler.with_rest(Arc::new(rest));
     let http = http_client(&settings.token, settings.api_base.as_deref());
     let mut builder = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler);

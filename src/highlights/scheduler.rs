@@ -2,7 +2,7 @@
 //! tick still waiting on a slow channel does not hold up the next (the runner leaves a slot a
 //! running tick works on alone).
 
-use super::runner::Runner;
+use super::runner::{Runner, TickReport};
 use crate::inflight::InFlight;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +16,8 @@ pub struct Timing {
     pub tick: Duration,
     pub lease: chrono::Duration,
     pub backoff: chrono::Duration,
-    pub rest_deadline: Duration,
+    /// `None`: the REST client's own deadline.
+    pub rest_deadline: Option<Duration>,
 }
 
 impl Timing {
@@ -25,9 +26,8 @@ impl Timing {
         let tick = Duration::from_millis(env("MARQUEE_TEST_TICK_MS").unwrap_or(30_000).max(100));
         let lease = env("MARQUEE_TEST_LEASE_SECONDS").unwrap_or(super::runner::LEASE_SECONDS as u64);
         let backoff = env("MARQUEE_TEST_BACKOFF_MS").unwrap_or(super::runner::BACKOFF_SECONDS as u64 * 1000);
-        let deadline = env("MARQUEE_TEST_REST_DEADLINE_MS").map(Duration::from_millis);
         Timing {
-            rest_deadline: deadline.unwrap_or(crate::discord::rest::DEADLINE),
+            rest_deadline: env("MARQUEE_TEST_REST_DEADLINE_MS").map(Duration::from_millis),
             tick,
             lease: chrono::Duration::seconds(lease as i64),
             backoff: chrono::Duration::milliseconds(backoff as i64),
@@ -35,9 +35,10 @@ impl Timing {
     }
 }
 
-/// Ticks `runner` every `tick` until the process ends. A tick that did nothing but find slots
-/// held by another process is logged at DEBUG only.
-pub fn spawn(runner: Arc<Runner>, tick: Duration, inflight: InFlight) {
+/// Ticks `runner` every `tick` until the process ends; each tick's report goes to `record`
+/// (the process's metrics). A tick that did nothing but find slots held by another process is
+/// logged at DEBUG only.
+pub fn spawn(runner: Arc<Runner>, tick: Duration, inflight: InFlight, record: fn(&TickReport)) {
     info!("highlight scheduler started");
     tokio::spawn(async move {
         loop {
@@ -50,11 +51,7 @@ pub fn spawn(runner: Arc<Runner>, tick: Duration, inflight: InFlight) {
                 } else if report != Default::default() {
                     debug!(?report, "highlight tick");
                 }
-                let m = crate::metrics::get();
-                m.highlight_posts.inc_by(report.posted as u64);
-                m.highlight_failures.with_label_values(&["gone"]).inc_by(report.paused as u64);
-                m.highlight_failures.with_label_values(&["retry"]).inc_by(report.retrying as u64);
-                m.highlight_failures.with_label_values(&["error"]).inc_by(report.errors as u64);
+                record(&report);
             });
             tokio::time::sleep(tick).await;
         }
