@@ -654,7 +654,7 @@ impl State {
         let i = rules.iter().position(|r| r.times > 0 && line.contains(&r.matching))?;
         let rule = &mut rules[i];
         rule.seen += 1;
-        if rule.seen % rule.every != 0 {
+        if !rule.seen.is_multiple_of(rule.every) {
             return None;
         }
         rule.times = rule.times.saturating_sub(1);
