@@ -4,7 +4,6 @@
 //! core sends 12 000 pre-signed requests (half /search with dev-set queries, half autocomplete)
 //! over 8 keep-alive connections and times each one.
 
-use marquee_testkit::fake_discord;
 use marquee_testkit::http_client;
 use marquee_testkit::payloads;
 

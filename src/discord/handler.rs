@@ -10,6 +10,7 @@
 use super::send;
 use crate::commands::definitions;
 use crate::highlights::runner::Runner;
+use crate::highlights::scheduler::{self, Timing};
 use crate::inflight::InFlight;
 use crate::router::incoming::{Interaction, Message};
 use crate::router::Router;
@@ -23,18 +24,8 @@ use serenity::async_trait;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tracing::{debug, error, info, warn};
-
-/// How often the highlight scheduler looks for due posts, and how long an unrecorded claim
-/// is held. Both can be shortened for process-level tests only (`MARQUEE_TEST_TICK_MS`,
-/// `MARQUEE_TEST_LEASE_SECONDS`); they are not user settings.
-fn scheduler_timing() -> (Duration, chrono::Duration) {
-    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
-    let tick = Duration::from_millis(env("MARQUEE_TEST_TICK_MS").unwrap_or(30_000).max(100));
-    let lease = env("MARQUEE_TEST_LEASE_SECONDS").unwrap_or(crate::highlights::runner::LEASE_SECONDS as u64);
-    (tick, chrono::Duration::seconds(lease as i64))
-}
 
 pub struct Handler {
     pub router: Arc<Router>,
@@ -56,6 +47,8 @@ pub struct Handler {
     me: AtomicU64,
     /// The application id, for completing deferred responses.
     application_id: AtomicU64,
+    /// The REST client of the highlight posts (deadlines, the process's rate limits).
+    rest: Option<Arc<super::rest::Rest>>,
 }
 
 impl Handler {
@@ -79,7 +72,14 @@ impl Handler {
             invite_logged: AtomicBool::new(false),
             me: AtomicU64::new(me.unwrap_or(0)),
             application_id: AtomicU64::new(me.unwrap_or(0)),
+            rest: None,
         }
+    }
+
+    /// The client the highlight scheduler posts through.
+    pub fn with_rest(mut self, rest: Arc<super::rest::Rest>) -> Handler {
+        self.rest = Some(rest);
+        self
     }
 
     fn store(&self) -> Arc<dyn Store> {
@@ -90,36 +90,31 @@ impl Handler {
         self.router.engine.clone()
     }
 
-    fn start_scheduler(&self, ctx: &Context) {
+    fn start_scheduler(&self) {
         if self.scheduler_started.swap(true, Ordering::SeqCst) {
             return;
         }
-        let runner = Runner::new(
+        let Some(rest) = self.rest.clone() else {
+            error!("no REST client for the highlight scheduler; highlights are not posted");
+            return;
+        };
+        let timing = Timing::from_env();
+        let poster = super::poster::HttpPoster { rest, me: self.me.load(Ordering::SeqCst) };
+        let mut runner = Runner::new(
             self.store(),
             self.engine(),
-            Arc::new(super::poster::HttpPoster(ctx.http.clone())),
+            Arc::new(poster),
             format!("pid{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros()),
             self.catchup,
-            scheduler_timing().1,
+            timing.lease,
         );
-        let inflight = self.inflight.clone();
-        info!("highlight scheduler started");
-        tokio::spawn(async move {
-            loop {
-                let report = {
-                    let _guard = inflight.enter();
-                    runner.tick(chrono::Utc::now()).await
-                };
-                if report != Default::default() {
-                    info!(?report, "highlight tick");
-                    let m = crate::metrics::get();
-                    m.highlight_posts.inc_by(report.posted as u64);
-                    m.highlight_failures.with_label_values(&["gone"]).inc_by(report.paused as u64);
-                    m.highlight_failures.with_label_values(&["retry"]).inc_by(report.retrying as u64);
-                    m.highlight_failures.with_label_values(&["error"]).inc_by(report.errors as u64);
-                }
-                tokio::time::sleep(scheduler_timing().0).await;
-            }
+        runner.backoff = timing.backoff;
+        scheduler::spawn(Arc::new(runner), timing.tick, self.inflight.clone(), |report| {
+            let m = crate::metrics::get();
+            m.highlight_posts.inc_by(report.posted as u64);
+            m.highlight_failures.with_label_values(&["gone"]).inc_by(report.paused as u64);
+            m.highlight_failures.with_label_values(&["retry"]).inc_by(report.retrying as u64);
+            m.highlight_failures.with_label_values(&["error"]).inc_by(report.errors as u64);
         });
     }
 
@@ -156,7 +151,7 @@ impl Handler {
             info!(url = %super::invite_url(ready.application.id.get()), "the bot is in no server yet; open this URL to add it");
         }
         self.register(&ctx).await;
-        self.start_scheduler(&ctx);
+        self.start_scheduler();
     }
 
     /// One interaction: ask the router, send its answer (and the edit of a deferred one).

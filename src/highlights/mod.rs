@@ -3,9 +3,11 @@
 
 pub mod commands;
 pub mod permissions;
+pub mod recognise;
 pub mod rotation;
 pub mod runner;
 pub mod schedule;
+pub mod scheduler;
 pub mod timezones;
 
 use crate::locale::Lang;

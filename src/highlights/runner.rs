@@ -5,16 +5,20 @@
 //! Exactly once, step by step: the slot is claimed in the database before posting (only the
 //! claimant posts); the message is sent with a nonce derived from the slot and
 //! `enforce_nonce`, so a retried create is deduplicated by Discord; the message id is recorded
-//! after. A crash between claim and record leaves a claim that is taken over after `lease` and
-//! retried with the same nonce, inside the catch-up window.
+//! after. A crash between claim and record leaves a claim that is taken over after `lease`; a
+//! failed call leaves one held until its retry time (the backoff, or a 429's `retry_after`).
+//! Every retry first looks in the channel for the post (`recognise`), since Discord's nonce
+//! check spans only minutes; when it cannot look, it waits and tries again, never posts blind.
 
+use super::recognise::PostMarks;
 use super::schedule::{self, Slot};
 use super::today_reply;
 use crate::reply::message_body;
 use crate::search::SharedEngine;
-use crate::store::{Claim, Store, StoreError};
+use crate::store::{Claim, Store, StoreError, Subscription};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
+use serenity::futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tracing::{error, info, warn};
@@ -24,21 +28,29 @@ use tracing::{error, info, warn};
 pub enum PostError {
     /// The channel is gone or the bot lost access (404/403): pause, never retry in a loop.
     Gone(String),
-    /// Worth retrying later (429, 5xx, network).
-    Retry(String),
+    /// Worth retrying later (429, 5xx, no answer, network); `after`: not before this long
+    /// (a 429's `retry_after`).
+    Retry { reason: String, after: Option<std::time::Duration> },
+}
+
+impl PostError {
+    pub fn retry(reason: impl Into<String>) -> PostError {
+        PostError::Retry { reason: reason.into(), after: None }
+    }
 }
 
 #[serenity::async_trait]
 pub trait Poster: Send + Sync {
     /// Creates a message in `channel_id`; returns its id.
     async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError>;
-    /// The id of a message the bot posted in `channel_id` since `since` whose text contains
-    /// `marker`, if any: how a retry finds out that an earlier attempt did get through.
-    async fn find_recent(
+    /// The id of the post `marks` describes, if the bot made it in `channel_id` since `since`:
+    /// how a retry finds out that an earlier attempt did get through. An error means it could
+    /// not tell (the slot is then retried later, never posted blind).
+    async fn find_post(
         &self,
         channel_id: u64,
         since: DateTime<Utc>,
-        marker: &str,
+        marks: &PostMarks,
     ) -> Result<Option<u64>, PostError>;
 }
 
@@ -52,6 +64,22 @@ pub struct TickReport {
     pub errors: usize,
 }
 
+impl TickReport {
+    fn add(&mut self, o: &TickReport) {
+        self.posted += o.posted;
+        self.skipped += o.skipped;
+        self.paused += o.paused;
+        self.retrying += o.retrying;
+        self.held += o.held;
+        self.errors += o.errors;
+    }
+
+    /// Whether anything happened worth an INFO line (a tick that only saw held slots did not).
+    pub fn eventful(&self) -> bool {
+        self.posted + self.skipped + self.paused + self.retrying + self.errors > 0
+    }
+}
+
 pub struct Runner {
     pub store: Arc<dyn Store>,
     pub engine: Arc<SharedEngine>,
@@ -62,20 +90,40 @@ pub struct Runner {
     pub window: Duration,
     /// After this long, an unrecorded claim is presumed abandoned by a crash.
     pub lease: Duration,
+    /// The first retry's wait; each further one doubles it (30 s, 1 min, 2 min, … 32 min).
+    pub backoff: Duration,
+    /// Slots posted at once by this process: one slow channel holds only its own place.
+    pub concurrency: usize,
     /// Slots known to be posted or skipped: ticks skip them without asking the database.
     done: Mutex<HashSet<(i64, NaiveDate)>>,
+    /// Slots a tick of this process is working on: an overlapping tick leaves them alone.
+    busy: Mutex<HashSet<(i64, NaiveDate)>>,
 }
 
 pub const DEFAULT_WINDOW_HOURS: i64 = 6;
 pub const LEASE_SECONDS: i64 = 60;
+pub const BACKOFF_SECONDS: i64 = 30;
+/// Posts in flight per process: enough to keep Discord's 50 requests/s busy while a few calls
+/// wait out their deadline.
+pub const CONCURRENCY: usize = 64;
 
 /// The nonce of a slot's message: the same on every retry, so Discord creates it once.
 pub fn nonce(subscription_id: i64, date: NaiveDate) -> String {
     format!("h{subscription_id}d{}", date.format("%Y%m%d"))
 }
 
-fn backoff(attempt: u32) -> Duration {
-    Duration::seconds(30 * 2i64.pow(attempt.min(6)))
+/// The wait after failed attempt `attempt` (from 1): `base`, then doubling, at most 64 × `base`.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    base * 2i32.pow(attempt.saturating_sub(1).min(6))
+}
+
+/// Releases a slot from `busy` when its work ends, however it ends.
+struct BusyGuard<'a>(&'a Runner, (i64, NaiveDate));
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.busy.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
+    }
 }
 
 impl Runner {
@@ -87,7 +135,18 @@ impl Runner {
         window: Duration,
         lease: Duration,
     ) -> Runner {
-        Runner { store, engine, poster, owner, window, lease, done: Mutex::default() }
+        Runner {
+            store,
+            engine,
+            poster,
+            owner,
+            window,
+            lease,
+            backoff: Duration::seconds(BACKOFF_SECONDS),
+            concurrency: CONCURRENCY,
+            done: Mutex::default(),
+            busy: Mutex::default(),
+        }
     }
 
     fn is_done(&self, id: i64, date: NaiveDate) -> bool {
@@ -104,6 +163,12 @@ impl Runner {
         }
     }
 
+    fn take(&self, id: i64, date: NaiveDate) -> Option<BusyGuard<'_>> {
+        // The lock is released before a guard exists: dropping one takes the lock again.
+        let fresh = self.busy.lock().unwrap_or_else(|e| e.into_inner()).insert((id, date));
+        fresh.then(|| BusyGuard(self, (id, date)))
+    }
+
     /// Runs a store call off the async threads (SQLite may wait on a lock).
     async fn db<T: Send + 'static>(
         &self,
@@ -115,8 +180,13 @@ impl Runner {
             .unwrap_or_else(|e| Err(StoreError::Other(format!("store task failed: {e}"))))
     }
 
-    /// Does everything due at `now`. Never panics; problems are logged and counted.
+    /// Does everything due at `now`: the due slots are posted concurrently (at most
+    /// `concurrency` at once). Never panics; problems are logged and counted.
     pub async fn tick(&self, now: DateTime<Utc>) -> TickReport {
+        // The tick's clock: `now` plus the time spent since, so that a claim or a retry time
+        // set late in a long tick is not dated at its start.
+        let started = std::time::Instant::now();
+        let clock = move || now + Duration::from_std(started.elapsed()).unwrap_or_default();
         let mut report = TickReport::default();
         let subscriptions = match self.db(|s| s.subscriptions(None)).await {
             Ok(s) => s,
@@ -126,6 +196,7 @@ impl Runner {
                 return report;
             }
         };
+        let mut due = Vec::new();
         for sub in subscriptions.into_iter().filter(|s| s.paused.is_none()) {
             let Some(tz) = schedule::parse_timezone(&sub.timezone) else {
                 warn!(subscription = sub.id, timezone = %sub.timezone, "highlights: unknown timezone; pausing");
@@ -159,21 +230,36 @@ impl Runner {
                             }
                         }
                     }
-                    Slot::Due { date, .. } => self.post_slot(&sub, date, now, &mut report).await,
+                    Slot::Due { date, at } => due.push((sub.clone(), date, at)),
                 }
             }
+        }
+        let reports: Vec<TickReport> = serenity::futures::stream::iter(due)
+            .map(|(sub, date, at)| async move {
+                let mut r = TickReport::default();
+                if let Some(_busy) = self.take(sub.id, date) {
+                    self.post_slot(&sub, date, at, &clock, &mut r).await;
+                }
+                r
+            })
+            .buffer_unordered(self.concurrency.max(1))
+            .collect()
+            .await;
+        for r in &reports {
+            report.add(r);
         }
         report
     }
 
     async fn post_slot(
         &self,
-        sub: &crate::store::Subscription,
+        sub: &Subscription,
         date: NaiveDate,
-        now: DateTime<Utc>,
+        scheduled: DateTime<Utc>,
+        clock: &(impl Fn() -> DateTime<Utc> + Sync),
         report: &mut TickReport,
     ) {
-        let (id, owner, lease) = (sub.id, self.owner.clone(), self.lease);
+        let (id, owner, lease, now) = (sub.id, self.owner.clone(), self.lease, clock());
         let claim = match self.db(move |s| s.claim(id, date, &owner, now, lease)).await {
             Ok(c) => c,
             Err(e) => {
@@ -207,21 +293,37 @@ impl Runner {
         let Some(reply) = today_reply(&self.engine.get(), &rotation, date, lang) else { return };
         if attempt > 1 {
             // An earlier attempt may have reached Discord before its process died or its
-            // answer was lost; Discord's nonce check only spans minutes, so look first.
-            let marker = reply.content.clone().unwrap_or_default();
-            let since = now - self.window - Duration::hours(1);
-            match self.poster.find_recent(sub.channel_id, since, &marker).await {
+            // answer was lost; Discord's nonce check only spans minutes, so look first. No
+            // attempt can have posted before the slot's time (a minute's margin for clocks).
+            let marks = PostMarks {
+                content: reply.content.clone().unwrap_or_default(),
+                title: reply.embeds.first().map(|e| e.title.clone()),
+            };
+            let since = scheduled - Duration::minutes(1);
+            match self.poster.find_post(sub.channel_id, since, &marks).await {
                 Ok(Some(message_id)) => {
-                    info!(subscription = id, %date, "highlights: an earlier attempt had posted; recording it");
-                    if self.db(move |s| s.record_post(id, date, message_id)).await.is_ok() {
-                        self.mark_done(id, date);
+                    info!(subscription = id, %date, attempt, "highlights: an earlier attempt had posted; recording it");
+                    match self.db(move |s| s.record_post(id, date, message_id)).await {
+                        Ok(()) => self.mark_done(id, date),
+                        Err(e) => {
+                            error!(subscription = id, error = %e, "highlights: found the post but could not record it")
+                        }
                     }
                     report.posted += 1;
                     return;
                 }
                 Ok(None) => {}
+                // Not knowing is no licence to post: after an outage longer than Discord's
+                // nonce window that would be a second post. (A 403 here is a missing Read
+                // Message History, not a lost channel: the create decides that.)
                 Err(e) => {
-                    warn!(subscription = id, error = ?e, "highlights: cannot check for an earlier post; posting")
+                    let (reason, after) = match e {
+                        PostError::Retry { reason, after } => (reason, after),
+                        PostError::Gone(reason) => (reason, None),
+                    };
+                    let why = format!("cannot check for an earlier post ({reason})");
+                    self.retry(sub, date, attempt, clock(), after, &why, report).await;
+                    return;
                 }
             }
         }
@@ -252,14 +354,41 @@ impl Runner {
                 logged(skipped, id, "record the skipped day", report);
                 report.paused += 1;
             }
-            Err(PostError::Retry(reason)) => {
-                let retry_at = now + backoff(attempt);
-                warn!(subscription = id, %reason, attempt, %retry_at, "highlights: post failed; will retry");
-                let later = self.db(move |s| s.retry_later(id, date, retry_at)).await;
-                logged(later, id, "schedule the retry", report);
-                report.retrying += 1;
+            Err(PostError::Retry { reason, after }) => {
+                self.retry(sub, date, attempt, clock(), after, &format!("post failed: {reason}"), report)
+                    .await;
             }
         }
+    }
+
+    /// Holds the slot until the backoff of `attempt` (or a longer `retry_after`) has passed,
+    /// counted from `failed_at`, the moment of the failure.
+    #[allow(clippy::too_many_arguments)]
+    async fn retry(
+        &self,
+        sub: &Subscription,
+        date: NaiveDate,
+        attempt: u32,
+        failed_at: DateTime<Utc>,
+        after: Option<std::time::Duration>,
+        why: &str,
+        report: &mut TickReport,
+    ) {
+        let id = sub.id;
+        let wait = backoff(self.backoff, attempt)
+            .max(after.and_then(|a| Duration::from_std(a).ok()).unwrap_or_default());
+        // Whole seconds, rounded up: a store may keep no finer time, and a retry must not
+        // come early.
+        let retry_at = failed_at + wait;
+        let retry_at = DateTime::from_timestamp(
+            retry_at.timestamp() + i64::from(retry_at.timestamp_subsec_nanos() > 0),
+            0,
+        )
+        .unwrap_or(retry_at);
+        warn!(subscription = id, channel = sub.channel_id, %date, attempt, %retry_at, "highlights: {why}; will retry");
+        let later = self.db(move |s| s.retry_later(id, date, retry_at)).await;
+        logged(later, id, "schedule the retry", report);
+        report.retrying += 1;
     }
 }
 

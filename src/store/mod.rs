@@ -103,9 +103,9 @@ pub trait Store: Send + Sync {
     fn pause(&self, subscription_id: i64, reason: &str) -> Result<()>;
     /// The server's rotation, created (with a fresh random seed, starting `today`) if missing.
     fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation>;
-    /// Claims slot (subscription, date) for `owner`. A claim older than `lease` whose holder
-    /// never recorded a post is taken over (its holder crashed); a claim of `owner` itself is
-    /// retaken once `retry_at` has passed.
+    /// Claims slot (subscription, date) for `owner`. A claim with a retry time (see
+    /// `retry_later`) is free once that time has passed, and not before, however long the
+    /// backoff; a claim without one, older than `lease`, is taken over (its holder crashed).
     fn claim(
         &self,
         subscription_id: i64,
@@ -116,7 +116,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Claim>;
     /// Records the posted message: the slot is done.
     fn record_post(&self, subscription_id: i64, date: NaiveDate, message_id: u64) -> Result<()>;
-    /// Keeps the claim but lets it be retried at `retry_at` (after a 429 or 5xx).
+    /// Keeps the claim until `retry_at` (after a 429, a 5xx or no answer), then lets anyone
+    /// retry it: the claim is extended to the retry time.
     fn retry_later(&self, subscription_id: i64, date: NaiveDate, retry_at: DateTime<Utc>) -> Result<()>;
     /// Marks a slot skipped (missed beyond the catch-up window, or channel gone). Returns true
     /// if this call marked it, so the skip is logged once.

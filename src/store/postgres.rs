@@ -410,14 +410,16 @@ impl Store for PostgresStore {
             if fresh.is_some() {
                 return Ok(Claim::Mine { attempt: 1 });
             }
-            // Taken over when its holder's lease ran out (it crashed) or its retry time came
-            // (after a 429/5xx). A racing process blocks on the row lock, then re-checks the
-            // condition against the winner's update and finds nothing to take.
+            // Taken over when its retry time came (after a failure: the retry time replaces the
+            // lease, so a backoff longer than the lease holds), or, with no retry time, when its
+            // holder's lease ran out (it crashed). A racing process blocks on the row lock, then
+            // re-checks the condition against the winner's update and finds nothing to take.
             let taken = query_opt(
                 c,
                 "UPDATE slots SET owner = $3, claimed_at = $4, retry_at = NULL, attempts = attempts + 1
                  WHERE subscription_id = $1 AND local_date = $2 AND state = 'claimed'
-                   AND (claimed_at IS NULL OR claimed_at <= $5 OR retry_at <= $4)
+                   AND CASE WHEN retry_at IS NOT NULL THEN retry_at <= $4
+                            ELSE claimed_at IS NULL OR claimed_at <= $5 END
                  RETURNING attempts",
                 &[&subscription_id, &date, &owner, &now, &(now - lease)],
             )

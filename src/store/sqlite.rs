@@ -246,10 +246,14 @@ impl Store for SqliteStore {
             }
             Some(row) if row.state != "claimed" => Claim::Done,
             Some(Row { claimed_at, retry_at, attempts, .. }) => {
-                let stale = claimed_at.is_none_or(|t| now.timestamp() - t >= lease.num_seconds());
-                // After a 429/5xx the holder set a retry time; whoever comes then may retry.
-                let retry_due = retry_at.is_some_and(|t| now.timestamp() >= t);
-                if stale || retry_due {
+                // After a failure the holder set a retry time: it replaces the lease, so the
+                // backoff holds however long it is; whoever comes then may retry. Without one,
+                // the claim is taken over when the lease runs out (its holder crashed).
+                let free = match retry_at {
+                    Some(t) => now.timestamp() >= t,
+                    None => claimed_at.is_none_or(|t| now.timestamp() - t >= lease.num_seconds()),
+                };
+                if free {
                     tx.execute(
                         "UPDATE slots SET owner = ?3, claimed_at = ?4, retry_at = NULL, attempts = attempts + 1
                          WHERE subscription_id = ?1 AND local_date = ?2",

@@ -2,6 +2,15 @@
 //! plain-`ws://` gateway (HELLO, IDENTIFY → READY, heartbeats, RESUME → RESUMED). The real
 //! serenity client connects to it. Every request is recorded for assertions; faults (status
 //! codes, delays, dropped connections) are injected per test.
+//!
+//! Where the highlight posts depend on it, it behaves as Discord does: message ids are snowflakes
+//! of its clock (settable, for tests on a simulated clock); `GET …/messages` pages with `before`
+//! and `after` (the messages right before / right after the id, newest first); a create with
+//! `nonce` + `enforce_nonce` returns the earlier message only within the nonce window (a few
+//! minutes at Discord, settable here); a public interaction answer becomes a type-20 message in
+//! its channel; channels can be made busy with members' messages. `script` adds faults per
+//! request: 429 (route or global, with `retry_after`), 5xx with JSON, HTML or text bodies, a reset
+//! before processing, a body cut short, a create that is made but never answered, a stall.
 
 #![allow(dead_code)]
 
@@ -9,7 +18,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -42,6 +51,45 @@ pub struct Fault {
     pub delay: Duration,
 }
 
+/// What a scripted request meets instead of (or before) the normal answer.
+#[derive(Debug, Clone)]
+pub enum Act {
+    /// This status with this body, the request not processed.
+    Status(u16, Body),
+    /// 429 with `retry_after` (seconds) in the body and `Retry-After` (whole seconds, rounded
+    /// up) in the headers, for the route or (`global`) for the whole bot.
+    RateLimit { retry_after: f64, global: bool },
+    /// The connection is closed before the request is processed.
+    Reset,
+    /// Processed, then the answer is cut off mid-body and the connection closed.
+    CutBody,
+    /// Processed, then never answered: the connection stays open and silent.
+    Unanswered,
+    /// Held this long, then processed and answered.
+    Stall(Duration),
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Json,
+    Html,
+    Text,
+}
+
+/// A scripted fault: requests whose "METHOD path" contains `matching`; `every`-th of them
+/// (1: each), `times` times (`usize::MAX`: always).
+#[derive(Debug, Clone)]
+struct Rule {
+    matching: String,
+    act: Act,
+    every: usize,
+    times: usize,
+    seen: usize,
+}
+
+/// Discord's first second: snowflakes count milliseconds from here.
+pub const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
 enum GatewayCommand {
     Send(Value),
     Drop,
@@ -72,15 +120,42 @@ struct State {
     presences: Mutex<Vec<Value>>,
     /// The live connection of each shard id.
     shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<GatewayCommand>>>,
+    /// Scripted faults (`script`), in the order they were added.
+    rules: Mutex<Vec<Rule>>,
+    /// The fake's clock: the real one plus this many milliseconds.
+    clock_offset_ms: AtomicI64,
+    /// How long an `enforce_nonce` create returns the earlier message (0: Discord's 5 minutes).
+    nonce_window_ms: AtomicU64,
+    /// The low bits of the next snowflake.
+    increment: AtomicU64,
+    /// The channel of each interaction dispatched, for its public answer.
+    interaction_channels: Mutex<std::collections::HashMap<String, String>>,
+    /// When set, more than this many requests in one second (interactions aside) are answered
+    /// with a global 429, as Discord does.
+    global_limit: AtomicUsize,
+    /// Requests counted for the global limit.
+    recent: Mutex<VecDeque<Instant>>,
+    /// Global 429s the limit gave.
+    global_429s: AtomicUsize,
+    /// When each scripted fault was served, and what it was.
+    acted: Mutex<Vec<(Instant, String)>>,
 }
 
-/// A message the fake created.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message in a channel of the fake.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Created {
     pub channel: String,
     pub nonce: Option<String>,
     pub id: u64,
     pub content: String,
+    pub author: u64,
+    /// Discord's message type: 0 default, 19 reply, 20 interaction answer.
+    pub kind: u8,
+    pub embeds: Value,
+    /// Made by `POST /channels/{id}/messages` (not an interaction answer or a member's message).
+    pub created: bool,
+    /// The fake's clock when it was made, in Unix milliseconds.
+    pub at_ms: i64,
 }
 
 #[derive(Clone)]
@@ -179,7 +254,118 @@ impl FakeDiscord {
     /// Messages actually created (a retried create with a known nonce and `enforce_nonce`
     /// returns the first message instead, as Discord does).
     pub fn created_messages(&self) -> Vec<Created> {
-        self.state.messages.lock().unwrap().clone()
+        self.state.messages.lock().unwrap().iter().filter(|m| m.created).cloned().collect()
+    }
+
+    /// Every message of `channel`: the bot's creates, interaction answers, members' messages.
+    pub fn channel_messages(&self, channel: u64) -> Vec<Created> {
+        let channel = channel.to_string();
+        self.state.messages.lock().unwrap().iter().filter(|m| m.channel == channel).cloned().collect()
+    }
+
+    /// Adds a scripted fault for the next request whose "METHOD path" contains `matching`.
+    pub fn script(&self, matching: &str, act: Act) {
+        self.script_rule(matching, act, 1, 1);
+    }
+
+    /// A scripted fault for every `every`-th matching request, `times` times (`usize::MAX`:
+    /// for good).
+    pub fn script_rule(&self, matching: &str, act: Act, every: usize, times: usize) {
+        let rule = Rule { matching: matching.to_string(), act, every: every.max(1), times, seen: 0 };
+        self.state.rules.lock().unwrap().push(rule);
+    }
+
+    /// Removes every scripted fault not yet used.
+    pub fn clear_script(&self) {
+        self.state.rules.lock().unwrap().clear();
+    }
+
+    /// Sets the fake's clock to `t` (it runs on from there): ids and the nonce window follow it.
+    pub fn set_clock(&self, t: chrono::DateTime<chrono::Utc>) {
+        self.state.clock_offset_ms.store(t.timestamp_millis() - real_ms(), Ordering::SeqCst);
+    }
+
+    /// The fake's clock, in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.state.now_ms()
+    }
+
+    /// How long a create with a known nonce and `enforce_nonce` returns the earlier message.
+    pub fn set_nonce_window(&self, window: Duration) {
+        self.state.nonce_window_ms.store(window.as_millis().max(1) as u64, Ordering::SeqCst);
+    }
+
+    /// Answers more than `per_second` requests in one second with a global 429 (0: off).
+    pub fn enforce_global_limit(&self, per_second: usize) {
+        self.state.global_limit.store(per_second, Ordering::SeqCst);
+    }
+
+    /// How many global 429s the enforced limit gave.
+    pub fn global_429s(&self) -> usize {
+        self.state.global_429s.load(Ordering::SeqCst)
+    }
+
+    /// Makes `channel` busy: `n` messages of a member, evenly spread over the `span` before now.
+    pub fn add_member_messages(&self, channel: u64, n: usize, span: Duration) {
+        let now = self.state.now_ms();
+        let mut messages = self.state.messages.lock().unwrap();
+        for i in 0..n {
+            let at_ms = now - (span.as_millis() as i64) * (n - i) as i64 / n.max(1) as i64;
+            let id = self.state.snowflake(at_ms);
+            messages.push(Created {
+                channel: channel.to_string(),
+                nonce: None,
+                id,
+                content: format!("member message {i}"),
+                author: USER_ID,
+                kind: 0,
+                embeds: json!([]),
+                created: false,
+                at_ms,
+            });
+        }
+    }
+
+    /// A member's public `/highlight` answer, as Discord shows it in `channel`: a type-20
+    /// message of the bot with `interaction_metadata`.
+    pub fn add_interaction_answer(&self, channel: u64, content: &Value, embeds: &Value) {
+        let at_ms = self.state.now_ms();
+        let id = self.state.snowflake(at_ms);
+        self.state.messages.lock().unwrap().push(Created {
+            channel: channel.to_string(),
+            nonce: None,
+            id,
+            content: content.as_str().unwrap_or("").to_string(),
+            author: BOT_ID,
+            kind: 20,
+            embeds: embeds.clone(),
+            created: false,
+            at_ms,
+        });
+    }
+
+    /// When each scripted fault was served, with its description, in order.
+    pub fn acted(&self) -> Vec<(Instant, String)> {
+        self.state.acted.lock().unwrap().clone()
+    }
+
+    /// The most requests matching `matching` ("METHOD path" contains it) in any one second.
+    pub fn max_per_second(&self, matching: &str) -> usize {
+        let times: Vec<Instant> = self
+            .requests()
+            .iter()
+            .filter(|r| format!("{} {}", r.method, r.path).contains(matching))
+            .map(|r| r.at)
+            .collect();
+        let mut best = 0;
+        let mut j = 0;
+        for i in 0..times.len() {
+            while times[i].duration_since(times[j]) >= Duration::from_secs(1) {
+                j += 1;
+            }
+            best = best.max(i + 1 - j);
+        }
+        best
     }
 
     /// From now on the bot may not send messages in `channel` (a member overwrite).
@@ -247,6 +433,12 @@ impl FakeDiscord {
     /// Sends a dispatch as it is, whether serenity can decode it or not (real payloads that
     /// serenity turns into `Event::Unknown`).
     pub fn dispatch_raw(&self, event: &str, data: Value) -> Instant {
+        if event == "INTERACTION_CREATE" {
+            let channel = data["channel_id"].as_str().or(data["channel"]["id"].as_str());
+            if let (Some(id), Some(channel)) = (data["id"].as_str(), channel) {
+                self.state.interaction_channels.lock().unwrap().insert(id.to_string(), channel.to_string());
+            }
+        }
         let seq = self.state.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let payload = json!({ "op": 0, "t": event, "s": seq, "d": data });
         let tx = self.state.gateway.lock().unwrap().clone().expect("the bot is connected");
@@ -433,6 +625,105 @@ async fn read_request(
     }
 }
 
+fn real_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+impl State {
+    fn now_ms(&self) -> i64 {
+        real_ms() + self.clock_offset_ms.load(Ordering::SeqCst)
+    }
+
+    /// A fresh snowflake of the instant `at_ms`.
+    fn snowflake(&self, at_ms: i64) -> u64 {
+        let low = self.increment.fetch_add(1, Ordering::SeqCst) & 0x3f_ffff;
+        (((at_ms - DISCORD_EPOCH_MS).max(0) as u64) << 22) | low
+    }
+
+    fn nonce_window_ms(&self) -> i64 {
+        match self.nonce_window_ms.load(Ordering::SeqCst) {
+            0 => 5 * 60 * 1000,
+            ms => ms as i64,
+        }
+    }
+
+    /// The scripted fault this request meets, if any.
+    fn scripted(&self, method: &str, path: &str) -> Option<Act> {
+        let line = format!("{method} {path}");
+        let mut rules = self.rules.lock().unwrap();
+        let i = rules.iter().position(|r| r.times > 0 && line.contains(&r.matching))?;
+        let rule = &mut rules[i];
+        rule.seen += 1;
+        if !rule.seen.is_multiple_of(rule.every) {
+            return None;
+        }
+        rule.times = rule.times.saturating_sub(1);
+        let act = rule.act.clone();
+        self.acted.lock().unwrap().push((Instant::now(), format!("{act:?} on {line}")));
+        if rule.times == 0 {
+            rules.remove(i);
+        }
+        Some(act)
+    }
+
+    /// Discord's global limit, when enforced: the seconds until a request may go, if it may not.
+    fn over_global_limit(&self, path: &str) -> Option<f64> {
+        let limit = self.global_limit.load(Ordering::SeqCst);
+        if limit == 0 || path.contains("/interactions/") {
+            return None;
+        }
+        let now = Instant::now();
+        let mut recent = self.recent.lock().unwrap();
+        while recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+            recent.pop_front();
+        }
+        if recent.len() >= limit {
+            self.global_429s.fetch_add(1, Ordering::SeqCst);
+            let oldest = *recent.front().unwrap();
+            return Some((Duration::from_secs(1) - now.duration_since(oldest)).as_secs_f64().max(0.001));
+        }
+        recent.push_back(now);
+        None
+    }
+}
+
+fn response_text(status: u16, content_type: &str, text: &str, extra: &[(String, String)]) -> String {
+    let reason = match status {
+        200 => "OK",
+        204 => "No Content",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+    let mut response = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n",
+        text.len()
+    );
+    for (k, v) in extra {
+        response.push_str(&format!("{k}: {v}\r\n"));
+    }
+    response.push_str("\r\n");
+    response.push_str(text);
+    response
+}
+
+fn rate_limited(retry_after: f64, global: bool) -> String {
+    let body =
+        json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": global });
+    let mut headers = vec![
+        ("retry-after".to_string(), (retry_after.ceil() as u64).max(1).to_string()),
+        ("x-ratelimit-scope".to_string(), if global { "global" } else { "user" }.to_string()),
+    ];
+    if global {
+        headers.push(("x-ratelimit-global".to_string(), "true".to_string()));
+    }
+    response_text(429, "application/json", &body.to_string(), &headers)
+}
+
 async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::new();
     while let Some((method, path, headers, body)) = read_request(&mut stream, &mut buf).await {
@@ -454,32 +745,64 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
         if let Some(f) = &fault {
             tokio::time::sleep(f.delay).await;
         }
-        let ws = *state.ws_addr.lock().unwrap();
-        let (status, reply) = match fault.as_ref().map(|f| f.status).filter(|&s| s != 0) {
-            Some(429) => (
-                429,
-                json!({ "message": "You are being rate limited.", "retry_after": 0.05, "global": false }),
-            ),
-            Some(s) => (s, json!({ "message": "injected failure", "code": 0 })),
-            None => route(&method, &path, &body, ws.unwrap(), &state),
+        let act = state.scripted(&method, &path);
+        let response = match act {
+            Some(Act::Reset) => return,
+            Some(Act::Status(status, kind)) => {
+                let (content_type, text) = match kind {
+                    Body::Json => ("application/json", json!({ "message": "injected failure", "code": 0 }).to_string()),
+                    Body::Html => (
+                        "text/html",
+                        format!("<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>"),
+                    ),
+                    Body::Text => ("text/plain", "upstream connect error or disconnect/reset before headers".to_string()),
+                };
+                response_text(status, content_type, &text, &[])
+            }
+            Some(Act::RateLimit { retry_after, global }) => rate_limited(retry_after, global),
+            act => {
+                if let Some(Act::Stall(d)) = act {
+                    tokio::time::sleep(d).await;
+                }
+                if let Some(retry_after) = state.over_global_limit(&path) {
+                    rate_limited(retry_after, true)
+                } else {
+                    let ws = *state.ws_addr.lock().unwrap();
+                    let (status, reply) = match fault.as_ref().map(|f| f.status).filter(|&s| s != 0) {
+                        Some(429) => (
+                            429,
+                            json!({ "message": "You are being rate limited.", "retry_after": 0.05, "global": false }),
+                        ),
+                        Some(s) => (s, json!({ "message": "injected failure", "code": 0 })),
+                        None => route(&method, &path, &body, ws.unwrap(), &state),
+                    };
+                    let text = if status == 204 { String::new() } else { reply.to_string() };
+                    let extra = if status == 429 {
+                        vec![
+                            ("retry-after".to_string(), "1".to_string()),
+                            ("x-ratelimit-scope".to_string(), "user".to_string()),
+                        ]
+                    } else {
+                        vec![]
+                    };
+                    let response = response_text(status, "application/json", &text, &extra);
+                    match act {
+                        Some(Act::CutBody) => {
+                            let cut = response.len() - text.len() / 2;
+                            let _ = stream.write_all(&response.as_bytes()[..cut]).await;
+                            return;
+                        }
+                        Some(Act::Unanswered) => {
+                            // Made, never answered: silent until the client gives up.
+                            let mut sink = [0u8; 1024];
+                            while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                            return;
+                        }
+                        _ => response,
+                    }
+                }
+            }
         };
-        let text = if status == 204 { String::new() } else { reply.to_string() };
-        let reason = match status {
-            200 => "OK",
-            204 => "No Content",
-            404 => "Not Found",
-            429 => "Too Many Requests",
-            _ => "Error",
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-            text.len()
-        );
-        if status == 429 {
-            response.push_str("retry-after: 1\r\nx-ratelimit-scope: user\r\n");
-        }
-        response.push_str("\r\n");
-        response.push_str(&text);
         if stream.write_all(response.as_bytes()).await.is_err() {
             return;
         }
@@ -487,6 +810,7 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
 }
 
 fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) -> (u16, Value) {
+    let full_path = path;
     let path = path.split('?').next().unwrap_or(path);
     let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     match (method, parts.as_slice()) {
@@ -497,7 +821,6 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
                     "session_start_limit": { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 } }),
         ),
         ("GET", ["users", "@me"]) => (200, bot_user()),
-        ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
         // Filling in a deferred response: Discord answers with the edited message.
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) => (200, message_json("0", body)),
         ("PUT", ["applications", app, "commands"])
@@ -518,9 +841,33 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
                 .collect();
             (200, Value::Array(commands))
         }
+        ("POST", ["interactions", id, _, "callback"]) => {
+            // A public answer (type 4 without the ephemeral flag) is a type-20 message.
+            let public = body["type"] == 4 && body["data"]["flags"].as_u64().unwrap_or(0) & 64 == 0;
+            let channel = state.interaction_channels.lock().unwrap().get(*id).cloned();
+            if let (true, Some(channel)) = (public, channel) {
+                let at_ms = state.now_ms();
+                let id = state.snowflake(at_ms);
+                state.messages.lock().unwrap().push(Created {
+                    channel,
+                    nonce: None,
+                    id,
+                    content: body["data"]["content"].as_str().unwrap_or("").to_string(),
+                    author: BOT_ID,
+                    kind: 20,
+                    embeds: body["data"]["embeds"].clone(),
+                    created: false,
+                    at_ms,
+                });
+            }
+            (204, Value::Null)
+        }
         ("POST", ["channels", channel, "messages"]) => {
             let nonce = body["nonce"].as_str().map(str::to_string);
+            let now = state.now_ms();
+            let window = state.nonce_window_ms();
             let mut messages = state.messages.lock().unwrap();
+            // Discord remembers a nonce for a few minutes only.
             let existing = messages
                 .iter()
                 .find(|m| {
@@ -528,35 +875,54 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
                         && nonce.is_some()
                         && m.nonce == nonce
                         && body["enforce_nonce"] == true
+                        && now - m.at_ms <= window
                 })
                 .map(|m| m.id);
             let id = existing.unwrap_or_else(|| {
-                let id = 700_000_000_000_000_000 + messages.len() as u64;
+                let id = state.snowflake(now);
                 let content = body["content"].as_str().unwrap_or("").to_string();
-                messages.push(Created { channel: channel.to_string(), nonce: nonce.clone(), id, content });
+                let kind = if body["message_reference"].is_object() { 19 } else { 0 };
+                messages.push(Created {
+                    channel: channel.to_string(),
+                    nonce: nonce.clone(),
+                    id,
+                    content,
+                    author: BOT_ID,
+                    kind,
+                    embeds: body["embeds"].clone(),
+                    created: true,
+                    at_ms: now,
+                });
                 id
             });
             let mut m = message_json(channel, body);
             m["id"] = json!(id.to_string());
+            m["nonce"] = body["nonce"].clone();
             (200, m)
         }
         ("GET", ["channels", channel]) => (200, channel_json(channel, state)),
         ("GET", ["channels", channel, "messages"]) => {
-            // Newest first, as Discord lists them; `after` is not applied (tests run on a
-            // simulated clock, unrelated to the ids).
-            let messages = state.messages.lock().unwrap();
-            let list: Vec<Value> = messages
-                .iter()
-                .rev()
-                .filter(|m| m.channel == *channel)
-                .take(100)
-                .map(|m| {
-                    let mut v = message_json(channel, &json!({ "content": m.content, "embeds": [] }));
-                    v["id"] = json!(m.id.to_string());
-                    v
+            // As Discord pages: `before` X gives the `limit` messages right before X, `after` X
+            // the `limit` right after it, neither the newest; each page is listed newest first.
+            let query = |k: &str| {
+                full_path.split_once('?').and_then(|(_, q)| {
+                    q.split('&')
+                        .find_map(|p| p.strip_prefix(&format!("{k}=")).and_then(|v| v.parse::<u64>().ok()))
                 })
-                .collect();
-            (200, Value::Array(list))
+            };
+            let limit = query("limit").unwrap_or(50).clamp(1, 100) as usize;
+            let messages = state.messages.lock().unwrap();
+            let mut list: Vec<&Created> = messages.iter().filter(|m| m.channel == *channel).collect();
+            list.sort_by_key(|m| m.id);
+            let page: Vec<&Created> = match (query("before"), query("after")) {
+                (Some(before), _) => {
+                    let older: Vec<&Created> = list.into_iter().filter(|m| m.id < before).collect();
+                    older[older.len().saturating_sub(limit)..].to_vec()
+                }
+                (None, Some(after)) => list.into_iter().filter(|m| m.id > after).take(limit).collect(),
+                (None, None) => list[list.len().saturating_sub(limit)..].to_vec(),
+            };
+            (200, Value::Array(page.into_iter().rev().map(stored_json).collect()))
         }
         ("GET", ["guilds", guild, "roles"]) => (
             200,
@@ -593,6 +959,45 @@ fn message_json(channel: &str, sent: &Value) -> Value {
         "pinned": false,
         "type": 0,
     })
+}
+
+/// A stored message as `GET /channels/{id}/messages` lists it: no nonce (Discord does not keep
+/// it), the author, the type, and what marks an interaction answer or a reply.
+fn stored_json(m: &Created) -> Value {
+    let author = if m.author == BOT_ID {
+        bot_user()
+    } else {
+        json!({ "id": m.author.to_string(), "username": "member", "discriminator": "0", "global_name": null, "avatar": null })
+    };
+    let at = chrono::DateTime::from_timestamp_millis(m.at_ms).unwrap_or_default();
+    let mut v = json!({
+        "id": m.id.to_string(),
+        "channel_id": m.channel,
+        "author": author,
+        "content": m.content,
+        "timestamp": at.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string(),
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": if m.embeds.is_array() { m.embeds.clone() } else { json!([]) },
+        "components": [],
+        "pinned": false,
+        "type": m.kind,
+    });
+    match m.kind {
+        20 => {
+            v["interaction_metadata"] = json!({ "id": "1", "type": 2, "name": "highlight",
+                "user": { "id": USER_ID.to_string(), "username": "member", "discriminator": "0" },
+                "authorizing_integration_owners": { "0": GUILD_ID.to_string() } });
+            v["application_id"] = json!(APP_ID.to_string());
+        }
+        19 => v["message_reference"] = json!({ "type": 0, "message_id": "1", "channel_id": m.channel }),
+        _ => {}
+    }
+    v
 }
 
 const VIEW: u64 = 1 << 10;

@@ -4,12 +4,14 @@
 use crate::support::{TempDir, TestDb};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use marquee::discord::poster::HttpPoster;
+use marquee::discord::rest::Rest;
+use marquee::highlights::recognise::PostMarks;
 use marquee::highlights::runner::{PostError, Poster, Runner, TickReport};
 use marquee::highlights::schedule;
 use marquee::search::Engine;
 use marquee::store::sqlite::SqliteStore;
 use marquee::store::Store;
-use marquee_testkit::fake_discord::{FakeDiscord, Fault, TOKEN};
+use marquee_testkit::fake_discord::{FakeDiscord, Fault, BOT_ID, TOKEN};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -23,9 +25,8 @@ fn utc(s: &str) -> DateTime<Utc> {
 }
 
 fn http_poster(fake: &FakeDiscord) -> Arc<dyn Poster> {
-    let http =
-        serenity::all::HttpBuilder::new(TOKEN).proxy(fake.api_base()).ratelimiter_disabled(true).build();
-    Arc::new(HttpPoster(Arc::new(http)))
+    let rest = Rest::new(TOKEN, Some(&fake.api_base()), Default::default());
+    Arc::new(HttpPoster { rest: Arc::new(rest), me: BOT_ID })
 }
 
 fn runner(store: Arc<dyn Store>, poster: Arc<dyn Poster>, owner: &str) -> Runner {
@@ -376,16 +377,16 @@ impl Poster for SimDiscord {
         Ok(id)
     }
 
-    async fn find_recent(
+    async fn find_post(
         &self,
         channel_id: u64,
         since: DateTime<Utc>,
-        marker: &str,
+        marks: &PostMarks,
     ) -> Result<Option<u64>, PostError> {
         let m = self.messages.lock().unwrap();
         Ok(m.iter()
             .rev()
-            .find(|x| x.channel == channel_id && x.at >= since && x.content.contains(marker))
+            .find(|x| x.channel == channel_id && x.at >= since && x.content == marks.content)
             .map(|x| x.id))
     }
 }
@@ -397,16 +398,16 @@ struct CrashAfterPost(Arc<SimDiscord>);
 impl Poster for CrashAfterPost {
     async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError> {
         self.0.post(channel_id, body).await?;
-        Err(PostError::Retry("process crashed".into()))
+        Err(PostError::retry("process crashed"))
     }
 
-    async fn find_recent(
+    async fn find_post(
         &self,
         channel_id: u64,
         since: DateTime<Utc>,
-        marker: &str,
+        marks: &PostMarks,
     ) -> Result<Option<u64>, PostError> {
-        self.0.find_recent(channel_id, since, marker).await
+        self.0.find_post(channel_id, since, marks).await
     }
 }
 

@@ -17,6 +17,7 @@ mod endpoint_hostile;
 mod health;
 mod highlights;
 mod highlights_bot;
+mod highlights_faults;
 mod highlights_process;
 mod playground;
 mod playground_browser;
