@@ -124,16 +124,35 @@ impl Handler {
     }
 
     async fn register(&self, ctx: &Context) {
-        if !self.registers || self.registered.swap(true, Ordering::SeqCst) {
+        if self.registered.swap(true, Ordering::SeqCst) {
             return;
         }
-        let commands = definitions::commands();
+        if !self.registers {
+            // Another process registers: read the ids it got, so this one's replies match.
+            let (application, guild) =
+                (self.application_id.load(Ordering::SeqCst), self.guild_id.map(|g| g.get()));
+            if let Some(ids) = super::registration::registered_ids(&ctx.http, application, guild).await {
+                self.router.set_command_ids(ids);
+            }
+            return;
+        }
         let result = match self.guild_id {
-            Some(guild) => ctx.http.create_guild_commands(guild, &commands).await.map(|c| (c.len(), "guild")),
-            None => ctx.http.create_global_commands(&commands).await.map(|c| (c.len(), "global")),
+            Some(guild) => ctx
+                .http
+                .create_guild_commands(guild, &definitions::guild_commands())
+                .await
+                .map(|c| (c, "guild")),
+            None => ctx.http.create_global_commands(&definitions::commands()).await.map(|c| (c, "global")),
         };
         match result {
-            Ok((n, scope)) => info!(commands = n, scope, "registered slash commands"),
+            Ok((registered, scope)) => {
+                info!(commands = registered.len(), scope, "registered slash commands");
+                // Discord's answer holds each command's id: replies can now mention them.
+                let ids = crate::commands::CommandIds::from_registered(
+                    &serde_json::to_value(&registered).unwrap_or_default(),
+                );
+                self.router.set_command_ids(ids);
+            }
             Err(e) => {
                 // Let the next READY try again.
                 self.registered.store(false, Ordering::SeqCst);
