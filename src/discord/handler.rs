@@ -136,21 +136,16 @@ impl Handler {
             }
             return;
         }
-        let result = match self.guild_id {
-            Some(guild) => ctx
-                .http
-                .create_guild_commands(guild, &definitions::guild_commands())
-                .await
-                .map(|c| (c, "guild")),
-            None => ctx.http.create_global_commands(&definitions::commands()).await.map(|c| (c, "global")),
+        let (commands, scope) = match self.guild_id {
+            Some(_) => (definitions::guild_commands(), "guild"),
+            None => (definitions::commands(), "global"),
         };
-        match result {
-            Ok((registered, scope)) => {
-                info!(commands = registered.len(), scope, "registered slash commands");
+        let application = self.application_id.load(Ordering::SeqCst);
+        let guild = self.guild_id.map(|g| g.get());
+        match super::registration::register(&ctx.http, application, guild, &commands).await {
+            Ok(ids) => {
+                info!(commands = ids.len(), scope, "registered slash commands");
                 // Discord's answer holds each command's id: replies can now mention them.
-                let ids = crate::commands::CommandIds::from_registered(
-                    &serde_json::to_value(&registered).unwrap_or_default(),
-                );
                 self.router.set_command_ids(ids);
             }
             Err(e) => {

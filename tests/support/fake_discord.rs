@@ -72,6 +72,8 @@ struct State {
     presences: Mutex<Vec<Value>>,
     /// The live connection of each shard id.
     shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<GatewayCommand>>>,
+    /// The commands last registered (with the ids given them), as a GET lists them.
+    commands: Mutex<Vec<Value>>,
 }
 
 /// A message the fake created.
@@ -132,6 +134,11 @@ impl FakeDiscord {
 
     pub fn fault(&self, fault: Fault) {
         self.state.faults.lock().unwrap().push_back(fault);
+    }
+
+    /// Drops every scripted answer not used yet.
+    pub fn clear_faults(&self) {
+        self.state.faults.lock().unwrap().clear();
     }
 
     pub fn identifies(&self) -> usize {
@@ -513,10 +520,18 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
                     c["application_id"] = json!(app);
                     c["version"] = json!("1");
                     c["default_member_permissions"] = Value::Null;
+                    // Discord lists a context-menu command with an empty description.
+                    if c.get("description").is_none() {
+                        c["description"] = json!("");
+                    }
                     c
                 })
                 .collect();
+            *state.commands.lock().unwrap() = commands.clone();
             (200, Value::Array(commands))
+        }
+        ("GET", ["applications", _, "commands"]) | ("GET", ["applications", _, "guilds", _, "commands"]) => {
+            (200, Value::Array(state.commands.lock().unwrap().clone()))
         }
         ("POST", ["channels", channel, "messages"]) => {
             let nonce = body["nonce"].as_str().map(str::to_string);
