@@ -112,8 +112,10 @@ fn last_bot(page: &Session, css: &str, accept: impl Fn(&str) -> bool) -> String 
 
 /// Whether the last message is shown to the member alone.
 fn last_is_private(page: &Session) -> bool {
-    page.script("return document.querySelector('.msg:last-of-type').classList.contains('ephemeral')", json!([]))
-        == true
+    page.script(
+        "return document.querySelector('.msg:last-of-type').classList.contains('ephemeral')",
+        json!([]),
+    ) == true
 }
 
 /// `/search the crown private:True` answers privately with Share; Share posts the card for

@@ -48,8 +48,16 @@ impl Doors {
         // does, so both doors write commands as the same mentions.
         fake.wait_request("/commands", 0).await;
         let http = marquee::discord::http_client(TOKEN, Some(&fake.api_base()));
-        let ids =
-            marquee::discord::registration::registered_ids(&http, super::fake_discord::APP_ID, None).await;
+        // The fake records the PUT before it stores the commands: ask until they are listed.
+        let mut ids = None;
+        for _ in 0..500 {
+            ids = marquee::discord::registration::registered_ids(&http, super::fake_discord::APP_ID, None)
+                .await;
+            if ids.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         endpoint_router.set_command_ids(ids.expect("the registered commands are listed"));
         // The gateway sets its ids as soon as registration answers; give it that moment.
         tokio::time::sleep(Duration::from_millis(100)).await;
