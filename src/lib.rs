@@ -12,6 +12,7 @@
 //!
 //! * [`catalog`]: the stories — the item model, TOML loading and validation with located
 //!   problems (`path:line:col`), synonyms.
+//! * [`text`]: text folding (words, stopwords, plural stems), below both catalog and search.
 //! * [`search`]: the index and ranking over a catalog; [`search::SharedEngine`] is the engine in
 //!   use, replaced whole when the catalog is reloaded.
 //! * [`locale`]: the member's language and the UI strings of each.
@@ -62,3 +63,4 @@ pub mod router;
 pub mod search;
 pub mod store;
 pub mod synthetic;
+pub mod text;

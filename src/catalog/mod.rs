@@ -180,7 +180,7 @@ fn check_aliases(
         });
     }
     for alias in &item.aliases {
-        let key = crate::search::text::folded(alias);
+        let key = crate::text::folded(alias);
         if key.is_empty() {
             continue;
         }

@@ -8,7 +8,7 @@ mod index;
 mod intent;
 mod query;
 mod shared;
-pub mod text;
+pub use crate::text;
 mod typo;
 
 use crate::catalog::{Catalog, Item, Kind};
