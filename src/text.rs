@@ -103,11 +103,20 @@ pub fn for_each_raw_word(text: &str, mut f: impl FnMut(&str)) {
         return;
     }
     let mut current = String::new();
+    let mut script = Script::Other;
     for ch in text.chars() {
         // Combining marks sit inside words ("e\u{301}"): skip them without splitting.
         if !ch.is_ascii() && is_combining_mark(ch) {
             continue;
         }
+        // Japanese has no spaces: a change between kanji, katakana and hiragana is where one
+        // word ends ("ネットフリックスのセキュリティ" → ネットフリックス, の, セキュリティ).
+        let next = Script::of(ch);
+        if next != script && (next.is_cjk() || script.is_cjk()) && !current.is_empty() {
+            f(&current);
+            current.clear();
+        }
+        script = next;
         if !push_folded(ch, &mut current) && !current.is_empty() {
             f(&current);
             current.clear();
@@ -118,6 +127,54 @@ pub fn for_each_raw_word(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// The writing systems that Japanese mixes without spaces; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Han,
+    Hiragana,
+    Katakana,
+    Other,
+}
+
+impl Script {
+    fn of(ch: char) -> Script {
+        match ch {
+            '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{2FFFF}'
+            | '\u{3005}' => Script::Han,
+            '\u{3041}'..='\u{309F}' => Script::Hiragana,
+            '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => Script::Katakana,
+            _ => Script::Other,
+        }
+    }
+
+    fn is_cjk(self) -> bool {
+        self != Script::Other
+    }
+
+    /// The script of a folded word (all of one script, see `for_each_raw_word`).
+    fn of_word(word: &str) -> Script {
+        word.chars().next().map_or(Script::Other, Script::of)
+    }
+}
+
+/// A run of kanji longer than two is split into overlapping pairs of characters ("機械学習" →
+/// 機械, 械学, 学習): without a dictionary, pairs are where most Japanese (and Chinese) words
+/// meet, so a query and an item that share a word share its pairs whatever surrounds it.
+/// Other words are one word. Calls `f` with each piece.
+fn for_each_piece(word: &str, mut f: impl FnMut(&str)) {
+    if Script::of_word(word) != Script::Han || word.chars().nth(2).is_none() {
+        f(word);
+        return;
+    }
+    let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+    for pair in starts.windows(3) {
+        f(&word[pair[0]..pair[2]]);
+    }
+}
+
 /// The words of `text`, folded but not stemmed and with stopwords kept, in order.
 pub fn raw_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -125,11 +182,15 @@ pub fn raw_words(text: &str) -> Vec<String> {
     words
 }
 
-/// Whether a folded word is worth indexing: not a stopword, not a lone letter.
+/// Whether a folded word is worth indexing: not a stopword, not a lone letter (a lone kanji is a
+/// word), not hiragana alone (in Japanese mostly particles and endings: の, について, ですか).
 fn searchable(word: &str) -> bool {
     let mut chars = word.chars();
     let first = chars.next();
-    !is_stopword(word) && (chars.next().is_some() || first.is_some_and(char::is_numeric))
+    let script = first.map_or(Script::Other, Script::of);
+    !is_stopword(word)
+        && script != Script::Hiragana
+        && (chars.next().is_some() || first.is_some_and(char::is_numeric) || script == Script::Han)
 }
 
 /// The stems of a text's searchable words in one reusable buffer (the indexer's hot path:
@@ -146,8 +207,10 @@ impl Stems {
         self.ends.clear();
         for_each_raw_word(text, |w| {
             if searchable(w) {
-                self.buf.push_str(stem(w));
-                self.ends.push(self.buf.len());
+                for_each_piece(w, |p| {
+                    self.buf.push_str(stem(p));
+                    self.ends.push(self.buf.len());
+                });
             }
         });
     }
@@ -218,11 +281,13 @@ impl Word {
 
 /// The searchable words of `text`: folded, stopwords and lone letters dropped, stemmed.
 pub fn words(text: &str) -> Vec<Word> {
-    raw_words(text)
-        .into_iter()
-        .filter(|w| searchable(w))
-        .map(|raw| Word { stem_len: stem(&raw).len(), raw })
-        .collect()
+    let mut out = Vec::new();
+    for_each_raw_word(text, |w| {
+        if searchable(w) {
+            for_each_piece(w, |p| out.push(Word { stem_len: stem(p).len(), raw: p.to_string() }));
+        }
+    });
+    out
 }
 
 #[cfg(test)]
@@ -259,6 +324,18 @@ mod tests {
         let w: Vec<String> =
             words("The Crown's 600 VFX shots").iter().map(|w| w.stem().to_string()).collect();
         assert_eq!(w, ["crown", "600", "vfx", "shot"]);
+    }
+
+    #[test]
+    fn japanese_splits_at_scripts_and_pairs_kanji() {
+        assert_eq!(raw_words("ネットフリックスのセキュリティ"), ["ネットフリックス", "の", "セキュリティ"]);
+        let w: Vec<String> = words("Netflixの機械学習インフラについて").iter().map(|w| w.raw.clone()).collect();
+        assert_eq!(w, ["netflix", "機械", "械学", "学習", "インフラ"]);
+        // A lone kanji is a word; hiragana alone is not.
+        let w: Vec<String> = words("雲 です").iter().map(|w| w.raw.clone()).collect();
+        assert_eq!(w, ["雲"]);
+        // Half-width katakana folds to full width, as the index sees it.
+        assert_eq!(raw_words("ｾｷｭﾘﾃｨ"), raw_words("セキュリティ"));
     }
 
     #[test]

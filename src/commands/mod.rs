@@ -251,7 +251,5 @@ fn autocomplete(
     if text.trim().is_empty() {
         return render::choices(lang, &featured(engine, &opts.kinds));
     }
-    let outcome = engine.search(text, &opts);
-    let items: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
-    render::choices(lang, &items)
+    render::choices(lang, &engine.complete(text, &opts))
 }

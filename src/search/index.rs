@@ -17,13 +17,16 @@ enum Field {
     Title,
     Alias,
     People,
+    /// What the people do ("Director, Messaging & Contact Engineering"): members ask for "the
+    /// head of messaging engineering" as often as for her name.
+    Role,
     Service,
     Tag,
     Kind,
     Summary,
 }
 
-const FIELDS: usize = 7;
+const FIELDS: usize = 8;
 
 impl Field {
     /// How much a match in this field counts; names and topics weigh more than prose.
@@ -32,6 +35,9 @@ impl Field {
             Field::Title => 4.0,
             Field::Alias => 3.5,
             Field::People => 3.0,
+            // Below names and tags (a role is shared: many directors of engineering), above
+            // prose (it says what the item's speaker is, not what a sentence mentions).
+            Field::Role => 2.0,
             Field::Service => 3.0,
             Field::Tag => 3.5,
             Field::Kind => 1.5,
@@ -43,7 +49,7 @@ impl Field {
     fn length_norm(self) -> f32 {
         match self {
             Field::Summary => 0.75,
-            Field::Title => 0.5,
+            Field::Title | Field::Role => 0.5,
             Field::Kind => 0.0,
             _ => 0.3,
         }
@@ -61,7 +67,7 @@ impl Field {
     /// for the item: a word that is a large part of such an entry is what the item is about,
     /// not a passing mention (see `Index::postings`).
     fn names_item(self) -> bool {
-        !matches!(self, Field::Kind | Field::Summary)
+        !matches!(self, Field::Kind | Field::Summary | Field::Role)
     }
 }
 
@@ -153,6 +159,7 @@ fn fields<'a>(item: &'a Item, year: &'a str) -> impl Iterator<Item = (Field, &'a
     std::iter::once((Field::Title, item.title.as_str()))
         .chain(item.aliases.iter().map(|a| (Field::Alias, a.as_str())))
         .chain(item.people.iter().map(|p| (Field::People, p.name.as_str())))
+        .chain(item.people.iter().filter_map(|p| p.role.as_deref()).map(|r| (Field::Role, r)))
         .chain(item.services.iter().map(|s| (Field::Service, s.as_str())))
         .chain(item.tags.iter().map(|t| (Field::Tag, t.as_str())))
         .chain([
@@ -282,6 +289,7 @@ impl Index {
             Field::Title,
             Field::Alias,
             Field::People,
+            Field::Role,
             Field::Service,
             Field::Tag,
             Field::Kind,

@@ -155,3 +155,33 @@ fn unseen_sets_quality() {
         }
     }
 }
+
+/// The baseline: plain BM25 over the same fields, always answering with its best (no silence).
+/// Figures only, for docs/measurements.md beside the engine's.
+#[test]
+fn bm25_baseline_figures() {
+    let catalog = bundled();
+    let bm25 = support::bm25::Bm25::new(&catalog.items);
+    println!("set: BM25 top-1 / top-3 (of on-topic)");
+    let named: Vec<(String, Vec<Case>)> = [
+        ("dev", dev_cases()),
+        ("extra", extra_cases()),
+        ("chat", chat_cases()),
+        ("holdout", holdout_cases()),
+    ]
+    .into_iter()
+    .map(|(n, c)| (n.to_string(), c))
+    .chain(UNSEEN_SETS.iter().chain([&UNSEEN_HOLDOUT]).map(|n| (n.to_string(), unseen_cases(n))))
+    .collect();
+    for (name, cases) in &named {
+        let on: Vec<&Case> = cases.iter().filter(|c| !c.expect.is_empty()).collect();
+        let (mut top1, mut top3) = (0, 0);
+        for case in &on {
+            let top = bm25.top(&case.query, 3);
+            top1 += usize::from(top.first().is_some_and(|id| case.expect.iter().any(|e| e == id)));
+            top3 += usize::from(top.iter().any(|id| case.expect.iter().any(|e| e == id)));
+        }
+        let n = on.len().max(1) as f64;
+        println!("{name}: {:.3} / {:.3} of {}", top1 as f64 / n, top3 as f64 / n, on.len());
+    }
+}

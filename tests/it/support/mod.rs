@@ -296,6 +296,8 @@ impl TestDb {
     }
 }
 
+pub mod bm25;
+
 /// The bundled catalog with `n` distractors from ../shared/tools/gen-catalog.py (see
 /// `distractors`). `None` (after printing `skipped: …`) without ../shared; under CI a missing
 /// ../shared is a failure.

@@ -1,0 +1,129 @@
+//! Autocomplete: the choices offered while a member types, one keystroke at a time.
+//!
+//! A search answers a finished question and may stay silent; autocomplete offers, and an empty
+//! list reads as a broken bot. So it reads the typed text two ways and merges them:
+//! - as names being typed: fuzzy-matcher's subsequence scorer over every item's title, aliases
+//!   and people (so "t", "the c", "the crw", "fix th" all find what they begin), with names that
+//!   hold the typed text as a run of whole words and a word's beginning ("fix th" in "fix this
+//!   podcast") first;
+//! - as a query: the search's own ranking (every candidate, answered or not), which understands
+//!   words in any order, synonyms, typos and chat questions.
+//!
+//! Names the typed text begins a run of lead; the rest are ordered by the better of the two
+//! readings, so the best match for the whole typed text leads whichever reading found it.
+
+use super::{query, text, Engine, SearchOptions};
+use crate::catalog::Item;
+use fuzzy_matcher::FuzzyMatcher;
+
+/// Catalogs up to this size have every name read against each keystroke (a few microseconds per
+/// name); larger ones only the names of the items the search found, so a keystroke stays well
+/// under a millisecond at 100 000 items. Raising it trades keystroke time for choices on
+/// prefixes no word of the index completes (a lone letter, a stopword).
+const FULL_SCAN_ITEMS: usize = 512;
+/// A name that holds the typed text as a run at a word's beginning leads; among such names the
+/// search's own score breaks near-ties by this much (a name's subsequence ratio is in [0, 1]).
+/// Larger lets the search reorder names the text begins; 0 leaves them in fuzzy-matcher's order.
+const SEARCH_TIE_BREAK: f32 = 0.25;
+/// A name matched as a subsequence, not a run, counts at this share of its ratio against the
+/// search's relative score: below a search answer (1.0), above the search's weak candidates.
+const SUBSEQUENCE_SHARE: f32 = 0.9;
+/// A search candidate the decision would not answer counts at this share of its relative score.
+const UNANSWERED_SHARE: f32 = 0.8;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Choice {
+    /// Some name holds the typed text as a run starting at a word's beginning.
+    begins: bool,
+    /// Best subsequence ratio of a name, in [0, 1].
+    name: f32,
+    /// The search's score as a share of its best, lowered for candidates it would not answer.
+    search: f32,
+}
+
+impl Choice {
+    fn value(&self) -> f32 {
+        if self.begins {
+            self.name + SEARCH_TIE_BREAK * self.search
+        } else {
+            (SUBSEQUENCE_SHARE * self.name).max(self.search)
+        }
+    }
+}
+
+impl Engine {
+    /// Up to `options.limit` items for the text typed so far, best first. Empty only when no
+    /// name holds the typed letters in order and the search finds nothing.
+    pub fn complete(&self, typed: &str, options: &SearchOptions) -> Vec<&Item> {
+        let limit = options.limit.max(1);
+        let folded = text::folded(query::truncate_for_rerank(typed));
+        if folded.is_empty() {
+            return Vec::new();
+        }
+        let mut choices: Vec<(u32, Choice)> = Vec::new();
+        if let Some((parsed, ranked)) = self.rank(typed, options, limit) {
+            let best = ranked.iter().map(|r| r.score).fold(0.0f32, f32::max).max(f32::EPSILON);
+            let unseen = self.index.unseen_idf();
+            for r in &ranked {
+                let answered = super::decide::verdict(&parsed, r, unseen).answer;
+                let share = if answered { 1.0 } else { UNANSWERED_SHARE };
+                let search = share * r.score / best;
+                choices.push((r.candidate.doc, Choice { search, ..Choice::default() }));
+            }
+        }
+        let perfect = self.matcher.fuzzy_match(&folded, &folded).unwrap_or(0).max(1) as f32;
+        let read = |doc: u32, choice: &mut Choice| {
+            let n = &self.names[doc as usize];
+            for name in n.folded.iter().chain(&n.people) {
+                if let Some(m) = self.matcher.fuzzy_match(name, &folded) {
+                    choice.name = choice.name.max((m as f32 / perfect).clamp(0.0, 1.0));
+                    choice.begins |= begins_run(name, &folded);
+                }
+            }
+        };
+        for (doc, choice) in &mut choices {
+            read(*doc, choice);
+        }
+        if self.items.len() <= FULL_SCAN_ITEMS {
+            let allowed = |doc: usize| {
+                (options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc]))
+                    && options.year.is_none_or(|y| self.years[doc] == Some(y))
+            };
+            for doc in 0..self.items.len() {
+                if !allowed(doc) || choices.iter().any(|(d, _)| *d as usize == doc) {
+                    continue;
+                }
+                let mut choice = Choice::default();
+                read(doc as u32, &mut choice);
+                if choice.name > 0.0 {
+                    choices.push((doc as u32, choice));
+                }
+            }
+        }
+        choices.retain(|(_, c)| c.value() > 0.0);
+        choices.sort_by(|a, b| {
+            b.1.begins.cmp(&a.1.begins).then(b.1.value().total_cmp(&a.1.value())).then(a.0.cmp(&b.0))
+        });
+        choices.truncate(limit);
+        choices.into_iter().map(|(doc, _)| &self.items[doc as usize]).collect()
+    }
+}
+
+/// Whether `typed` occurs in `name` starting at the beginning of one of its words (both folded,
+/// words separated by single spaces): "fix th" in "fix this podcast", "the c" in "the crown".
+fn begins_run(name: &str, typed: &str) -> bool {
+    name.match_indices(typed).any(|(i, _)| i == 0 || name.as_bytes()[i - 1] == b' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::begins_run;
+
+    #[test]
+    fn runs_begin_at_words() {
+        assert!(begins_run("fix this podcast", "fix th"));
+        assert!(begins_run("the crown in the cloud", "crown in"));
+        assert!(!begins_run("the crown in the cloud", "rown"));
+        assert!(!begins_run("the crown", "the crw"));
+    }
+}

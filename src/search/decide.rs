@@ -1,0 +1,103 @@
+//! Phase 4 of a search, *decide*: answer, offer ("did you mean", privately) or stay silent.
+//!
+//! Each ranked candidate is described by a handful of features (how much of the query it
+//! covers, where, how strongly, how far ahead of its rivals, whether its name reads like the
+//! query) and a logistic model turns them into the probability that it is the story the member
+//! asked for. The model's coefficients and its two thresholds are not set by hand: they are fitted
+//! on the labelled query sets by `tools/fit_decision.rs` and written to `weights.rs`, with the
+//! k-fold cross-validated figures of the fit in that file's header.
+//!
+//! One rule stays structural, because the labelled sets cannot show it: among 100 000 items that
+//! reuse the catalog's words, chance matches come in crowds (see `Crowd`).
+
+use super::gather::Parsed;
+use super::rerank::Ranked;
+use super::weights;
+
+/// The features, in the order of `weights::WEIGHTS`.
+pub const FEATURES: [&str; 12] = [
+    "coverage",
+    "named",
+    "focus",
+    "log_evidence",
+    "strength",
+    "margin",
+    "likeness",
+    "exact_name",
+    "specific",
+    "typed_share",
+    "browsing",
+    "log_asked",
+];
+pub type Features = [f32; FEATURES.len()];
+
+/// The words an item matched as typed must be at least this share of the `ln`-rarity of a word
+/// only one item holds (`Index::unseen_idf`) to be *specific*: rarer together than chance would
+/// put in one item. Lower, and chatter among 100 000 items finds crowds of answers; higher, and
+/// plain two-word keyword queries need focus or a lead to be answered at scale.
+const SPECIFIC: f32 = 0.6;
+/// ... or the query must name the item (focus, see `Candidate`) at least this much ...
+const MIN_FOCUS: f32 = 0.3;
+/// ... or the item must score this much above every other candidate that matches as much of
+/// the query: chance matches come in crowds of near-equal scores.
+const STAND_OUT: f32 = 1.25;
+
+/// What one candidate looks like to the decision.
+pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> Features {
+    let c = &r.candidate;
+    let matched = c.coverage * parsed.total_weight;
+    let margin = if r.score > 0.0 { ((r.score - r.rival) / r.score).clamp(-1.0, 1.0) } else { -1.0 };
+    [
+        c.coverage,
+        c.named,
+        c.focus,
+        c.evidence.ln_1p(),
+        (c.evidence / matched.max(f32::EPSILON)).min(8.0),
+        margin,
+        r.likeness,
+        f32::from(u8::from(r.exact_name)),
+        (c.typed / unseen_idf).min(3.0),
+        (c.typed / parsed.total_weight).min(1.0),
+        f32::from(u8::from(parsed.browsing)),
+        (parsed.asked.max(1) as f32).ln(),
+    ]
+}
+
+/// The model's probability that the candidate is what was asked for.
+pub fn probability(x: &Features) -> f32 {
+    let z: f32 = weights::BIAS + x.iter().zip(weights::WEIGHTS.iter()).map(|(x, w)| x * w).sum::<f32>();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Whether the candidate stands clear of a crowd, when there is one. When more candidates
+/// match as much of the query than the re-rank looks at, a common word or two in a long title
+/// are a coincidence, not an answer: the matched words must be rarer together than a word only
+/// one item holds, or name the item, or the item must stand out, or the query only asks for a
+/// kind. In a catalog the size of the bundled one no query is crowded.
+pub fn clear_of_crowd(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> bool {
+    let c = &r.candidate;
+    !r.crowded
+        || c.typed >= SPECIFIC * unseen_idf
+        || c.focus >= MIN_FOCUS
+        || r.score >= STAND_OUT * r.rival
+        || parsed.browsing
+}
+
+/// What the decision made of one ranked candidate.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict {
+    pub features: Features,
+    pub probability: f32,
+    /// It may be the answer: likely enough, and clear of any crowd.
+    pub answer: bool,
+    /// It may be offered as "did you mean" when nothing is answered.
+    pub offer: bool,
+}
+
+pub fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> Verdict {
+    let features = features(parsed, r, unseen_idf);
+    let probability = probability(&features);
+    let answer = (probability >= weights::ANSWER_AT || r.exact_name) && clear_of_crowd(parsed, r, unseen_idf);
+    let offer = r.candidate.may_suggest() && probability >= weights::OFFER_AT;
+    Verdict { features, probability, answer, offer }
+}
