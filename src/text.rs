@@ -60,6 +60,39 @@ pub fn is_stopword(word: &str) -> bool {
             | "with"
             | "you"
             | "your"
+    ) || is_other_stopword(word)
+}
+
+/// The commonest function words of the other languages members write in (German, French,
+/// Spanish, Portuguese; folded, so "für" is "fur"): the catalog carries their text, and in
+/// every translation they would match every item. None of them is a word of the English catalog
+/// text (Japanese particles are hiragana, which `searchable` drops).
+pub fn is_other_stopword(word: &str) -> bool {
+    matches!(
+        word,
+        // German
+        "der" | "die" | "das" | "den" | "dem" | "des" | "ein" | "eine" | "einer" | "eines" | "einem"
+            | "einen" | "und" | "oder" | "ist" | "sind" | "war" | "wie" | "wer" | "wo" | "warum"
+            | "mit" | "von" | "zu" | "zum" | "zur" | "im" | "am" | "auf" | "aus" | "bei" | "fur"
+            | "uber" | "nach" | "vor" | "nicht" | "auch" | "noch" | "nur" | "sich" | "sie" | "er"
+            | "ich" | "wir" | "ihr" | "es" | "hat" | "haben" | "wird" | "werden" | "kann" | "gibt"
+            | "gibts" | "dass" | "als" | "wenn" | "sehr" | "eigentlich" | "diese" | "dieser"
+            | "dieses" | "welche" | "welcher" | "welches"
+            // French
+            | "le" | "la" | "les" | "un" | "une" | "du" | "et" | "ou" | "est" | "sont" | "au"
+            | "aux" | "dans" | "sur" | "pour" | "par" | "avec" | "sans" | "que" | "qui" | "quoi"
+            | "quel" | "quelle" | "quels" | "quelles" | "comment" | "pourquoi" | "ce" | "cette"
+            | "ces" | "son" | "sa" | "leur" | "leurs" | "il" | "elle" | "ils" | "nous"
+            | "vous" | "je" | "tu" | "ne" | "pas" | "tres" | "qu"
+            // Spanish
+            | "el" | "los" | "las" | "una" | "unos" | "unas" | "del" | "de" | "en" | "por" | "para"
+            | "con" | "sin" | "quien" | "como" | "cual" | "cuales" | "donde" | "cuando" | "porque"
+            | "sobre" | "su" | "sus" | "se" | "lo" | "al" | "mas" | "muy" | "hay" | "esta" | "este"
+            | "esto" | "estos" | "esa" | "ese"
+            // Portuguese
+            | "um" | "uma" | "do" | "da" | "dos" | "em" | "na" | "nos" | "nas" | "com"
+            | "sem" | "quem" | "qual" | "onde" | "quando" | "seu" | "sua" | "seus" | "suas" | "ao"
+            | "mais" | "muito" | "ha" | "isso" | "pra"
     )
 }
 
@@ -329,7 +362,8 @@ mod tests {
     #[test]
     fn japanese_splits_at_scripts_and_pairs_kanji() {
         assert_eq!(raw_words("ネットフリックスのセキュリティ"), ["ネットフリックス", "の", "セキュリティ"]);
-        let w: Vec<String> = words("Netflixの機械学習インフラについて").iter().map(|w| w.raw.clone()).collect();
+        let w: Vec<String> =
+            words("Netflixの機械学習インフラについて").iter().map(|w| w.raw.clone()).collect();
         assert_eq!(w, ["netflix", "機械", "械学", "学習", "インフラ"]);
         // A lone kanji is a word; hiragana alone is not.
         let w: Vec<String> = words("雲 です").iter().map(|w| w.raw.clone()).collect();

@@ -38,7 +38,7 @@ const SETS: [&str; 10] = [
 /// allow (the target is 3 %; the fit aims below it so a new set has room).
 const MAX_WRONG_FIRST: f64 = 0.02;
 /// Off-topic queries answered, as a share of off-topic queries (the target is at most 7 %).
-const MAX_OFF_TOPIC_ANSWERED: f64 = 0.05;
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
 /// L2 penalty on the standardised weights: keeps twelve correlated features from trading huge
 /// opposite weights on a few hundred queries.
 const RIDGE: f64 = 1.0;
@@ -58,6 +58,7 @@ struct Case {
 
 /// One query as the decision sees it: its candidates in rank order.
 struct Query {
+    text: String,
     on_topic: bool,
     candidates: Vec<Row>,
 }
@@ -90,6 +91,19 @@ fn main() {
     let check = std::env::args().any(|a| a == "--check");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let engine = Engine::new(Catalog::bundled().expect("the bundled catalog is valid"));
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--explain") {
+        // How the decision sees one query: every ranked candidate with its features.
+        for query in &args[i + 1..] {
+            println!("{query:?}");
+            for j in engine.judge(query, &SearchOptions::limit(3)).iter().take(5) {
+                let x: Vec<String> =
+                    FEATURES.iter().zip(j.features).map(|(n, v)| format!("{n}={v:.2}")).collect();
+                println!("  {:<32} p={:.3} answer={} {}", j.item.id, j.probability, j.answer, x.join(" "));
+            }
+        }
+        return;
+    }
     let mut queries = Vec::new();
     for set in SETS {
         let text = std::fs::read_to_string(root.join(set)).unwrap_or_else(|e| panic!("{set}: {e}"));
@@ -97,6 +111,7 @@ fn main() {
         for case in cases.case {
             let judged = engine.judge(&case.query, &SearchOptions::limit(3));
             queries.push(Query {
+                text: case.query.clone(),
                 on_topic: !case.expect.is_empty(),
                 candidates: judged
                     .iter()
@@ -125,8 +140,10 @@ fn main() {
     // Cross-validation: folds by query, interleaved so every set is in every fold.
     let mut cv = Figures::default();
     for fold in 0..FOLDS {
-        let train: Vec<&Query> = queries.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, q)| q).collect();
-        let test: Vec<&Query> = queries.iter().enumerate().filter(|(i, _)| i % FOLDS == fold).map(|(_, q)| q).collect();
+        let train: Vec<&Query> =
+            queries.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, q)| q).collect();
+        let test: Vec<&Query> =
+            queries.iter().enumerate().filter(|(i, _)| i % FOLDS == fold).map(|(_, q)| q).collect();
         let model = fit(&train);
         let (answer_at, offer_at) = thresholds(&model, &train);
         cv.add(&figures(&model, &test, answer_at, offer_at));
@@ -138,6 +155,17 @@ fn main() {
     println!("cross-validated ({FOLDS} folds): {}", cv.line());
     println!("fitted on all:                 {}", fitted.line());
     println!("answer at p >= {answer_at:.2}, offer at p >= {offer_at:.2}");
+    if args.iter().any(|a| a == "--misses") {
+        for q in &queries {
+            let answered = q.candidates.iter().find(|r| (model.p(&r.x) >= answer_at || r.exact) && r.clear);
+            match (q.on_topic, answered) {
+                (false, Some(_)) => println!("  off-topic answered: {:?}", q.text),
+                (true, None) => println!("  on-topic silent: {:?}", q.text),
+                (true, Some(r)) if !r.right => println!("  wrong first: {:?}", q.text),
+                _ => {}
+            }
+        }
+    }
     for (name, w) in FEATURES.iter().zip(&model.w) {
         println!("  {name:>12} {w:+.4}");
     }
@@ -344,8 +372,14 @@ fn source(
     rows: usize,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "//! The search's decision model, written by `cargo run --release --example fit_decision`");
-    let _ = writeln!(s, "//! (tools/fit_decision.rs): do not edit by hand; refit after changing the ranking or a feature.");
+    let _ = writeln!(
+        s,
+        "//! The search's decision model, written by `cargo run --release --example fit_decision`"
+    );
+    let _ = writeln!(
+        s,
+        "//! (tools/fit_decision.rs): do not edit by hand; refit after changing the ranking or a feature."
+    );
     let _ = writeln!(s, "//!");
     let _ = writeln!(s, "//! Fitted on {queries} labelled queries ({on} on-topic), {rows} ranked candidates, of the sets named in");
     let _ = writeln!(s, "//! tools/fit_decision.rs (never tests/queries-unseen/holdout-final.toml).");
@@ -354,17 +388,31 @@ fn source(
     let _ = writeln!(s, "//! The same model fitted on all of them, on all of them:");
     let _ = writeln!(s, "//! {}", fitted.line());
     let _ = writeln!(s);
-    let _ = writeln!(s, "/// Per feature of `decide::FEATURES`, its weight in the log-odds that a candidate is right.");
+    let _ = writeln!(
+        s,
+        "/// Per feature of `decide::FEATURES`, its weight in the log-odds that a candidate is right."
+    );
     let _ = writeln!(s, "pub const WEIGHTS: [f32; {D}] = [");
     for (name, w) in FEATURES.iter().zip(&model.w) {
         let _ = writeln!(s, "    {w:.6}, // {name}");
     }
     let _ = writeln!(s, "];");
     let _ = writeln!(s, "pub const BIAS: f32 = {:.6};", model.bias);
-    let _ = writeln!(s, "/// A candidate this likely may be the answer: the lowest probability that kept wrong stories");
-    let _ = writeln!(s, "/// answered first to {:.0} % of on-topic queries and off-topic answers to {:.0} %.", MAX_WRONG_FIRST * 100.0, MAX_OFF_TOPIC_ANSWERED * 100.0);
+    let _ = writeln!(
+        s,
+        "/// A candidate this likely may be the answer: the lowest probability that kept wrong stories"
+    );
+    let _ = writeln!(
+        s,
+        "/// answered first to {:.0} % of on-topic queries and off-topic answers to {:.0} %.",
+        MAX_WRONG_FIRST * 100.0,
+        MAX_OFF_TOPIC_ANSWERED * 100.0
+    );
     let _ = writeln!(s, "pub const ANSWER_AT: f32 = {answer_at:.2};");
-    let _ = writeln!(s, "/// A candidate this likely may be offered as \"did you mean\" when nothing is answered.");
+    let _ = writeln!(
+        s,
+        "/// A candidate this likely may be offered as \"did you mean\" when nothing is answered."
+    );
     let _ = writeln!(s, "pub const OFFER_AT: f32 = {offer_at:.2};");
     s
 }

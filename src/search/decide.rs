@@ -15,7 +15,7 @@ use super::rerank::Ranked;
 use super::weights;
 
 /// The features, in the order of `weights::WEIGHTS`.
-pub const FEATURES: [&str; 12] = [
+pub const FEATURES: [&str; 15] = [
     "coverage",
     "named",
     "focus",
@@ -28,6 +28,9 @@ pub const FEATURES: [&str; 12] = [
     "typed_share",
     "browsing",
     "log_asked",
+    "rarest",
+    "unknown",
+    "leader",
 ];
 pub type Features = [f32; FEATURES.len()];
 
@@ -43,7 +46,7 @@ const MIN_FOCUS: f32 = 0.3;
 const STAND_OUT: f32 = 1.25;
 
 /// What one candidate looks like to the decision.
-pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> Features {
+pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> Features {
     let c = &r.candidate;
     let matched = c.coverage * parsed.total_weight;
     let margin = if r.score > 0.0 { ((r.score - r.rival) / r.score).clamp(-1.0, 1.0) } else { -1.0 };
@@ -60,6 +63,9 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> Features {
         (c.typed / parsed.total_weight).min(1.0),
         f32::from(u8::from(parsed.browsing)),
         (parsed.asked.max(1) as f32).ln(),
+        c.rarest / unseen_idf,
+        parsed.unknown,
+        f32::from(u8::from(leader)),
     ]
 }
 
@@ -94,8 +100,9 @@ pub struct Verdict {
     pub offer: bool,
 }
 
-pub fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> Verdict {
-    let features = features(parsed, r, unseen_idf);
+/// `leader`: the candidate is first in the ranking.
+pub fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> Verdict {
+    let features = features(parsed, r, unseen_idf, leader);
     let probability = probability(&features);
     let answer = (probability >= weights::ANSWER_AT || r.exact_name) && clear_of_crowd(parsed, r, unseen_idf);
     let offer = r.candidate.may_suggest() && probability >= weights::OFFER_AT;

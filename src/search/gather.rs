@@ -31,18 +31,28 @@ pub struct Parsed {
     pub browsing: bool,
     /// Slots that count: the query's length in things asked for.
     pub asked: usize,
+    /// Share of the query's weight in words that nothing in the catalog matches, not even as a
+    /// guess: what the query asks that no item can answer.
+    pub unknown: f32,
 }
 
 impl Parsed {
     /// `None` when nothing in the query can match anything (empty, only filler or stopwords).
     pub fn new(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Option<Parsed> {
         let slots = query::parse(index, matcher, query);
-        let browsing =
-            slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
+        let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
         let counted = |s: &&Slot| s.counts && !(browsing && s.alternatives.is_empty());
         let total_weight: f32 = slots.iter().filter(counted).map(|s| s.weight).sum();
         let asked = slots.iter().filter(counted).count();
-        (!slots.is_empty() && total_weight > 0.0).then_some(Parsed { slots, total_weight, browsing, asked })
+        let unknown_weight: f32 =
+            slots.iter().filter(counted).filter(|s| s.alternatives.is_empty()).map(|s| s.weight).sum();
+        (!slots.is_empty() && total_weight > 0.0).then(|| Parsed {
+            unknown: unknown_weight / total_weight,
+            slots,
+            total_weight,
+            browsing,
+            asked,
+        })
     }
 }
 
@@ -65,6 +75,8 @@ pub struct Candidate {
     pub typed: f32,
     /// Best quality of any slot: 1.0 once some word matched as typed (or as a synonym).
     pub strongest: f32,
+    /// Weight of the rarest word matched as typed (or as a synonym).
+    pub rarest: f32,
 }
 
 impl Candidate {
@@ -106,6 +118,7 @@ pub struct Scratch {
     focus: Vec<f32>,
     typed: Vec<f32>,
     strongest: Vec<f32>,
+    rarest: Vec<f32>,
     in_slot: Vec<u32>,
     in_query: Vec<u32>,
 }
@@ -125,6 +138,7 @@ impl Scratch {
                 &mut self.focus,
                 &mut self.typed,
                 &mut self.strongest,
+                &mut self.rarest,
             ] {
                 v.clear();
                 v.resize(n, 0.0);
@@ -143,13 +157,19 @@ impl Scratch {
             self.focus[d] = 0.0;
             self.typed[d] = 0.0;
             self.strongest[d] = 0.0;
+            self.rarest[d] = 0.0;
         }
         self.in_query.clear();
     }
 }
 
 /// Every item the slots reach that `allowed` admits, scored; unordered.
-pub fn gather(index: &Index, parsed: &Parsed, s: &mut Scratch, allowed: impl Fn(u32) -> bool) -> Vec<Candidate> {
+pub fn gather(
+    index: &Index,
+    parsed: &Parsed,
+    s: &mut Scratch,
+    allowed: impl Fn(u32) -> bool,
+) -> Vec<Candidate> {
     for slot in &parsed.slots {
         // Every alternative is worth the slot's weight (the rarity of what was typed), not
         // its own: a completion or typo guess must not win by being a rarer word.
@@ -186,6 +206,7 @@ pub fn gather(index: &Index, parsed: &Parsed, s: &mut Scratch, allowed: impl Fn(
                 s.focus[d] += slot.weight * s.slot_focus[d];
                 if s.slot_quality[d] >= 1.0 {
                     s.typed[d] += slot.weight;
+                    s.rarest[d] = s.rarest[d].max(slot.weight);
                 }
             }
             s.strongest[d] = s.strongest[d].max(s.slot_quality[d]);
@@ -214,5 +235,6 @@ fn score(s: &Scratch, parsed: &Parsed, doc: u32) -> Candidate {
         focus,
         typed: s.typed[d],
         strongest: s.strongest[d],
+        rarest: s.rarest[d],
     }
 }

@@ -24,9 +24,15 @@ enum Field {
     Tag,
     Kind,
     Summary,
+    /// The title in another language (`Item::locales`): a name, like an alias.
+    LocalTitle,
+    /// Words a member of another language searches with: topics, like tags.
+    LocalKeyword,
+    /// The summary in another language: prose.
+    LocalSummary,
 }
 
-const FIELDS: usize = 8;
+const FIELDS: usize = 11;
 
 impl Field {
     /// How much a match in this field counts; names and topics weigh more than prose.
@@ -41,14 +47,17 @@ impl Field {
             Field::Service => 3.0,
             Field::Tag => 3.5,
             Field::Kind => 1.5,
-            Field::Summary => 1.0,
+            Field::Summary | Field::LocalSummary => 1.0,
+            // As an alias and a tag: the same names and topics in another language.
+            Field::LocalTitle => 3.5,
+            Field::LocalKeyword => 3.5,
         }
     }
 
     /// BM25's length normalisation: strong for prose, weak for short name-like fields.
     fn length_norm(self) -> f32 {
         match self {
-            Field::Summary => 0.75,
+            Field::Summary | Field::LocalSummary => 0.75,
             Field::Title | Field::Role => 0.5,
             Field::Kind => 0.0,
             _ => 0.3,
@@ -60,14 +69,14 @@ impl Field {
     /// ("brendan gregg") count for more than the same words scattered through a title. Not titles and prose: their pairs would be most of
     /// the vocabulary and almost never typed.
     fn joins_pairs(self) -> bool {
-        matches!(self, Field::Alias | Field::People | Field::Service | Field::Tag)
+        matches!(self, Field::Alias | Field::People | Field::Service | Field::Tag | Field::LocalKeyword)
     }
 
     /// Whether one entry of this field (a title, an alias, a tag, a person, a service) is a name
     /// for the item: a word that is a large part of such an entry is what the item is about,
     /// not a passing mention (see `Index::postings`).
     fn names_item(self) -> bool {
-        !matches!(self, Field::Kind | Field::Summary | Field::Role)
+        !matches!(self, Field::Kind | Field::Summary | Field::Role | Field::LocalSummary)
     }
 }
 
@@ -167,6 +176,13 @@ fn fields<'a>(item: &'a Item, year: &'a str) -> impl Iterator<Item = (Field, &'a
             (Field::Kind, year),
             (Field::Summary, &item.summary),
         ])
+        .chain(item.locales.values().flat_map(|l| {
+            l.title
+                .iter()
+                .map(|t| (Field::LocalTitle, t.as_str()))
+                .chain(l.keywords.iter().map(|k| (Field::LocalKeyword, k.as_str())))
+                .chain(l.summary.iter().map(|s| (Field::LocalSummary, s.as_str())))
+        }))
 }
 
 /// The terms one field text contributes: its stems, joined pairs, synonym groups.
@@ -294,6 +310,9 @@ impl Index {
             Field::Tag,
             Field::Kind,
             Field::Summary,
+            Field::LocalTitle,
+            Field::LocalKeyword,
+            Field::LocalSummary,
         ];
 
         let terms: Vec<Box<str>> =
@@ -314,7 +333,7 @@ impl Index {
                     let (_, _, f, tf, s) = entries[next];
                     share = share.max(s);
                     let field = all_fields[f as usize];
-                    named |= field != Field::Summary;
+                    named |= !matches!(field, Field::Summary | Field::LocalSummary);
                     let b = field.length_norm();
                     let norm =
                         1.0 - b + b * f32::from(lengths[doc as usize][f as usize]) / average[f as usize];

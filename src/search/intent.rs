@@ -100,6 +100,27 @@ mod tests {
         }
     }
 
+    /// The other languages' stopwords are dropped from the English text too: none may be a word
+    /// of it ("ses" is French for "his" and Amazon SES).
+    #[test]
+    fn no_word_of_the_english_catalog_is_another_languages_stopword() {
+        let catalog = Catalog::bundled().unwrap();
+        for item in &catalog.items {
+            let people = item.people.iter().flat_map(|p| std::iter::once(&p.name).chain(&p.role));
+            let texts = [&item.title, &item.summary]
+                .into_iter()
+                .chain(&item.aliases)
+                .chain(&item.tags)
+                .chain(&item.services)
+                .chain(people);
+            for text in texts {
+                for w in raw_words(text) {
+                    assert!(!crate::search::text::is_other_stopword(&w), "{w:?} in {text:?} ({})", item.id);
+                }
+            }
+        }
+    }
+
     #[test]
     fn kind_words() {
         assert_eq!(kinds_asked("listen"), [Kind::Podcast]);

@@ -95,7 +95,15 @@ impl Engine {
         let names = items.iter().map(Names::of).collect();
         let kinds = items.iter().map(|i| i.kind).collect();
         let years = items.iter().map(|i| i.year).collect();
-        Engine { items, index, names, kinds, years, matcher: SkimMatcherV2::default(), scratch: Mutex::default() }
+        Engine {
+            items,
+            index,
+            names,
+            kinds,
+            years,
+            matcher: SkimMatcherV2::default(),
+            scratch: Mutex::default(),
+        }
     }
 
     pub fn items(&self) -> &[Item] {
@@ -113,20 +121,34 @@ impl Engine {
             return Outcome::default();
         };
         let unseen = self.index.unseen_idf();
-        let mut hits = Vec::new();
-        let mut offered = Vec::new();
-        for r in &ranked {
-            let verdict = decide::verdict(&parsed, r, unseen);
-            if verdict.answer {
-                if hits.len() < limit {
-                    hits.push(Hit { item: &self.items[r.candidate.doc as usize], score: r.score });
-                }
-            } else if verdict.offer && offered.len() < SUGGESTIONS {
-                offered.push(&self.items[r.candidate.doc as usize]);
-            }
+        let verdicts: Vec<decide::Verdict> =
+            ranked.iter().enumerate().map(|(i, r)| decide::verdict(&parsed, r, unseen, i == 0)).collect();
+        let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
+        match verdicts.iter().position(|v| v.answer) {
+            // The answer, then as "more matches" the candidates after it that may be answered
+            // or offered.
+            Some(first) => Outcome {
+                hits: ranked[first..]
+                    .iter()
+                    .zip(&verdicts[first..])
+                    .enumerate()
+                    .filter(|(i, (_, v))| *i == 0 || v.answer || v.offer)
+                    .take(limit)
+                    .map(|(_, (r, _))| Hit { item: item(r), score: r.score })
+                    .collect(),
+                suggestions: Vec::new(),
+            },
+            None => Outcome {
+                hits: Vec::new(),
+                suggestions: ranked
+                    .iter()
+                    .zip(&verdicts)
+                    .filter(|(_, v)| v.offer)
+                    .take(SUGGESTIONS)
+                    .map(|(r, _)| item(r))
+                    .collect(),
+            },
         }
-        let suggestions = if hits.is_empty() { offered } else { Vec::new() };
-        Outcome { hits, suggestions }
     }
 
     /// Every ranked candidate for `query` with the decision's view of it, best first.
@@ -138,8 +160,9 @@ impl Engine {
         let unseen = self.index.unseen_idf();
         ranked
             .iter()
-            .map(|r| {
-                let v = decide::verdict(&parsed, r, unseen);
+            .enumerate()
+            .map(|(i, r)| {
+                let v = decide::verdict(&parsed, r, unseen, i == 0);
                 Judged {
                     item: &self.items[r.candidate.doc as usize],
                     features: v.features,

@@ -30,7 +30,8 @@ pub struct Names {
 
 impl Names {
     pub fn of(item: &crate::catalog::Item) -> Names {
-        let names = || std::iter::once(&item.title).chain(&item.aliases);
+        let local = item.locales.values().filter_map(|l| l.title.as_ref());
+        let names = || std::iter::once(&item.title).chain(&item.aliases).chain(local.clone());
         Names {
             folded: names().map(|n| text::folded(n)).collect(),
             keys: names().map(|n| super::name_key(n)).collect(),
@@ -140,4 +141,3 @@ pub fn rerank(
     });
     ranked
 }
-

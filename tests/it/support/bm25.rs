@@ -28,9 +28,14 @@ fn bag(item: &Item) -> Vec<String> {
     text.iter().flat_map(|t| words(t)).map(|w| w.stem().to_string()).collect()
 }
 
-#[allow(unused_variables)]
 fn local_text(item: &Item) -> Vec<String> {
-    Vec::new()
+    let mut text = Vec::new();
+    for l in item.locales.values() {
+        text.extend(l.title.clone());
+        text.extend(l.summary.clone());
+        text.extend(l.keywords.iter().cloned());
+    }
+    text
 }
 
 impl Bm25 {
