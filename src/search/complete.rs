@@ -21,15 +21,17 @@ use fuzzy_matcher::FuzzyMatcher;
 /// under a millisecond at 100 000 items. Raising it trades keystroke time for choices on
 /// prefixes no word of the index completes (a lone letter, a stopword).
 const FULL_SCAN_ITEMS: usize = 512;
-/// A name that holds the typed text as a run at a word's beginning leads; among such names the
-/// search's own score breaks near-ties by this much (a name's subsequence ratio is in [0, 1]).
-/// Larger lets the search reorder names the text begins; 0 leaves them in fuzzy-matcher's order.
-const SEARCH_TIE_BREAK: f32 = 0.25;
 /// A name matched as a subsequence, not a run, counts at this share of its ratio against the
 /// search's relative score: below a search answer (1.0), above the search's weak candidates.
 const SUBSEQUENCE_SHARE: f32 = 0.9;
 /// A search candidate the decision would not answer counts at this share of its relative score.
 const UNANSWERED_SHARE: f32 = 0.8;
+/// An alias, a person or a translated title counts at this share of its subsequence ratio, so a
+/// title (what the list shows) leads among names the typed letters fit equally: "n" fits "Nils
+/// Pommerien" as well as "Netflix on AWS". At 1.0, a letter or two rank aliases and people among
+/// titles by id; much lower, and typing a speaker's whole name loses to a title that merely
+/// holds its letters.
+const OTHER_NAME_SHARE: f32 = 0.9;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Choice {
@@ -44,7 +46,9 @@ struct Choice {
 impl Choice {
     fn value(&self) -> f32 {
         if self.begins {
-            self.name + SEARCH_TIE_BREAK * self.search
+            // Among names the text begins, fuzzy-matcher's order: the search's guesses at an
+            // unfinished word ("how net" → every "netflix") would only reshuffle equal names.
+            self.name
         } else {
             (SUBSEQUENCE_SHARE * self.name).max(self.search)
         }
@@ -74,9 +78,10 @@ impl Engine {
         let perfect = self.matcher.fuzzy_match(&folded, &folded).unwrap_or(0).max(1) as f32;
         let read = |doc: u32, choice: &mut Choice| {
             let n = &self.names[doc as usize];
-            for name in n.folded.iter().chain(&n.people) {
+            for (i, name) in n.folded.iter().chain(&n.people).enumerate() {
                 if let Some(m) = self.matcher.fuzzy_match(name, &folded) {
-                    choice.name = choice.name.max((m as f32 / perfect).clamp(0.0, 1.0));
+                    let share = if i == 0 { 1.0 } else { OTHER_NAME_SHARE };
+                    choice.name = choice.name.max(share * (m as f32 / perfect).clamp(0.0, 1.0));
                     choice.begins |= begins_run(name, &folded);
                 }
             }

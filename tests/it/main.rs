@@ -4,6 +4,7 @@
 
 mod support;
 
+mod autocomplete;
 mod bot_process;
 mod catalog;
 mod cli;
