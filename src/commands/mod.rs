@@ -251,5 +251,10 @@ fn autocomplete(
     if text.trim().is_empty() {
         return render::choices(lang, &featured(engine, &opts.kinds));
     }
-    render::choices(lang, &engine.complete(text, &opts))
+    let found = engine.complete(text, &opts);
+    if found.is_empty() && !crate::search::asks_something(text) {
+        // Only greetings and question words so far ("hey, is there a"): nothing to narrow by yet.
+        return render::choices(lang, &featured(engine, &opts.kinds));
+    }
+    render::choices(lang, &found)
 }

@@ -59,6 +59,19 @@ impl Engine {
     /// Up to `options.limit` items for the text typed so far, best first. Empty only when no
     /// name holds the typed letters in order and the search finds nothing.
     pub fn complete(&self, typed: &str, options: &SearchOptions) -> Vec<&Item> {
+        // Nothing fits the whole text: what fits the words before the last does ("is there a
+        // talk abo" offers what "is there a talk" finds), down to the first word.
+        let mut text = typed.trim_end();
+        loop {
+            let found = self.complete_whole(text, options);
+            match text.rfind(char::is_whitespace) {
+                Some(cut) if found.is_empty() => text = text[..cut].trim_end(),
+                _ => return found,
+            }
+        }
+    }
+
+    fn complete_whole(&self, typed: &str, options: &SearchOptions) -> Vec<&Item> {
         let limit = options.limit.max(1);
         let folded = text::folded(query::truncate_for_rerank(typed));
         if folded.is_empty() {

@@ -326,6 +326,12 @@ impl Engine {
     }
 }
 
+/// Whether `text` holds any word that could match something: not only stopwords, chat filler
+/// and lone letters ("hey", "is there a"). Autocomplete shows its featured list for such text.
+pub fn asks_something(text: &str) -> bool {
+    !query::content_words(query::truncate(text)).is_empty()
+}
+
 /// A name or query reduced to its search words, for exact-name comparison.
 fn name_key(text: &str) -> String {
     query::content_words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
