@@ -19,6 +19,7 @@
 
 use marquee::catalog::Catalog;
 use marquee::search::{Engine, SearchOptions, FEATURES};
+use marquee_testkit::distractors;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -43,6 +44,9 @@ const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
 /// opposite weights on a few hundred queries.
 const RIDGE: f64 = 1.0;
 const FOLDS: usize = 5;
+/// Seed-word distractors the queries are also judged among (as `tests/it/search_quality.rs`
+/// measures them): the decision must hold in a catalog this large too.
+const DISTRACTORS: usize = 100_000;
 const D: usize = FEATURES.len();
 
 #[derive(Deserialize)]
@@ -59,6 +63,10 @@ struct Case {
 /// One query as the decision sees it: its candidates in rank order.
 struct Query {
     text: String,
+    /// Which catalog it was judged on.
+    catalog: &'static str,
+    /// The case this query reads (the same for its reading among distractors): folds by case.
+    fold_key: usize,
     on_topic: bool,
     candidates: Vec<Row>,
 }
@@ -71,19 +79,42 @@ struct Row {
     /// ... and never answered when not clear of a crowd.
     clear: bool,
     suggestible: bool,
+    /// In a crowd of chance matches: judged by the crowded model.
+    crowded: bool,
 }
 
 #[derive(Clone)]
-struct Model {
+struct Linear {
     /// Raw-feature weights, then the bias.
     w: [f64; D],
     bias: f64,
 }
 
-impl Model {
+impl Linear {
     fn p(&self, x: &[f64; D]) -> f64 {
         let z = self.bias + x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>();
         1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// Answer thresholds: (plain model, crowded model).
+type Answer = (f64, f64);
+
+/// One logistic model for candidates in a crowd of chance matches, one for the rest (as
+/// `decide::probability` chooses).
+#[derive(Clone)]
+struct Model {
+    plain: Linear,
+    crowded: Linear,
+}
+
+impl Model {
+    fn p(&self, r: &Row) -> f64 {
+        if r.crowded {
+            self.crowded.p(&r.x)
+        } else {
+            self.plain.p(&r.x)
+        }
     }
 }
 
@@ -92,26 +123,57 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let engine = Engine::new(Catalog::bundled().expect("the bundled catalog is valid"));
     let args: Vec<String> = std::env::args().collect();
+    let engine =
+        if args.iter().any(|a| a == "--large") { large_engine(root).expect("distractors") } else { engine };
     if let Some(i) = args.iter().position(|a| a == "--explain") {
         // How the decision sees one query: every ranked candidate with its features.
         for query in &args[i + 1..] {
             println!("{query:?}");
-            for j in engine.judge(query, &SearchOptions::limit(3)).iter().take(5) {
+            for j in engine
+                .judge(query, &SearchOptions::limit(3))
+                .iter()
+                .take(std::env::var("EXPLAIN_N").ok().and_then(|n| n.parse().ok()).unwrap_or(5))
+            {
                 let x: Vec<String> =
                     FEATURES.iter().zip(j.features).map(|(n, v)| format!("{n}={v:.2}")).collect();
-                println!("  {:<32} p={:.3} answer={} {}", j.item.id, j.probability, j.answer, x.join(" "));
+                println!(
+                    "  {:<32} p={:.3} answer={} offer={} crowded={} {}",
+                    j.item.id,
+                    j.probability,
+                    j.answer,
+                    j.offer,
+                    j.crowded,
+                    x.join(" ")
+                );
             }
         }
         return;
     }
-    let mut queries = Vec::new();
+    // Every query is judged twice: on the bundled catalog, and among `DISTRACTORS` seed-word
+    // distractors, where features such as evidence and margin shift; a model fitted on the small
+    // catalog alone leaves keyword queries silent at scale. Both readings of a query share a fold.
+    let mut engines = vec![("bundled", engine)];
+    match large_engine(root) {
+        Some(large) => engines.push(("with distractors", large)),
+        None => println!(
+            "skipped: {} is absent; fitting on the bundled catalog only",
+            distractors::script().display()
+        ),
+    }
+    let mut cases = Vec::new();
     for set in SETS {
         let text = std::fs::read_to_string(root.join(set)).unwrap_or_else(|e| panic!("{set}: {e}"));
-        let cases: Cases = toml::from_str(&text).unwrap_or_else(|e| panic!("{set}: {e}"));
-        for case in cases.case {
+        let set_cases: Cases = toml::from_str(&text).unwrap_or_else(|e| panic!("{set}: {e}"));
+        cases.extend(set_cases.case);
+    }
+    let mut queries = Vec::new();
+    for (catalog, engine) in &engines {
+        for (fold_key, case) in cases.iter().enumerate() {
             let judged = engine.judge(&case.query, &SearchOptions::limit(3));
             queries.push(Query {
                 text: case.query.clone(),
+                fold_key,
+                catalog,
                 on_topic: !case.expect.is_empty(),
                 candidates: judged
                     .iter()
@@ -121,6 +183,7 @@ fn main() {
                         exact: j.features[7] > 0.5,
                         clear: j.clear,
                         suggestible: j.suggestible,
+                        crowded: j.crowded,
                     })
                     .collect(),
             });
@@ -140,10 +203,8 @@ fn main() {
     // Cross-validation: folds by query, interleaved so every set is in every fold.
     let mut cv = Figures::default();
     for fold in 0..FOLDS {
-        let train: Vec<&Query> =
-            queries.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, q)| q).collect();
-        let test: Vec<&Query> =
-            queries.iter().enumerate().filter(|(i, _)| i % FOLDS == fold).map(|(_, q)| q).collect();
+        let train: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS != fold).collect();
+        let test: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS == fold).collect();
         let model = fit(&train);
         let (answer_at, offer_at) = thresholds(&model, &train);
         cv.add(&figures(&model, &test, answer_at, offer_at));
@@ -153,11 +214,24 @@ fn main() {
     let (answer_at, offer_at) = thresholds(&model, &all);
     let fitted = figures(&model, &all, answer_at, offer_at);
     println!("cross-validated ({FOLDS} folds): {}", cv.line());
+    for (name, _) in &engines {
+        let mut part = Figures::default();
+        for fold in 0..FOLDS {
+            let train: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS != fold).collect();
+            let test: Vec<&Query> =
+                queries.iter().filter(|q| q.fold_key % FOLDS == fold && q.catalog == *name).collect();
+            let model = fit(&train);
+            let (answer_at, offer_at) = thresholds(&model, &train);
+            part.add(&figures(&model, &test, answer_at, offer_at));
+        }
+        println!("  of which {name}: {}", part.line());
+    }
     println!("fitted on all:                 {}", fitted.line());
-    println!("answer at p >= {answer_at:.2}, offer at p >= {offer_at:.2}");
+    println!("answer at p >= {:.2} (crowded: {:.2}), offer at p >= {offer_at:.2}", answer_at.0, answer_at.1);
     if args.iter().any(|a| a == "--misses") {
         for q in &queries {
-            let answered = q.candidates.iter().find(|r| (model.p(&r.x) >= answer_at || r.exact) && r.clear);
+            let at = |r: &Row| if r.crowded { answer_at.1 } else { answer_at.0 };
+            let answered = q.candidates.iter().find(|r| (model.p(r) >= at(r) || r.exact) && r.clear);
             match (q.on_topic, answered) {
                 (false, Some(_)) => println!("  off-topic answered: {:?}", q.text),
                 (true, None) => println!("  on-topic silent: {:?}", q.text),
@@ -166,10 +240,10 @@ fn main() {
             }
         }
     }
-    for (name, w) in FEATURES.iter().zip(&model.w) {
-        println!("  {name:>12} {w:+.4}");
+    for ((name, w), c) in FEATURES.iter().zip(&model.plain.w).zip(&model.crowded.w) {
+        println!("  {name:>12} {w:+.4} {c:+.4}");
     }
-    println!("  {:>12} {:+.4}", "bias", model.bias);
+    println!("  {:>12} {:+.4} {:+.4}", "bias", model.plain.bias, model.crowded.bias);
     if check {
         return;
     }
@@ -179,10 +253,16 @@ fn main() {
     println!("wrote {}", path.display());
 }
 
+/// Both models, each fitted on its own rows.
+fn fit(queries: &[&Query]) -> Model {
+    let rows =
+        |crowded: bool| queries.iter().flat_map(|q| &q.candidates).filter(|r| r.crowded == crowded).collect();
+    Model { plain: fit_linear(rows(false)), crowded: fit_linear(rows(true)) }
+}
+
 /// Logistic regression by Newton's method on standardised features, weights mapped back to raw
 /// features.
-fn fit(queries: &[&Query]) -> Model {
-    let rows: Vec<&Row> = queries.iter().flat_map(|q| &q.candidates).collect();
+fn fit_linear(rows: Vec<&Row>) -> Linear {
     let n = rows.len().max(1) as f64;
     let mut mean = [0.0; D];
     let mut sd = [0.0; D];
@@ -240,7 +320,7 @@ fn fit(queries: &[&Query]) -> Model {
         raw[k] = w[k + 1] / sd[k];
         bias -= w[k + 1] * mean[k] / sd[k];
     }
-    Model { w: raw, bias }
+    Linear { w: raw, bias }
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.
@@ -312,11 +392,12 @@ impl Figures {
 /// What the engine's decision does with these queries at these thresholds (as `Engine::search`:
 /// the first candidate that may be answered is the answer; with none, the first that may be
 /// offered is the first suggestion).
-fn figures(model: &Model, queries: &[&Query], answer_at: f64, offer_at: f64) -> Figures {
+fn figures(model: &Model, queries: &[&Query], answer_at: Answer, offer_at: f64) -> Figures {
+    let at = |r: &Row| if r.crowded { answer_at.1 } else { answer_at.0 };
     let mut f = Figures::default();
     for q in queries {
-        let ps: Vec<f64> = q.candidates.iter().map(|r| model.p(&r.x)).collect();
-        let answered = q.candidates.iter().zip(&ps).find(|(r, &p)| (p >= answer_at || r.exact) && r.clear);
+        let ps: Vec<f64> = q.candidates.iter().map(|r| model.p(r)).collect();
+        let answered = q.candidates.iter().zip(&ps).find(|(r, &p)| (p >= at(r) || r.exact) && r.clear);
         let offered = q.candidates.iter().zip(&ps).find(|(r, &p)| r.suggestible && p >= offer_at);
         if q.on_topic {
             f.on += 1;
@@ -334,36 +415,43 @@ fn figures(model: &Model, queries: &[&Query], answer_at: f64, offer_at: f64) -> 
     f
 }
 
-/// The answer threshold: the lowest on a grid that keeps wrong-first and off-topic answers
-/// within bounds. The offer threshold: the one that offers the right story first most often,
-/// net of offers to off-topic queries, among those below the answer threshold.
-fn thresholds(model: &Model, queries: &[&Query]) -> (f64, f64) {
+/// The answer thresholds, (plain, crowded): the pair on a grid that answers the right story
+/// first most often while keeping wrong-first and off-topic answers within bounds (ties: the
+/// higher thresholds). The offer
+/// threshold: the one that offers the right story first most often, net of offers to off-topic
+/// queries, among those below the plain answer threshold.
+fn thresholds(model: &Model, queries: &[&Query]) -> (Answer, f64) {
     let grid: Vec<f64> = (5..=98).map(|i| f64::from(i) / 100.0).collect();
+    let within = |answer: Answer| {
+        let f = figures(model, queries, answer, 1.0);
+        Figures::share(f.wrong_first, f.on) <= MAX_WRONG_FIRST
+            && Figures::share(f.off_answered, f.off) <= MAX_OFF_TOPIC_ANSWERED
+    };
     let answer_at = grid
         .iter()
-        .copied()
-        .find(|&t| {
-            let f = figures(model, queries, t, t);
-            Figures::share(f.wrong_first, f.on) <= MAX_WRONG_FIRST
-                && Figures::share(f.off_answered, f.off) <= MAX_OFF_TOPIC_ANSWERED
+        .flat_map(|&p| grid.iter().map(move |&c| (p, c)))
+        .filter(|&a| within(a))
+        .max_by_key(|&a| {
+            (figures(model, queries, a, 1.0).right_first, (a.0 * 100.0) as i64, (a.1 * 100.0) as i64)
         })
-        .unwrap_or(0.98);
+        .unwrap_or((0.98, 0.98));
+    let plain = answer_at.0;
     let offer_at = grid
         .iter()
         .copied()
-        .filter(|&t| t <= answer_at)
+        .filter(|&t| t <= plain)
         .max_by_key(|&t| {
             let f = figures(model, queries, answer_at, t);
             (f.offered_right as i64 - f.off_offered as i64, -((t * 100.0) as i64))
         })
-        .unwrap_or(answer_at);
+        .unwrap_or(plain);
     (answer_at, offer_at)
 }
 
 #[allow(clippy::too_many_arguments)]
 fn source(
     model: &Model,
-    answer_at: f64,
+    answer_at: Answer,
     offer_at: f64,
     cv: &Figures,
     fitted: &Figures,
@@ -392,12 +480,20 @@ fn source(
         s,
         "/// Per feature of `decide::FEATURES`, its weight in the log-odds that a candidate is right."
     );
-    let _ = writeln!(s, "pub const WEIGHTS: [f32; {D}] = [");
-    for (name, w) in FEATURES.iter().zip(&model.w) {
-        let _ = writeln!(s, "    {w:.6}, // {name}");
+    for (name, linear) in [("", &model.plain), ("CROWDED_", &model.crowded)] {
+        if !name.is_empty() {
+            let _ = writeln!(
+                s,
+                "/// The same, for a candidate in a crowd of chance matches (`decide::clear_of_crowd`)."
+            );
+        }
+        let _ = writeln!(s, "pub const {name}WEIGHTS: [f32; {D}] = [");
+        for (feature, w) in FEATURES.iter().zip(&linear.w) {
+            let _ = writeln!(s, "    {w:.6}, // {feature}");
+        }
+        let _ = writeln!(s, "];");
+        let _ = writeln!(s, "pub const {name}BIAS: f32 = {:.6};", linear.bias);
     }
-    let _ = writeln!(s, "];");
-    let _ = writeln!(s, "pub const BIAS: f32 = {:.6};", model.bias);
     let _ = writeln!(
         s,
         "/// A candidate this likely may be the answer: the lowest probability that kept wrong stories"
@@ -408,11 +504,23 @@ fn source(
         MAX_WRONG_FIRST * 100.0,
         MAX_OFF_TOPIC_ANSWERED * 100.0
     );
-    let _ = writeln!(s, "pub const ANSWER_AT: f32 = {answer_at:.2};");
+    let _ = writeln!(s, "pub const ANSWER_AT: f32 = {:.2};", answer_at.0);
+    let _ =
+        writeln!(s, "/// The same, for a candidate in a crowd (its own model), chosen after `ANSWER_AT`.");
+    let _ = writeln!(s, "pub const CROWDED_ANSWER_AT: f32 = {:.2};", answer_at.1);
     let _ = writeln!(
         s,
         "/// A candidate this likely may be offered as \"did you mean\" when nothing is answered."
     );
     let _ = writeln!(s, "pub const OFFER_AT: f32 = {offer_at:.2};");
     s
+}
+
+/// The bundled catalog with `DISTRACTORS` generated distractors (cached under target/), or `None`
+/// without the generator in ../shared.
+fn large_engine(root: &std::path::Path) -> Option<Engine> {
+    let dir = distractors::folder(DISTRACTORS, &root.join("target")).unwrap_or_else(|e| panic!("{e}"))?;
+    let mut catalog = Catalog::bundled().expect("the bundled catalog is valid");
+    catalog.items.extend(Catalog::load_dir(&dir).expect("the generated distractors load").items);
+    Some(Engine::new(catalog))
 }

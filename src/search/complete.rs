@@ -12,7 +12,7 @@
 //! Names the typed text begins a run of lead; the rest are ordered by the better of the two
 //! readings, so the best match for the whole typed text leads whichever reading found it.
 
-use super::{query, text, Engine, SearchOptions};
+use super::{query, text, Engine, Ranking, SearchOptions};
 use crate::catalog::Item;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -78,7 +78,7 @@ impl Engine {
             return Vec::new();
         }
         let mut choices: Vec<(u32, Choice)> = Vec::new();
-        if let Some((parsed, ranked)) = self.rank(typed, options, limit) {
+        if let Some(Ranking { parsed, ranked, .. }) = self.rank(typed, options, limit) {
             let best = ranked.iter().map(|r| r.score).fold(0.0f32, f32::max).max(f32::EPSILON);
             let unseen = self.index.unseen_idf();
             for (i, r) in ranked.iter().enumerate() {

@@ -69,9 +69,17 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> F
     ]
 }
 
-/// The model's probability that the candidate is what was asked for.
-pub fn probability(x: &Features) -> f32 {
-    let z: f32 = weights::BIAS + x.iter().zip(weights::WEIGHTS.iter()).map(|(x, w)| x * w).sum::<f32>();
+/// The model's probability that the candidate is what was asked for. A candidate in a crowd of
+/// chance matches (see `clear_of_crowd`) is judged by a model of its own, fitted on the queries
+/// read among 100 000 distractors: there evidence, margins and rarity mean something else than
+/// in a catalog the size of the bundled one, and one set of weights fits neither well.
+pub fn probability(x: &Features, crowded: bool) -> f32 {
+    let (weights, bias) = if crowded {
+        (&weights::CROWDED_WEIGHTS, weights::CROWDED_BIAS)
+    } else {
+        (&weights::WEIGHTS, weights::BIAS)
+    };
+    let z: f32 = bias + x.iter().zip(weights.iter()).map(|(x, w)| x * w).sum::<f32>();
     1.0 / (1.0 + (-z).exp())
 }
 
@@ -103,8 +111,12 @@ pub struct Verdict {
 /// `leader`: the candidate is first in the ranking.
 pub fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> Verdict {
     let features = features(parsed, r, unseen_idf, leader);
-    let probability = probability(&features);
-    let answer = (probability >= weights::ANSWER_AT || r.exact_name) && clear_of_crowd(parsed, r, unseen_idf);
-    let offer = r.candidate.may_suggest() && probability >= weights::OFFER_AT;
+    let probability = probability(&features, r.crowded);
+    let answer_at = if r.crowded { weights::CROWDED_ANSWER_AT } else { weights::ANSWER_AT };
+    let answer = (probability >= answer_at || r.exact_name) && clear_of_crowd(parsed, r, unseen_idf);
+    // A word typed as it is and held by this item alone is worth offering, whatever else the
+    // query says ("kowalski birthday party"): "did you mean" is private and costs one glance.
+    let unique_word = leader && r.candidate.rarest >= unseen_idf * (1.0 - 1e-4);
+    let offer = r.candidate.may_suggest() && (probability >= weights::OFFER_AT || unique_word);
     Verdict { features, probability, answer, offer }
 }

@@ -158,6 +158,9 @@ pub struct Index {
     /// person, a service) that the term makes up, as `share_byte`; 0 when only in prose.
     shares: Vec<u8>,
     idf: Vec<f32>,
+    /// Per term, how many items hold it in a name-like field: completions of an unfinished word
+    /// are taken from the words items are named by before the words only prose holds.
+    named_df: Vec<u32>,
     pub typos: TypoIndex,
     pub synonyms: Synonyms,
     doc_count: usize,
@@ -322,6 +325,7 @@ impl Index {
         let mut scores = Vec::new();
         let mut shares = Vec::new();
         offsets.push(0u32);
+        let mut named_df = vec![0u32; terms.len()];
         let mut next = 0usize;
         for term in 0..terms.len() as u32 {
             while next < entries.len() && entries[next].0 == term {
@@ -340,6 +344,7 @@ impl Index {
                     weighted += field.weight() * f32::from(tf) / norm.max(0.1);
                     next += 1;
                 }
+                named_df[term as usize] += u32::from(named);
                 docs.push(if named { doc | NAMED } else { doc });
                 scores.push(weighted * (K1 + 1.0) / (weighted + K1));
                 shares.push(share);
@@ -363,7 +368,7 @@ impl Index {
                 })
                 .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
         );
-        Index { terms, offsets, docs, scores, shares, idf, typos, synonyms, doc_count: items.len() }
+        Index { terms, offsets, docs, scores, shares, idf, named_df, typos, synonyms, doc_count: items.len() }
     }
 
     pub fn term(&self, id: u32) -> &str {
@@ -383,6 +388,11 @@ impl Index {
 
     pub fn doc_freq(&self, term: u32) -> u32 {
         self.offsets[term as usize + 1] - self.offsets[term as usize]
+    }
+
+    /// How many items hold `term` in a name-like field (not only in prose).
+    pub fn named_doc_freq(&self, term: u32) -> u32 {
+        self.named_df[term as usize]
     }
 
     pub fn idf(&self, term: u32) -> f32 {

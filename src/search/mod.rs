@@ -152,6 +152,20 @@ pub use shared::{when_changed, SharedEngine};
 
 /// "Did you mean" entries offered when nothing is answered.
 const SUGGESTIONS: usize = 3;
+/// A query this long (folded characters) that begins the name of one item only is taken as
+/// that name being typed. Shorter, and two or three letters would pick whichever item happens
+/// to be alone with them; longer, and "the cr" is not read as "The Crown in the Cloud".
+const MIN_BEGUN_NAME_CHARS: usize = 4;
+
+/// Phases 1–3 of a search: the query read and its candidates in their final order.
+struct Ranking {
+    parsed: Parsed,
+    ranked: Vec<Ranked>,
+    /// Candidates matching every word of the query, before the re-rank cut the list.
+    full_matches: usize,
+    /// With a kind or year filter: how many items pass it.
+    allowed: Option<usize>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchOptions {
@@ -196,6 +210,8 @@ pub struct Judged<'e> {
     pub clear: bool,
     /// May be offered at all (enough of the query, one word as typed), whatever the model says.
     pub suggestible: bool,
+    /// Judged by the model for candidates in a crowd of chance matches.
+    pub crowded: bool,
 }
 
 pub struct Engine {
@@ -204,6 +220,9 @@ pub struct Engine {
     index: Index,
     /// Per item, its names as the re-rank and autocomplete read them.
     names: Vec<Names>,
+    /// Every (item, name) of `names[..].folded`, sorted by the name: the items whose name begins
+    /// with the typed text are a binary search away, at any catalog size.
+    name_order: Vec<(u32, u16)>,
     kinds: Vec<Kind>,
     years: Vec<Option<u16>>,
     matcher: SkimMatcherV2,
@@ -215,13 +234,22 @@ impl Engine {
         let Catalog { mut items, synonyms } = catalog;
         items.sort_by(|a, b| a.id.cmp(&b.id));
         let index = Index::build(&items, &synonyms);
-        let names = items.iter().map(Names::of).collect();
+        let names: Vec<Names> = items.iter().map(Names::of).collect();
+        let mut name_order: Vec<(u32, u16)> = names
+            .iter()
+            .enumerate()
+            .flat_map(|(doc, n)| (0..n.folded.len()).map(move |i| (doc as u32, i as u16)))
+            .collect();
+        name_order.sort_by(|a, b| {
+            names[a.0 as usize].folded[a.1 as usize].cmp(&names[b.0 as usize].folded[b.1 as usize])
+        });
         let kinds = items.iter().map(|i| i.kind).collect();
         let years = items.iter().map(|i| i.year).collect();
         Engine {
             items,
             index,
             names,
+            name_order,
             kinds,
             years,
             matcher: SkimMatcherV2::default(),
@@ -240,44 +268,77 @@ impl Engine {
     /// The answer to `query`: gather → score → re-rank → decide (see the module docs).
     pub fn search(&self, query: &str, options: &SearchOptions) -> Outcome<'_> {
         let limit = options.limit.max(1);
-        let Some((parsed, ranked)) = self.rank(query, options, limit) else {
-            return Outcome::default();
+        let begun = self.begun_name(query).filter(|&doc| self.allowed(options, doc));
+        let Some(ranking) = self.rank(query, options, limit) else {
+            let hits = begun.map(|doc| Hit { item: &self.items[doc as usize], score: 0.0 });
+            return Outcome { hits: hits.into_iter().collect(), suggestions: Vec::new() };
         };
+        let Ranking { parsed, ranked, full_matches, allowed } = ranking;
         let unseen = self.index.unseen_idf();
-        let verdicts: Vec<decide::Verdict> =
-            ranked.iter().enumerate().map(|(i, r)| decide::verdict(&parsed, r, unseen, i == 0)).collect();
+        // Filters the member chose that leave only items matching every word: the words ask
+        // nothing the filters did not ("netflix" among 2020 talks), so the filtered list is the
+        // answer.
+        let browsing_filtered = allowed.is_some_and(|n| n > 0 && full_matches == n);
+        let verdicts: Vec<decide::Verdict> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut v = decide::verdict(&parsed, r, unseen, i == 0);
+                v.answer |= browsing_filtered && r.candidate.tier() == 2;
+                v
+            })
+            .collect();
         let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
+        let hit = |r: &Ranked| Hit { item: item(r), score: r.score };
+        // The item whose name the query begins comes first, then what the decision answers.
+        let mut hits: Vec<Hit> = begun
+            .map(|doc| Hit {
+                item: &self.items[doc as usize],
+                score: ranked.iter().find(|r| r.candidate.doc == doc).map_or(0.0, |r| r.score),
+            })
+            .into_iter()
+            .collect();
+        let not_begun = |r: &&Ranked| Some(r.candidate.doc) != begun;
         match verdicts.iter().position(|v| v.answer) {
             // The answer, then as "more matches" the candidates after it that may be answered
             // or offered.
-            Some(first) => Outcome {
-                hits: ranked[first..]
+            Some(first) => hits.extend(
+                ranked[first..]
                     .iter()
                     .zip(&verdicts[first..])
                     .enumerate()
                     .filter(|(i, (_, v))| *i == 0 || v.answer || v.offer)
-                    .take(limit)
-                    .map(|(_, (r, _))| Hit { item: item(r), score: r.score })
-                    .collect(),
-                suggestions: Vec::new(),
-            },
-            None => Outcome {
-                hits: Vec::new(),
-                suggestions: ranked
+                    .map(|(_, (r, _))| r)
+                    .filter(not_begun)
+                    .map(hit),
+            ),
+            None if !hits.is_empty() => hits.extend(
+                ranked
+                    .iter()
+                    .zip(&verdicts)
+                    .filter(|(_, v)| v.offer)
+                    .map(|(r, _)| r)
+                    .filter(not_begun)
+                    .map(hit),
+            ),
+            None => {
+                let suggestions = ranked
                     .iter()
                     .zip(&verdicts)
                     .filter(|(_, v)| v.offer)
                     .take(SUGGESTIONS)
-                    .map(|(r, _)| item(r))
-                    .collect(),
-            },
+                    .map(|(r, _)| item(r));
+                return Outcome { hits, suggestions: suggestions.collect() };
+            }
         }
+        hits.truncate(limit);
+        Outcome { hits, suggestions: Vec::new() }
     }
 
     /// Every ranked candidate for `query` with the decision's view of it, best first.
     #[doc(hidden)]
     pub fn judge(&self, query: &str, options: &SearchOptions) -> Vec<Judged<'_>> {
-        let Some((parsed, ranked)) = self.rank(query, options, options.limit.max(1)) else {
+        let Some(Ranking { parsed, ranked, .. }) = self.rank(query, options, options.limit.max(1)) else {
             return Vec::new();
         };
         let unseen = self.index.unseen_idf();
@@ -294,25 +355,45 @@ impl Engine {
                     offer: v.offer,
                     clear: decide::clear_of_crowd(&parsed, r, unseen),
                     suggestible: r.candidate.may_suggest(),
+                    crowded: r.crowded,
                 }
             })
             .collect()
     }
 
+    /// The one item a name of which begins with the typed text ("the cr" → "The Crown in the
+    /// Cloud"), when the text asks something and is long enough to tell; `None` when several
+    /// items' names begin with it.
+    fn begun_name(&self, query: &str) -> Option<u32> {
+        let typed = text::folded(query::truncate_for_rerank(query));
+        if typed.chars().count() < MIN_BEGUN_NAME_CHARS || !asks_something(&typed) {
+            return None;
+        }
+        let name = |&(doc, i): &(u32, u16)| self.names[doc as usize].folded[i as usize].as_str();
+        let start = self.name_order.partition_point(|e| name(e) < typed.as_str());
+        let mut begun = self.name_order[start..].iter().take_while(|e| name(e).starts_with(typed.as_str()));
+        let doc = begun.next()?.0;
+        begun.all(|e| e.0 == doc).then_some(doc)
+    }
+
+    fn allowed(&self, options: &SearchOptions, doc: u32) -> bool {
+        (options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc as usize]))
+            && options.year.is_none_or(|y| self.years[doc as usize] == Some(y))
+    }
+
     /// Phases 1–3: the query read, and its candidates in their final order.
-    fn rank(&self, query: &str, options: &SearchOptions, limit: usize) -> Option<(Parsed, Vec<Ranked>)> {
+    fn rank(&self, query: &str, options: &SearchOptions, limit: usize) -> Option<Ranking> {
         let parsed = Parsed::new(&self.index, &self.matcher, query)?;
         let filtered = !options.kinds.is_empty() || options.year.is_some();
-        let allowed = |doc: u32| {
-            !filtered
-                || ((options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc as usize]))
-                    && options.year.is_none_or(|y| self.years[doc as usize] == Some(y)))
-        };
+        let allowed = |doc: u32| !filtered || self.allowed(options, doc);
         let mut scratch = self.take_scratch();
         let candidates = gather::gather(&self.index, &parsed, &mut scratch, allowed);
         self.put_scratch(scratch);
+        let full_matches = candidates.iter().filter(|c| c.tier() == 2).count();
+        let allowed =
+            filtered.then(|| (0..self.items.len() as u32).filter(|&d| self.allowed(options, d)).count());
         let ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit);
-        Some((parsed, ranked))
+        Some(Ranking { parsed, ranked, full_matches, allowed })
     }
 
     fn take_scratch(&self) -> Scratch {

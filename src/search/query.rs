@@ -22,7 +22,7 @@ const PHRASE: f32 = 0.5;
 const WORD_FORM: f32 = 0.7;
 /// Other forms looked up per word, the most common first.
 const MAX_WORD_FORMS: usize = 8;
-/// Completions of a prefix considered per word, the most common first.
+/// Completions of a prefix considered per word: words in names first, then the most common.
 const MAX_COMPLETIONS: usize = 16;
 /// ... for an unknown word before the last, which is more likely misspelt than unfinished: each
 /// completion of a common prefix reads a long postings list, so twelve such words are bounded.
@@ -194,7 +194,12 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
 fn completions(index: &Index, prefix: &str, exact: Option<u32>, most: usize, out: &mut Vec<(u32, f32)>) {
     let mut found: Vec<u32> = index.prefixed(prefix).filter(|&t| Some(t) != exact).collect();
     if found.len() > most {
-        found.select_nth_unstable_by_key(most - 1, |&t| (std::cmp::Reverse(index.doc_freq(t)), t));
+        // Words items are named by first, then the commonest: with the catalog's text in six
+        // languages, a prefix completes to dozens of summary words that would crowd out the
+        // title word being typed ("the cr" → "crown").
+        let key =
+            |t: u32| (std::cmp::Reverse(index.named_doc_freq(t)), std::cmp::Reverse(index.doc_freq(t)), t);
+        found.select_nth_unstable_by_key(most - 1, |&t| key(t));
         found.truncate(most);
     }
     let typed = prefix.chars().count();

@@ -1,11 +1,11 @@
 //! Autocomplete as a member types, key by key: never blank while a name fits what is typed, and
 //! at every prefix at least as good as plain fuzzy-matcher (SkimMatcherV2) over the titles.
 
+use crate::support::bundled;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use marquee::catalog::Item;
 use marquee::search::{Engine, SearchOptions};
-use crate::support::bundled;
 
 /// Typed up to this many characters, as tools/eval-autocomplete.py does.
 const MAX_KEYS: usize = 24;
