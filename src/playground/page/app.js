@@ -347,7 +347,7 @@ async function press(message, component) {
   try {
     const r = await api('/api/interaction', request);
     if (r.body.type === 7) answered(message, r);
-    else answered(article('bot', context([el('b', null, 'you'), ` pressed ${component.label}`])), r);
+    else answered(article('bot', context('pressed', { who: el('b', null, 'you'), button: el('span', null, component.label) })), r);
   } catch (e) { failed(e); }
 }
 // A message command (the "…" menu's Apps) on one of your messages: its text is resolved in.
@@ -360,7 +360,7 @@ async function onMessage(mine, command, content) {
   };
   try {
     const r = await api('/api/interaction', request);
-    answered(article('bot', context([el('b', null, 'you'), ' used ', el('span', 'cmd', command.name)])), r);
+    answered(article('bot', context('used', { who: el('b', null, 'you'), command: el('span', 'cmd', command.name) })), r);
   } catch (e) { failed(e); }
 }
 function messageMenu(mine, content) {
