@@ -320,35 +320,31 @@ function failed(error) {
   fill(a, { content: t('could_not', { message: error.message }), flags: 64 }, String(error));
 }
 
-async function pick(message, component, option) {
-  const data = message._data;
+// A component interaction on a bot's message (`data`: a menu pick or a button), as Discord
+// sends it. An UPDATE_MESSAGE redraws that message; a new message gets the line `key` (see
+// `context`) above it.
+async function interact(message, data, key, values) {
+  const shown = message._data;
   const request = {
     type: 3,
-    data: { custom_id: component.custom_id, component_type: 3, values: [option.value] },
-    message: { id: message.dataset.id, flags: data.flags || 0, components: data.components || [] },
+    data,
+    message: { id: message.dataset.id, flags: shown.flags || 0, components: shown.components || [] },
     locale: locale(),
   };
   try {
     const r = await api('/api/interaction', request);
     if (r.body.type === 7) answered(message, r);
-    else answered(article('bot', context('picked', { who: el('b', null, 'you'), option: el('span', null, option.label) })), r);
+    else answered(article('bot', context(key, values)), r);
   } catch (e) { failed(e); }
 }
-
-// A button of the bot's message (Share): a component interaction, as Discord sends it.
-async function press(message, component) {
-  const data = message._data;
-  const request = {
-    type: 3,
-    data: { custom_id: component.custom_id, component_type: 2 },
-    message: { id: message.dataset.id, flags: data.flags || 0, components: data.components || [] },
-    locale: locale(),
-  };
-  try {
-    const r = await api('/api/interaction', request);
-    if (r.body.type === 7) answered(message, r);
-    else answered(article('bot', context('pressed', { who: el('b', null, 'you'), button: el('span', null, component.label) })), r);
-  } catch (e) { failed(e); }
+function pick(message, component, option) {
+  const data = { custom_id: component.custom_id, component_type: 3, values: [option.value] };
+  interact(message, data, 'picked', { who: el('b', null, 'you'), option: el('span', null, option.label) });
+}
+// A button of the bot's message (Share).
+function press(message, component) {
+  const data = { custom_id: component.custom_id, component_type: 2 };
+  interact(message, data, 'pressed', { who: el('b', null, 'you'), button: el('span', null, component.label) });
 }
 // A message command (the "…" menu's Apps) on one of your messages: its text is resolved in.
 async function onMessage(mine, command, content) {
