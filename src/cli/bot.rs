@@ -94,6 +94,13 @@ pub fn serve(
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
         let health = Arc::new(Health::new(store.clone()));
         let router = Arc::new(Router::new(shared.clone(), store, access));
+        // Registration is the gateway's job: read the ids it got, for clickable commands.
+        let guild = settings.guild_id;
+        if let Some(ids) =
+            discord::registration::registered_ids(&http, settings.bot_id().unwrap_or(0), guild).await
+        {
+            router.set_command_ids(ids);
+        }
         let endpoint = Arc::new(Endpoint::new(verifier, router, http));
         spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics, &health).await?;

@@ -106,12 +106,16 @@ enum Command {
     /// The database (DATABASE_URL's forms: a SQLite path or `sqlite:` URL, or `postgres://…`).
     #[command(subcommand)]
     Db(DbCommand),
-    /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs.
+    /// Print the OAuth2 URL that adds the bot to a server, with the least permissions it needs
+    /// (or, with --user, the one with which members add its commands to their own account).
     InviteUrl {
         /// The application's id (Developer Portal → General Information → Application ID);
         /// by default the one DISCORD_TOKEN belongs to.
         #[arg(long, value_name = "ID", value_parser = parse_client_id)]
         client_id: Option<u64>,
+        /// The user-install link instead: the catalog commands in any server or DM, no bot.
+        #[arg(long)]
+        user: bool,
         #[command(flatten)]
         token: TokenEnv,
     },
@@ -315,7 +319,7 @@ fn run(command: Command) -> Result<(), Failure> {
             highlights_preview(&env, guild, days, json, content.content.as_deref())
         }
         Command::Db(DbCommand::Copy { from, to, replace }) => db::copy_command(&from, &to, replace),
-        Command::InviteUrl { client_id, token } => {
+        Command::InviteUrl { client_id, user, token } => {
             // The token's first part is the bot's id, which is its application's id.
             let from_token = || {
                 let settings =
@@ -328,7 +332,9 @@ fn run(command: Command) -> Result<(), Failure> {
                      or DISCORD_TOKEN set in the environment or .env",
                 )
             })?;
-            print(&marquee::discord::invite_url(id))
+            let url =
+                if user { marquee::discord::user_install_url(id) } else { marquee::discord::invite_url(id) };
+            print(&url)
         }
         Command::Check { content } => check(content.content.as_deref()),
         Command::Search(args) => search(args),

@@ -60,24 +60,50 @@ fn localize(value: &mut Value) {
     }
 }
 
-/// Where a command may be used (Discord's interaction context types): in servers (0) and in
-/// the bot's DMs (1). Installed to servers only (integration type 0): user installs are not
-/// offered, since highlights need a server and a user install would reach servers where the
-/// bot cannot post.
-const ANYWHERE: [u8; 2] = [0, 1];
+/// The name of the message command (a message's **…** menu, under Apps). Context-menu names
+/// may hold capitals and spaces; like every command name it stays English.
+pub const FIND_IN_MESSAGE: &str = "Find in Marquee";
+
+/// Where a command may be used (Discord's interaction context types): servers (0), the bot's
+/// DMs (1), and — for a member who installed the app to their account — any other DM or group
+/// DM (2).
+const ANYWHERE: [u8; 3] = [0, 1, 2];
 const SERVERS: [u8; 1] = [0];
+/// How the app may be installed (integration types): to a server (0) or to a member's own
+/// account (1). Highlights need the bot in the server, so they are server installs only.
+const BOTH_INSTALLS: [u8; 2] = [0, 1];
 const SERVER_INSTALL: [u8; 1] = [0];
 
-/// The exact JSON array the bot registers.
+/// The exact JSON array the bot registers globally.
 pub fn commands() -> Value {
     let mut commands = catalog_commands();
     for command in commands.as_array_mut().into_iter().flatten() {
         localize(command);
         let in_servers_only = matches!(command["name"].as_str(), Some("highlights" | "highlight"));
         command["contexts"] = json!(if in_servers_only { &SERVERS[..] } else { &ANYWHERE[..] });
-        command["integration_types"] = json!(SERVER_INSTALL);
+        command["integration_types"] =
+            json!(if in_servers_only { &SERVER_INSTALL[..] } else { &BOTH_INSTALLS[..] });
     }
     commands
+}
+
+/// The array registered to one server for development (`MARQUEE_GUILD_ID`): Discord documents
+/// `contexts` and `integration_types` for global commands only, so they are left out; a
+/// server's commands work in that server, by its members, whatever the install.
+pub fn guild_commands() -> Value {
+    let mut commands = commands();
+    for command in commands.as_array_mut().into_iter().flatten() {
+        if let Some(fields) = command.as_object_mut() {
+            fields.remove("contexts");
+            fields.remove("integration_types");
+        }
+    }
+    commands
+}
+
+/// The `private` option of the catalog commands.
+fn private_option() -> Value {
+    json!({ "type": 5, "name": "private", "description": "option.private", "required": false })
 }
 
 /// The commands with their descriptions as keys of the language files.
@@ -92,30 +118,32 @@ fn catalog_commands() -> Value {
                 kind_option("option.kind"),
                 { "type": 4, "name": "year", "description": "option.year", "required": false,
                   "min_value": 1990, "max_value": 2100 },
+                private_option(),
             ],
         },
         {
             "type": 1,
             "name": "video",
             "description": "command.video",
-            "options": [query_option("option.video_query")],
+            "options": [query_option("option.video_query"), private_option()],
         },
         {
             "type": 1,
             "name": "casestudy",
             "description": "command.casestudy",
-            "options": [query_option("option.casestudy_query")],
+            "options": [query_option("option.casestudy_query"), private_option()],
         },
         {
             "type": 1,
             "name": "random",
             "description": "command.random",
-            "options": [kind_option("option.kind")],
+            "options": [kind_option("option.kind"), private_option()],
         },
         {
             "type": 1,
             "name": "about",
             "description": "command.about",
+            "options": [private_option()],
         },
         {
             "type": 1,
@@ -155,6 +183,8 @@ fn catalog_commands() -> Value {
             "name": "highlight",
             "description": "command.highlight",
         },
+        // A message command takes no description and no options: the message is its input.
+        { "type": 3, "name": FIND_IN_MESSAGE },
     ])
 }
 
@@ -174,6 +204,10 @@ mod tests {
     fn help_lists_every_command_in(help: &str) {
         for command in commands().as_array().unwrap() {
             let name = command["name"].as_str().unwrap();
+            if command["type"] == 3 {
+                assert!(help.contains(&format!("**{name}**")), "/help misses {name}");
+                continue;
+            }
             let subcommands: Vec<&str> = command["options"]
                 .as_array()
                 .into_iter()
@@ -216,6 +250,6 @@ mod tests {
         for command in commands().as_array().unwrap() {
             walk(command, &mut seen);
         }
-        assert_eq!(seen, 21);
+        assert_eq!(seen, 26);
     }
 }

@@ -4,7 +4,11 @@
 //! `Request`, whichever door it came through; `marquee preview` builds one from the command line.
 //! Both then call `respond`, so there is one reply path.
 
+pub mod command_ids;
 pub mod definitions;
+pub mod message_text;
+
+pub use command_ids::CommandIds;
 
 use crate::catalog::{Item, Kind};
 use crate::locale::Lang;
@@ -92,6 +96,34 @@ pub enum Request {
     Mention {
         text: String,
     },
+    /// "Find in Marquee" on a message: its text as Discord sent it (references and links are
+    /// stripped here). Always answered privately.
+    FindInMessage {
+        text: String,
+    },
+    /// The Share button of a private card: the story `id`, made public by user `by`.
+    Share {
+        id: String,
+        by: u64,
+    },
+}
+
+/// How a reply is shown, beside what it says.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    /// Only the member sees it (the `private` option, a private card's menu), and a story
+    /// card carries Share.
+    pub private: bool,
+    /// Registered command ids: commands named in help and hints become clickable mentions.
+    pub ids: &'a CommandIds,
+}
+
+impl Shown<'_> {
+    /// Public, with commands written as plain `/search`.
+    pub fn plain() -> Shown<'static> {
+        static NONE: std::sync::OnceLock<CommandIds> = std::sync::OnceLock::new();
+        Shown { private: false, ids: NONE.get_or_init(CommandIds::default) }
+    }
 }
 
 impl Request {
@@ -105,18 +137,84 @@ impl Request {
             Request::Pick { .. } => "pick",
             Request::Autocomplete { .. } => "autocomplete",
             Request::Mention { .. } => "mention",
+            Request::FindInMessage { .. } => "find-in-message",
+            Request::Share { .. } => "share",
         }
     }
 }
 
-/// The answer to `request` in `lang` (the member's language): UI text, and the catalog's
-/// titles and summaries where the catalog has them in that language.
+/// The answer to `request` in `lang` (the member's language: UI text, and the catalog's
+/// titles and summaries where the catalog has them in that language), public and with commands
+/// as plain text.
 pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
-    match request {
-        Request::Find { command, query, kind, year } => {
-            Response::Message(find(engine, lang, *command, query, *kind, *year))
+    respond_shown(engine, request, lang, Shown::plain())
+}
+
+/// The answer to `request`, shown as `shown` says: privately (a story card then carries Share)
+/// and with commands as mentions of their registered ids.
+pub fn respond_shown(engine: &Engine, request: &Request, lang: Lang, shown: Shown) -> Response {
+    let private = shown.private || matches!(request, Request::FindInMessage { .. });
+    let (mut response, card) = answer(engine, request, lang);
+    // Help, about and usage are Marquee's own words; a story card's text is the catalog's.
+    let own_words =
+        card.is_none() && matches!(request, Request::Help | Request::About | Request::Mention { .. });
+    match &mut response {
+        Response::Message(reply) | Response::Update(reply) => {
+            if private {
+                // An update (a menu pick) keeps its message's visibility; a new message is private.
+                reply.ephemeral |= !matches!(request, Request::Pick { .. });
+                if let Some(item) = card.and_then(|id| engine.get(&id)) {
+                    reply.rows.push(render::share_row(lang, item));
+                }
+            }
+            linkify(reply, shown.ids, own_words);
         }
-        Request::Random { kind, seed } => Response::Message(random(engine, lang, *kind, *seed)),
+        Response::Choices(_) => {}
+    }
+    response
+}
+
+/// Commands named in the reply's content — and, for Marquee's own texts, in its embeds —
+/// become mentions.
+fn linkify(reply: &mut Reply, ids: &CommandIds, embeds: bool) {
+    if ids.is_empty() {
+        return;
+    }
+    if let Some(content) = &mut reply.content {
+        *content = ids.linkify(content);
+    }
+    for embed in reply.embeds.iter_mut().filter(|_| embeds) {
+        embed.description = ids.linkify(&embed.description);
+        for field in &mut embed.fields {
+            field.value = ids.linkify(&field.value);
+        }
+    }
+}
+
+/// The reply, and the id of the story it shows as a card (for Share).
+fn answer(engine: &Engine, request: &Request, lang: Lang) -> (Response, Option<String>) {
+    let card = |reply: Reply, item: Option<&Item>| (Response::Message(reply), item.map(|i| i.id.clone()));
+    let response = match request {
+        Request::Find { command, query, kind, year } => {
+            let (reply, item) = find(engine, lang, *command, query, *kind, *year);
+            return card(reply, item);
+        }
+        Request::FindInMessage { text } => {
+            let text = message_text::searchable(text);
+            if text.is_empty() {
+                return card(render::error(lang.text("reply.no_text")), None);
+            }
+            let (reply, item) = find(engine, lang, Command::Search, &text, None, None);
+            return card(reply, item);
+        }
+        Request::Random { kind, seed } => {
+            let (reply, item) = random(engine, lang, *kind, *seed);
+            return card(reply, item);
+        }
+        Request::Share { id, by } => match engine.get(id) {
+            Some(item) => Response::Message(render::shared(lang, item, *by)),
+            None => Response::Message(render::error(lang.text("reply.gone"))),
+        },
         Request::About => {
             let counts = crate::catalog::count_by_kind(engine.items());
             Response::Message(render::about(lang, &counts, env!("CARGO_PKG_VERSION")))
@@ -126,7 +224,7 @@ pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
             Some(item) => {
                 let listed: Vec<&Item> = listed.iter().filter_map(|l| engine.get(l)).collect();
                 let listed = if listed.iter().any(|i| i.id == item.id) { listed } else { vec![item] };
-                Response::Update(render::item_reply(lang, item, &listed))
+                return (Response::Update(render::item_reply(lang, item, &listed)), Some(item.id.clone()));
             }
             None => Response::Message(render::error(lang.text("reply.gone"))),
         },
@@ -138,13 +236,14 @@ pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
             if text.is_empty() || text.eq_ignore_ascii_case("help") {
                 Response::Message(render::usage(lang))
             } else {
-                let mut reply = find(engine, lang, Command::Search, text, None, None);
+                let (mut reply, item) = find(engine, lang, Command::Search, text, None, None);
                 // A channel message cannot be private: say it to the channel instead.
                 reply.ephemeral = false;
-                Response::Message(reply)
+                return card(reply, item);
             }
         }
-    }
+    };
+    (response, None)
 }
 
 /// The search a command makes; `None` when the kind asked for is outside the command's kinds
@@ -158,16 +257,17 @@ fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize
     Some(SearchOptions { kinds, year, limit })
 }
 
-fn find(
-    engine: &Engine,
+/// The reply to a search, and the story it shows (none when nothing matched).
+fn find<'e>(
+    engine: &'e Engine,
     lang: Lang,
     command: Command,
     query: &str,
     kind: Option<Kind>,
     year: Option<u16>,
-) -> Reply {
+) -> (Reply, Option<&'e Item>) {
     let Some(opts) = options(command, kind, year, LISTED) else {
-        return without_filters(engine, lang, command, query, kind, year);
+        return (without_filters(engine, lang, command, query, kind, year), None);
     };
     // An autocomplete choice submits the item id: show exactly that item.
     if let Some(item) = engine.get(query.trim()) {
@@ -175,16 +275,18 @@ fn find(
         let related = engine.search(&item.title, &opts);
         listed.extend(related.hits.iter().map(|h| h.item).filter(|i| i.id != item.id));
         listed.truncate(LISTED);
-        return render::item_reply(lang, item, &listed);
+        return (render::item_reply(lang, item, &listed), Some(item));
     }
     let outcome = engine.search(query, &opts);
     match outcome.hits.first() {
         Some(best) => {
             let listed: Vec<&Item> = outcome.hits.iter().map(|h| h.item).collect();
-            render::item_reply(lang, best.item, &listed)
+            (render::item_reply(lang, best.item, &listed), Some(best.item))
         }
-        None if kind.is_some() || year.is_some() => without_filters(engine, lang, command, query, kind, year),
-        None => render::no_match(lang, query, &outcome.suggestions),
+        None if kind.is_some() || year.is_some() => {
+            (without_filters(engine, lang, command, query, kind, year), None)
+        }
+        None => (render::no_match(lang, query, &outcome.suggestions), None),
     }
 }
 
@@ -204,13 +306,14 @@ fn without_filters(
     render::no_match_filtered(lang, query, &render::filters(lang, kind, year), &items)
 }
 
-fn random(engine: &Engine, lang: Lang, kind: Option<Kind>, seed: u64) -> Reply {
+fn random(engine: &Engine, lang: Lang, kind: Option<Kind>, seed: u64) -> (Reply, Option<&Item>) {
     let pool: Vec<&Item> = engine.items().iter().filter(|i| kind.is_none_or(|k| i.kind == k)).collect();
     if pool.is_empty() {
-        return render::error(lang.text("reply.no_kind"));
+        return (render::error(lang.text("reply.no_kind")), None);
     }
     let mut rng = crate::rng::SplitMix64::new(seed);
-    render::item_reply(lang, pool[rng.below(pool.len())], &[])
+    let item = pool[rng.below(pool.len())];
+    (render::item_reply(lang, item, &[]), Some(item))
 }
 
 /// Featured entries for an empty box: the newest story of each kind, newest first.

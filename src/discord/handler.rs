@@ -119,16 +119,30 @@ impl Handler {
     }
 
     async fn register(&self, ctx: &Context) {
-        if !self.registers || self.registered.swap(true, Ordering::SeqCst) {
+        if self.registered.swap(true, Ordering::SeqCst) {
             return;
         }
-        let commands = definitions::commands();
-        let result = match self.guild_id {
-            Some(guild) => ctx.http.create_guild_commands(guild, &commands).await.map(|c| (c.len(), "guild")),
-            None => ctx.http.create_global_commands(&commands).await.map(|c| (c.len(), "global")),
+        if !self.registers {
+            // Another process registers: read the ids it got, so this one's replies match.
+            let (application, guild) =
+                (self.application_id.load(Ordering::SeqCst), self.guild_id.map(|g| g.get()));
+            if let Some(ids) = super::registration::registered_ids(&ctx.http, application, guild).await {
+                self.router.set_command_ids(ids);
+            }
+            return;
+        }
+        let (commands, scope) = match self.guild_id {
+            Some(_) => (definitions::guild_commands(), "guild"),
+            None => (definitions::commands(), "global"),
         };
-        match result {
-            Ok((n, scope)) => info!(commands = n, scope, "registered slash commands"),
+        let application = self.application_id.load(Ordering::SeqCst);
+        let guild = self.guild_id.map(|g| g.get());
+        match super::registration::register(&ctx.http, application, guild, &commands).await {
+            Ok(ids) => {
+                info!(commands = ids.len(), scope, "registered slash commands");
+                // Discord's answer holds each command's id: replies can now mention them.
+                self.router.set_command_ids(ids);
+            }
             Err(e) => {
                 // Let the next READY try again.
                 self.registered.store(false, Ordering::SeqCst);

@@ -5,6 +5,7 @@ pub mod access;
 mod handler;
 pub mod poster;
 pub mod ratelimit;
+pub mod registration;
 pub mod rest;
 pub mod send;
 
@@ -170,4 +171,10 @@ pub fn invite_url(client_id: u64) -> String {
     format!(
         "https://discord.com/oauth2/authorize?client_id={client_id}&permissions={PERMISSIONS}&scope=bot%20applications.commands"
     )
+}
+
+/// The OAuth2 URL with which a member adds the app's commands to their own account (a user
+/// install, `integration_type=1`): no bot and no permissions, usable in any server and DM.
+pub fn user_install_url(client_id: u64) -> String {
+    format!("https://discord.com/oauth2/authorize?client_id={client_id}&integration_type=1&scope=applications.commands")
 }

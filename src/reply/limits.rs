@@ -131,6 +131,17 @@ pub fn fit(reply: &mut Reply) {
                     }
                 }
             }
+            Row::Actions(buttons) => {
+                // A cut custom_id would name something else: such a button is dropped instead.
+                buttons.retain(|b| (1..=CUSTOM_ID).contains(&b.custom_id.chars().count()));
+                buttons.truncate(BUTTONS_PER_ROW);
+                for b in buttons {
+                    b.label = cut(&b.label, BUTTON_LABEL);
+                    if b.label.is_empty() {
+                        b.label = "…".into();
+                    }
+                }
+            }
             Row::Select(select) => {
                 select.custom_id = select.custom_id.chars().take(CUSTOM_ID).collect();
                 select.placeholder = cut(&select.placeholder, SELECT_PLACEHOLDER);
@@ -153,6 +164,7 @@ pub fn fit(reply: &mut Reply) {
     }
     reply.rows.retain(|r| match r {
         Row::Links(b) => !b.is_empty(),
+        Row::Actions(b) => !b.is_empty(),
         Row::Select(s) => !s.options.is_empty(),
     });
     reply.rows.truncate(ROWS);
@@ -285,6 +297,10 @@ mod tests {
                 Row::Links(b) => {
                     assert!(b.len() <= BUTTONS_PER_ROW);
                     assert!(b.iter().all(|b| b.label.chars().count() <= BUTTON_LABEL && link_ok(&b.url)));
+                }
+                Row::Actions(b) => {
+                    assert!(b.len() <= BUTTONS_PER_ROW);
+                    assert!(b.iter().all(|b| b.label.chars().count() <= BUTTON_LABEL));
                 }
                 Row::Select(s) => {
                     assert!(s.custom_id.chars().count() <= CUSTOM_ID);

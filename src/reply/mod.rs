@@ -43,6 +43,14 @@ pub struct EmbedField {
 pub enum Row {
     Links(Vec<LinkButton>),
     Select(Select),
+    /// Buttons that come back to the bot as a component interaction (their `custom_id`).
+    Actions(Vec<ActionButton>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionButton {
+    pub label: String,
+    pub custom_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +178,11 @@ fn row_json(row: &Row) -> Value {
         Row::Links(buttons) => {
             buttons.iter().map(|b| json!({ "type": 2, "style": 5, "label": b.label, "url": b.url })).collect()
         }
+        // Primary style (1): the one thing to do with the message, like Share.
+        Row::Actions(buttons) => buttons
+            .iter()
+            .map(|b| json!({ "type": 2, "style": 1, "label": b.label, "custom_id": b.custom_id }))
+            .collect(),
         Row::Select(s) => vec![json!({
             "type": 3,
             "custom_id": s.custom_id,

@@ -1,6 +1,6 @@
 //! Catalog items and command outcomes rendered as `Reply` values (no Discord types).
 
-use super::{youtube, Choice, Embed, EmbedField, LinkButton, Reply, Row, Select, SelectOption};
+use super::{youtube, ActionButton, Choice, Embed, EmbedField, LinkButton, Reply, Row, Select, SelectOption};
 use crate::catalog::{Item, Kind, Link, LinkRole};
 use crate::locale::Lang;
 
@@ -8,6 +8,9 @@ use crate::locale::Lang;
 pub const SOURCE_PAGE: &str = "https://aws.amazon.com/solutions/case-studies/innovators/netflix/";
 /// custom_id of the "more matches" select menu; its option values are item ids.
 pub const PICK: &str = "marquee:pick";
+/// custom_id prefix of the Share button on a private story card; the rest is the item id, so
+/// a click needs no state kept between messages.
+pub const SHARE: &str = "marquee:share:";
 /// Long summaries are cut here: an embed is a preview, the link is the story.
 const SUMMARY: usize = 700;
 /// Echoed queries are cut here.
@@ -155,6 +158,23 @@ pub fn item_reply(lang: Lang, shown: &Item, listed: &[&Item]) -> Reply {
         rows.push(pick_menu(lang, listed, Some(&shown.id), lang.text("menu.more")));
     }
     Reply { content: None, embeds: vec![item_embed(lang, shown)], rows, ephemeral: false }
+}
+
+/// The Share button of a private card showing `item`.
+pub fn share_row(lang: Lang, item: &Item) -> Row {
+    Row::Actions(vec![ActionButton {
+        label: lang.text("link.share").into(),
+        custom_id: format!("{SHARE}{}", item.id),
+    }])
+}
+
+/// A private card made public by `by` (a user id): the card and its links, and who shared it,
+/// as a mention that names them (`allowed_mentions` keeps it from pinging). No menu: anyone in
+/// the channel could otherwise swap the card someone else shared.
+pub fn shared(lang: Lang, item: &Item, by: u64) -> Reply {
+    let mut reply = item_reply(lang, item, &[]);
+    reply.content = Some(lang.fill("reply.shared_by", &[("user", &format!("<@{by}>"))]));
+    reply
 }
 
 /// A query as it is echoed back: trimmed, cut, and shown as code so markup in it is inert.

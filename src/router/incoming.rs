@@ -70,6 +70,13 @@ pub struct Interaction {
     /// The message a component belongs to.
     #[serde(default, deserialize_with = "lenient")]
     pub message: Option<ComponentMessage>,
+    /// Where it was used: 0 a server, 1 the bot's DM, 2 another DM or group DM (absent before
+    /// 2024).
+    #[serde(default, deserialize_with = "lenient")]
+    pub context: Option<u64>,
+    /// Which installs authorised it: key "0" a server install, "1" a member's own install.
+    #[serde(default, deserialize_with = "lenient")]
+    pub authorizing_integration_owners: std::collections::HashMap<String, Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -84,6 +91,36 @@ pub struct Data {
     pub custom_id: String,
     #[serde(default, deserialize_with = "lenient")]
     pub values: Vec<String>,
+    /// The command's type: 1 a slash command (also when absent), 3 a message command.
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
+    pub kind: Option<u64>,
+    /// A message command's message.
+    #[serde(default, deserialize_with = "optional_snowflake")]
+    pub target_id: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub resolved: Resolved,
+}
+
+/// What a command's options and target refer to, as Discord resolved them (keys are ids).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Resolved {
+    #[serde(default, deserialize_with = "lenient")]
+    pub messages: std::collections::HashMap<String, ResolvedMessage>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub channels: std::collections::HashMap<String, ResolvedChannel>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResolvedMessage {
+    #[serde(default, deserialize_with = "lenient")]
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResolvedChannel {
+    /// The bot's permissions in the channel; sent only when the bot is in the server.
+    #[serde(default, deserialize_with = "optional_snowflake")]
+    pub app_permissions: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -122,6 +159,9 @@ pub struct User {
 pub struct ComponentMessage {
     #[serde(default, deserialize_with = "lenient")]
     pub components: Vec<Component>,
+    /// Message flags; EPHEMERAL (64) when only the member sees it.
+    #[serde(default, deserialize_with = "lenient")]
+    pub flags: u64,
 }
 
 /// A component of any type; rows and containers nest others.
@@ -196,6 +236,19 @@ impl Interaction {
     /// The person who acted: the member's user in a server, the user elsewhere.
     pub fn user_id(&self) -> Option<u64> {
         self.member.as_ref().and_then(|m| m.user.as_ref()).or(self.user.as_ref()).map(|u| u.id)
+    }
+
+    /// Whether the app is installed in the server (or the bot's DM) the interaction came from.
+    /// Bodies from before user installs (no owners listed) were all server installs.
+    pub fn server_installed(&self) -> bool {
+        self.authorizing_integration_owners.is_empty()
+            || self.authorizing_integration_owners.contains_key("0")
+    }
+
+    /// The text of a message command's message, when Discord sent it.
+    pub fn target_message(&self) -> Option<&str> {
+        let id = self.data.target_id?;
+        self.data.resolved.messages.get(&id.to_string()).map(|m| m.content.as_str())
     }
 
     /// A command's subcommand (its first option) and the subcommand's own options.

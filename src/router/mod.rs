@@ -11,9 +11,9 @@ pub mod mention;
 
 use crate::box_future::BoxFuture;
 use crate::catalog::Kind;
-use crate::commands::{self, Command};
+use crate::commands::{self, Command, CommandIds, Shown};
 use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
-use crate::highlights::permissions::{ADMINISTRATOR, MANAGE_CHANNELS};
+use crate::highlights::permissions::{self, ADMINISTRATOR, MANAGE_CHANNELS};
 use crate::locale::Lang;
 use crate::reply::{callback_body, channel_reply_body, edit_body, render, Response};
 use crate::search::SharedEngine;
@@ -23,7 +23,7 @@ use incoming::{option, snowflake_of, Interaction, Message};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 use tracing::{error, warn};
 
@@ -32,10 +32,15 @@ use tracing::{error, warn};
 pub enum Request {
     /// The endpoint's liveness check from Discord.
     Ping,
-    /// Catalog commands, autocomplete, menu picks.
-    Catalog(commands::Request),
-    /// `/highlights …`, `/highlight`, timezone autocomplete.
-    Highlights(HighlightRequest),
+    /// Catalog commands, autocomplete, menu picks, Share, "Find in Marquee"; `private` when
+    /// only the member is to see the answer.
+    Catalog { request: commands::Request, private: bool },
+    /// `/highlights …`, `/highlight`, timezone autocomplete. `access_known` when Discord sent
+    /// the bot's permissions in the channel, so no REST look-up is needed.
+    Highlights { request: HighlightRequest, access_known: bool },
+    /// Share where Discord would not show the app's message to the channel: a server that
+    /// does not let its members' own apps post publicly (Use External Apps off).
+    ShareBlocked,
     /// A highlight command used outside a server (a DM, or a user-installed app elsewhere).
     HighlightsOutsideServer,
     /// A command, component or interaction type this version does not know (an old
@@ -48,10 +53,13 @@ impl Request {
     pub fn label(&self) -> &'static str {
         match self {
             Request::Ping => "ping",
-            Request::Catalog(r) => r.label(),
-            Request::Highlights(HighlightRequest::TimezoneAutocomplete { .. }) => "autocomplete",
-            Request::Highlights(HighlightRequest::Today { .. }) => "highlight",
-            Request::Highlights(_) | Request::HighlightsOutsideServer => "highlights",
+            Request::Catalog { request, .. } => request.label(),
+            Request::ShareBlocked => "share",
+            Request::Highlights { request: HighlightRequest::TimezoneAutocomplete { .. }, .. } => {
+                "autocomplete"
+            }
+            Request::Highlights { request: HighlightRequest::Today { .. }, .. } => "highlight",
+            Request::Highlights { .. } | Request::HighlightsOutsideServer => "highlights",
             Request::Unknown { .. } => "unknown",
         }
     }
@@ -72,24 +80,46 @@ fn kind_option(options: &[incoming::CommandOption]) -> Option<Kind> {
     option(options, "kind").and_then(|o| o.as_str()).and_then(|k| k.parse().ok())
 }
 
+/// Discord's command types beside slash commands (1).
+const MESSAGE_COMMAND: u64 = 3;
+/// The Use External Apps permission: members' own apps may answer publicly in the server.
+const USE_EXTERNAL_APPS: u64 = 1 << 50;
+/// A message flag: only the member sees the message.
+const EPHEMERAL_FLAG: u64 = 1 << 6;
+
+fn catalog(request: commands::Request, private: bool) -> Request {
+    Request::Catalog { request, private }
+}
+
 fn command(i: &Interaction) -> Request {
     let name = i.data.name.as_str();
+    if i.data.kind == Some(MESSAGE_COMMAND) {
+        if name != commands::definitions::FIND_IN_MESSAGE {
+            return Request::Unknown { autocomplete: false };
+        }
+        let text = i.target_message().unwrap_or_default().to_string();
+        return catalog(commands::Request::FindInMessage { text }, true);
+    }
     if name == "highlights" || name == "highlight" {
         return highlights(i);
     }
     let Some(command) = Command::from_name(name) else { return Request::Unknown { autocomplete: false } };
     let options = &i.data.options;
-    Request::Catalog(match command {
-        Command::Search | Command::Video | Command::CaseStudy => commands::Request::Find {
-            command,
-            query: option(options, "query").and_then(|o| o.as_str()).unwrap_or_default().to_string(),
-            kind: kind_option(options),
-            year: option(options, "year").and_then(|o| o.as_i64()).and_then(|y| u16::try_from(y).ok()),
+    let private = option(options, "private").and_then(|o| o.value.as_bool()).unwrap_or(false);
+    catalog(
+        match command {
+            Command::Search | Command::Video | Command::CaseStudy => commands::Request::Find {
+                command,
+                query: option(options, "query").and_then(|o| o.as_str()).unwrap_or_default().to_string(),
+                kind: kind_option(options),
+                year: option(options, "year").and_then(|o| o.as_i64()).and_then(|y| u16::try_from(y).ok()),
+            },
+            Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
+            Command::About => commands::Request::About,
+            Command::Help => commands::Request::Help,
         },
-        Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
-        Command::About => commands::Request::About,
-        Command::Help => commands::Request::Help,
-    })
+        private,
+    )
 }
 
 fn autocomplete(i: &Interaction) -> Request {
@@ -98,21 +128,22 @@ fn autocomplete(i: &Interaction) -> Request {
         let Some((_, options)) = i.subcommand() else { return unknown };
         let text = options.iter().find(|o| o.focused).and_then(|o| o.as_str()).unwrap_or_default();
         let locale = i.guild_locale.clone().or_else(|| i.locale.clone());
-        return Request::Highlights(HighlightRequest::TimezoneAutocomplete {
-            text: text.to_string(),
-            locale,
-        });
+        let request = HighlightRequest::TimezoneAutocomplete { text: text.to_string(), locale };
+        return Request::Highlights { request, access_known: false };
     }
     let Some(command) = Command::from_name(&i.data.name) else { return unknown };
     let options = &i.data.options;
     // The focused option is the one being typed; `query` is the only one that autocompletes.
     let typed = options.iter().find(|o| o.focused).or_else(|| option(options, "query"));
     let text = typed.and_then(|o| o.as_str()).unwrap_or_default().to_string();
-    Request::Catalog(commands::Request::Autocomplete { command, text, kind: kind_option(options) })
+    catalog(commands::Request::Autocomplete { command, text, kind: kind_option(options) }, false)
 }
 
 fn component(i: &Interaction) -> Request {
     let unknown = Request::Unknown { autocomplete: false };
+    if let Some(id) = i.data.custom_id.strip_prefix(render::SHARE) {
+        return share(i, id);
+    }
     if i.data.custom_id != render::PICK {
         return unknown;
     }
@@ -126,13 +157,30 @@ fn component(i: &Interaction) -> Request {
         .filter(|c| c.custom_id.as_deref() == Some(render::PICK))
         .flat_map(|c| c.options.iter().map(|o| o.value.clone()))
         .collect();
-    Request::Catalog(commands::Request::Pick { id: id.clone(), listed })
+    // A private card's menu keeps its Share button.
+    let private = i.message.as_ref().is_some_and(|m| m.flags & EPHEMERAL_FLAG != 0);
+    catalog(commands::Request::Pick { id: id.clone(), listed }, private)
+}
+
+/// Share: the card posted to the channel as the interaction's answer. In a server where the app
+/// is only installed by the member, Discord shows that answer to the member alone unless the
+/// server lets members' apps post (Use External Apps): then say so instead.
+fn share(i: &Interaction, id: &str) -> Request {
+    let member_may_post =
+        i.member.as_ref().and_then(|m| m.permissions).is_none_or(|p| p & USE_EXTERNAL_APPS != 0);
+    if i.context == Some(0) && !i.server_installed() && !member_may_post {
+        return Request::ShareBlocked;
+    }
+    let by = i.user_id().unwrap_or_default();
+    catalog(commands::Request::Share { id: id.to_string(), by }, false)
 }
 
 fn highlights(i: &Interaction) -> Request {
-    let Some(guild_id) = i.guild_id else { return Request::HighlightsOutsideServer };
+    let Some(guild_id) = i.guild_id.filter(|_| i.server_installed()) else {
+        return Request::HighlightsOutsideServer;
+    };
     if i.data.name == "highlight" {
-        return Request::Highlights(HighlightRequest::Today { guild_id });
+        return Request::Highlights { request: HighlightRequest::Today { guild_id }, access_known: false };
     }
     let unknown = Request::Unknown { autocomplete: false };
     // Discord checks the command's default permission; the member's own permissions in the
@@ -145,23 +193,28 @@ fn highlights(i: &Interaction) -> Request {
     let Some((sub, options)) = i.subcommand() else { return unknown };
     let channel = option(options, "channel").and_then(|o| snowflake_of(&o.value));
     let text = |name: &str| option(options, name).and_then(|o| o.as_str()).map(str::to_string);
-    Request::Highlights(match sub {
+    let request = match sub {
         "subscribe" => {
             let Some(channel_id) = channel else { return unknown };
-            HighlightRequest::Subscribe {
+            // Discord sends the bot's permissions in a resolved channel when the bot is in the
+            // server: what it lacks is known without asking over REST.
+            let known = i.data.resolved.channels.get(&channel_id.to_string()).and_then(|c| c.app_permissions);
+            let request = HighlightRequest::Subscribe {
                 guild_id,
                 channel_id,
                 time: text("time").unwrap_or_default(),
                 timezone: text("timezone"),
                 can_manage,
-                bot_missing: Vec::new(),
+                bot_missing: known.map(permissions::missing_for_posting).unwrap_or_default(),
                 guild_locale: i.guild_locale.clone(),
-            }
+            };
+            return Request::Highlights { request, access_known: known.is_some() };
         }
         "unsubscribe" => HighlightRequest::Unsubscribe { guild_id, channel_id: channel, can_manage },
         "list" => HighlightRequest::List { guild_id },
         _ => return unknown,
-    })
+    };
+    Request::Highlights { request, access_known: false }
 }
 
 /// What the bot may do in a channel, as the door can find out (REST calls for the gateway and
@@ -199,11 +252,23 @@ pub struct Router {
     pub access: Arc<dyn ChannelAccess>,
     /// The clock highlight commands read (injected in tests).
     pub clock: fn() -> DateTime<Utc>,
+    /// The registered commands' ids, once known (registration, or a GET at start): commands
+    /// named in replies become clickable mentions.
+    command_ids: RwLock<Arc<CommandIds>>,
 }
 
 impl Router {
     pub fn new(engine: Arc<SharedEngine>, store: Arc<dyn Store>, access: Arc<dyn ChannelAccess>) -> Router {
-        Router { engine, store, access, clock: Utc::now }
+        Router { engine, store, access, clock: Utc::now, command_ids: RwLock::new(Arc::default()) }
+    }
+
+    /// Replaces the known command ids (after registering, or reading them from Discord).
+    pub fn set_command_ids(&self, ids: CommandIds) {
+        *self.command_ids.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(ids);
+    }
+
+    pub fn command_ids(&self) -> Arc<CommandIds> {
+        self.command_ids.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Answers one interaction. Never fails: an autocomplete always gets a list (empty on any
@@ -217,26 +282,42 @@ impl Router {
         let metrics = crate::metrics::get();
         match request {
             Request::Ping => now(json!({ "type": 1 })),
-            Request::Catalog(request) => {
+            Request::Catalog { request, private } => {
                 let started = Instant::now();
                 let engine = self.engine.get();
-                let response =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request, lang)))
-                        .unwrap_or_else(|_| {
-                            error!(?request, "answering panicked");
-                            failure(lang, matches!(request, commands::Request::Autocomplete { .. }))
-                        });
+                let ids = self.command_ids();
+                let shown = Shown { private, ids: &ids };
+                let response = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    commands::respond_shown(&engine, &request, lang, shown)
+                }))
+                .unwrap_or_else(|_| {
+                    error!(?request, "answering panicked");
+                    failure(lang, matches!(request, commands::Request::Autocomplete { .. }))
+                });
                 metrics.observe(label, &request, &response, started.elapsed());
                 now(callback_body(&response))
             }
-            Request::Highlights(request) => {
+            Request::ShareBlocked => {
+                metrics.commands.with_label_values(&[label]).inc();
+                now(callback_body(&Response::Message(render::error(lang.text("reply.share_blocked")))))
+            }
+            Request::Highlights { request, access_known } => {
                 metrics.commands.with_label_values(&[label]).inc();
                 if matches!(request, HighlightRequest::TimezoneAutocomplete { .. }) {
                     metrics.autocomplete.inc();
                 }
                 match request {
                     // Checking the bot's access takes REST calls: answer "thinking…" at once and
-                    // edit the answer in, so Discord's 3-second deadline always holds.
+                    // edit the answer in, so Discord's 3-second deadline always holds. When
+                    // Discord sent the access, the answer is one store write away: given now.
+                    HighlightRequest::Subscribe { can_manage: true, .. } if access_known => {
+                        let mut response = self.highlights(request, lang).await;
+                        if let Response::Message(reply) = &mut response {
+                            // As private as the deferred answer would have been.
+                            reply.ephemeral = true;
+                        }
+                        now(callback_body(&response))
+                    }
                     HighlightRequest::Subscribe { can_manage: true, .. } => Answer {
                         label,
                         body: json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
@@ -261,7 +342,7 @@ impl Router {
                 let response = if autocomplete {
                     Response::Choices(Vec::new())
                 } else {
-                    Response::Message(render::error(lang.text("reply.unknown")))
+                    Response::Message(render::error(&self.command_ids().linkify(lang.text("reply.unknown"))))
                 };
                 now(callback_body(&response))
             }
@@ -277,12 +358,15 @@ impl Router {
         let engine = self.engine.get();
         let lang = crate::locale::written::written_in(&text, engine.items());
         let request = commands::Request::Mention { text };
-        let response =
-            std::panic::catch_unwind(AssertUnwindSafe(|| commands::respond(&engine, &request, lang)))
-                .unwrap_or_else(|_| {
-                    error!(?request, "answering a mention panicked");
-                    failure(lang, false)
-                });
+        let ids = self.command_ids();
+        let shown = Shown { private: false, ids: &ids };
+        let response = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            commands::respond_shown(&engine, &request, lang, shown)
+        }))
+        .unwrap_or_else(|_| {
+            error!(?request, "answering a mention panicked");
+            failure(lang, false)
+        });
         crate::metrics::get().observe(request.label(), &request, &response, started.elapsed());
         match response {
             Response::Message(reply) | Response::Update(reply) => {

@@ -139,6 +139,8 @@ struct State {
     global_429s: AtomicUsize,
     /// When each scripted fault was served, and what it was.
     acted: Mutex<Vec<(Instant, String)>>,
+    /// The commands last registered (with the ids given them), as a GET lists them.
+    commands: Mutex<Vec<Value>>,
 }
 
 /// A message in a channel of the fake.
@@ -207,6 +209,11 @@ impl FakeDiscord {
 
     pub fn fault(&self, fault: Fault) {
         self.state.faults.lock().unwrap().push_back(fault);
+    }
+
+    /// Drops every scripted answer not used yet.
+    pub fn clear_faults(&self) {
+        self.state.faults.lock().unwrap().clear();
     }
 
     pub fn identifies(&self) -> usize {
@@ -836,10 +843,18 @@ fn route(method: &str, path: &str, body: &Value, ws: SocketAddr, state: &State) 
                     c["application_id"] = json!(app);
                     c["version"] = json!("1");
                     c["default_member_permissions"] = Value::Null;
+                    // Discord lists a context-menu command with an empty description.
+                    if c.get("description").is_none() {
+                        c["description"] = json!("");
+                    }
                     c
                 })
                 .collect();
+            *state.commands.lock().unwrap() = commands.clone();
             (200, Value::Array(commands))
+        }
+        ("GET", ["applications", _, "commands"]) | ("GET", ["applications", _, "guilds", _, "commands"]) => {
+            (200, Value::Array(state.commands.lock().unwrap().clone()))
         }
         ("POST", ["interactions", id, _, "callback"]) => {
             // A public answer (type 4 without the ephemeral flag) is a type-20 message.

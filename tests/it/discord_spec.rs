@@ -4,7 +4,7 @@
 //! misses, including for content far over every limit.
 
 use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
-use marquee::commands::{definitions, respond, Command, Request};
+use marquee::commands::{definitions, respond, respond_shown, Command, CommandIds, Request, Shown};
 use marquee::locale::Lang;
 use marquee::reply::{callback_body, channel_reply_body, Response};
 use marquee::search::Engine;
@@ -97,6 +97,37 @@ fn check_message_rules(body: &Value) {
         }
     }
     assert_eq!(body["allowed_mentions"]["parse"], json!([]), "every message suppresses pings");
+    let mut texts: Vec<&str> = vec![body["content"].as_str().unwrap_or_default()];
+    for e in &embeds {
+        texts.push(e["description"].as_str().unwrap_or_default());
+        for f in e["fields"].as_array().into_iter().flatten() {
+            texts.push(f["value"].as_str().unwrap_or_default());
+        }
+    }
+    for text in texts {
+        check_command_mentions(text);
+    }
+}
+
+/// Every `</…>` is a command mention as Discord writes them: `</NAME:ID>`, `</NAME SUB:ID>` or
+/// `</NAME GROUP SUB:ID>`, each name a valid command name, the id a snowflake.
+fn check_command_mentions(text: &str) {
+    for part in text.split("</").skip(1) {
+        let inner = part.split('>').next().expect("a command mention is closed");
+        let (path, id) = inner.rsplit_once(':').unwrap_or_else(|| panic!("no id in </{inner}>"));
+        assert!(
+            !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()),
+            "id in </{inner}>"
+        );
+        let names: Vec<&str> = path.split(' ').collect();
+        assert!((1..=3).contains(&names.len()), "</{inner}>");
+        assert!(names.iter().all(|n| name_ok(n)), "</{inner}>");
+    }
+}
+
+/// A context-menu command's name: 1 to 32 characters, capitals and spaces allowed.
+fn context_menu_name_ok(name: &str) -> bool {
+    (1..=32).contains(&name.chars().count()) && name.trim() == name && !name.contains("  ")
 }
 
 fn check_callback_rules(body: &Value) {
@@ -172,6 +203,12 @@ fn requests() -> Vec<Request> {
     out.push(Request::About);
     out.push(Request::Help);
     out.push(Request::Mention { text: "help".into() });
+    for text in ["<@1> the crown? https://x.example/crown", "<@&2> <#3>", &"spinnaker ".repeat(600)] {
+        out.push(Request::FindInMessage { text: text.to_string() });
+    }
+    for id in ["the-crown-in-the-cloud", "monster", "no-such-story"] {
+        out.push(Request::Share { id: id.into(), by: 1034315047838687264 });
+    }
     out.push(Request::Pick {
         id: "monster".into(),
         listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
@@ -208,6 +245,18 @@ fn registered_commands_are_valid() {
     let commands = definitions::commands();
     let mut longest = 0;
     for c in commands.as_array().unwrap() {
+        // Where each may be used and installed: what Discord defines (contexts 0-2, install
+        // types 0-1), present on every global command.
+        for (field, max) in [("contexts", 2), ("integration_types", 1)] {
+            let values = c[field].as_array().unwrap_or_else(|| panic!("{} has no {field}", c["name"]));
+            assert!(!values.is_empty() && values.iter().all(|v| v.as_u64().is_some_and(|v| v <= max)));
+        }
+        if c["type"] == 3 {
+            // A message command: no description, no options; its name may have capitals and spaces.
+            assert!(context_menu_name_ok(c["name"].as_str().unwrap()), "{}", c["name"]);
+            assert!(c.get("description").is_none() && c.get("options").is_none(), "{c}");
+            continue;
+        }
         assert!(name_ok(c["name"].as_str().unwrap()), "{}", c["name"]);
         longest = longest.max(check_description(c));
         let options = c["options"].as_array().cloned().unwrap_or_default();
@@ -251,6 +300,34 @@ fn registered_commands_are_valid() {
         return;
     };
     assert_valid(&v, &commands, "the command registration");
+    // A development registration to one server: the same, without the global-only fields.
+    let guild = definitions::guild_commands();
+    for c in guild.as_array().unwrap() {
+        assert!(c.get("contexts").is_none() && c.get("integration_types").is_none(), "{c}");
+    }
+    let v = validator("/applications/{application_id}/guilds/{guild_id}/commands", "put").unwrap();
+    assert_valid(&v, &guild, "the server registration");
+}
+
+/// Who may install what: the catalog commands and the message command for server and user
+/// installs, anywhere; highlights for server installs, in servers.
+#[test]
+fn catalog_commands_go_anywhere_and_highlights_stay_in_servers() {
+    for c in definitions::commands().as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let (contexts, installs) = if name.starts_with("highlight") {
+            (json!([0]), json!([0]))
+        } else {
+            (json!([0, 1, 2]), json!([0, 1]))
+        };
+        assert_eq!((&c["contexts"], &c["integration_types"]), (&contexts, &installs), "{name}");
+        let private = c["options"].as_array().into_iter().flatten().find(|o| o["name"] == "private");
+        let wants_private = !name.starts_with("highlight") && c["type"] == 1 && name != "help";
+        assert_eq!(private.is_some(), wants_private, "{name}: the private option");
+        if let Some(p) = private {
+            assert_eq!((p["type"].as_u64(), p["required"].as_bool()), (Some(5), Some(false)));
+        }
+    }
 }
 
 #[test]
@@ -261,11 +338,26 @@ fn every_reply_is_valid_even_over_every_limit() {
         eprintln!("skipped: the OpenAPI check (no spec)");
     }
     let mut pictures = 0;
+    // Commands as mentions of the ids the fake Discord gives (the registration's order).
+    let ids = CommandIds::from_registered(&json!(definitions::commands()
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut c = c.clone();
+            c["id"] = json!((900_000_000_000_000_000u64 + i as u64).to_string());
+            c
+        })
+        .collect::<Vec<_>>()));
+    let mut shares = 0;
     for (engine, lang) in engines().iter().flat_map(|e| Lang::ALL.map(|l| (e, l))) {
-        for request in requests() {
-            let response = respond(engine, &request, lang);
+        for (request, private) in requests().into_iter().flat_map(|r| [(r.clone(), false), (r, true)]) {
+            let ids = if private { &ids } else { Shown::plain().ids };
+            let response = respond_shown(engine, &request, lang, Shown { private, ids });
             let body = callback_body(&response);
             check_callback_rules(&body);
+            shares += body.to_string().matches("marquee:share:").count();
             pictures += body["data"]["embeds"]
                 .as_array()
                 .map_or(0, |e| e.iter().filter(|e| e["image"]["url"].is_string()).count());
@@ -282,6 +374,7 @@ fn every_reply_is_valid_even_over_every_limit() {
             }
         }
     }
+    assert!(shares > 100, "private cards with Share are among the bodies checked ({shares})");
     // Embeds with a video's picture are among the bodies checked, in every language.
     assert!(pictures >= 8 * Lang::ALL.len(), "only {pictures} embeds with a picture were checked");
 }
@@ -322,6 +415,13 @@ fn invite_url_asks_for_the_least_permissions() {
     assert_eq!(
         out.trim(),
         "https://discord.com/oauth2/authorize?client_id=1234&permissions=84992&scope=bot%20applications.commands"
+    );
+    // The user-install link: the commands on a member's own account, no bot, no permissions.
+    let (code, out, _) = crate::support::marquee(&["invite-url", "--client-id", "1234", "--user"], None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.trim(),
+        "https://discord.com/oauth2/authorize?client_id=1234&integration_type=1&scope=applications.commands"
     );
     let (code, _, err) = crate::support::marquee(&["invite-url", "--client-id", "abc"], None);
     assert_eq!(code, 2, "{err}");

@@ -5,6 +5,7 @@ use crate::support::doors::Doors;
 use marquee_testkit::fake_discord::{CHANNEL_ID, GUILD_ID, USER_ID};
 use marquee_testkit::payloads;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 const MANAGE: u64 = 1 << 4;
 const OTHER_CHANNEL: u64 = 623_456_789_012_345_678;
@@ -208,4 +209,364 @@ async fn the_members_language_is_answered_alike_by_both_doors() {
         today.callback["data"]["content"].as_str().unwrap().starts_with("**Destaque do dia** · "),
         "{today:?}"
     );
+}
+
+// ---- Marquee anywhere: user installs, private results with Share, the message command,
+// ---- command mentions, and `/highlights subscribe` with the access Discord sends.
+
+const CROWN_ID: &str = "the-crown-in-the-cloud";
+const CROWN: &str = "Producing \"The Crown\" in The Cloud";
+const USE_EXTERNAL_APPS: u64 = 1 << 50;
+
+/// A body Discord sent (tests/fixtures/discord/, each naming its source).
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/discord/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The captured interaction as a use of `/search query` (optionally private); everything else
+/// stays as Discord sent it. Its id is made unique, as Discord's are.
+fn as_search(mut p: Value, id: u64, query: &str, private: bool) -> Value {
+    let mut options = vec![json!({ "name": "query", "type": 3, "value": query })];
+    if private {
+        options.push(json!({ "name": "private", "type": 5, "value": true }));
+    }
+    p["id"] = json!(id.to_string());
+    p["data"] = json!({ "id": "800000000000000001", "name": "search", "type": 1, "options": options });
+    p
+}
+
+/// The captured message command as "Find in Marquee" on a message that says `text`.
+fn as_find_in_message(mut p: Value, id: u64, text: Option<&str>) -> Value {
+    p["id"] = json!(id.to_string());
+    p["data"]["name"] = json!("Find in Marquee");
+    if let Some(text) = text {
+        let target = p["data"]["target_id"].as_str().unwrap().to_string();
+        p["data"]["resolved"]["messages"][&target]["content"] = json!(text);
+    }
+    p
+}
+
+/// A click on a private card's Share button, in the place `place` (a captured interaction).
+fn share_click(mut place: Value, id: u64, item: &str) -> Value {
+    place["id"] = json!(id.to_string());
+    place["type"] = json!(3);
+    place["data"] = json!({ "custom_id": format!("marquee:share:{item}"), "component_type": 2 });
+    place["message"] = json!({
+        "id": "723456789012345679", "channel_id": place["channel_id"], "author": marquee_testkit::fake_discord::bot_user(),
+        "content": "", "timestamp": "2026-12-06T07:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "components": [], "pinned": false, "type": 20, "flags": 64,
+    });
+    place
+}
+
+/// The third door: the playground's, on its own router over the same catalog.
+async fn playground_answers(p: &Value) -> Value {
+    static PAGE: std::sync::OnceLock<marquee::playground::Playground> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        let dir = crate::support::TempDir::new("doors-playground");
+        let store = marquee::store::Database::Sqlite(dir.0.join("p.db")).open().unwrap();
+        std::mem::forget(dir);
+        let engine = std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(
+            marquee::search::Engine::new(crate::support::bundled()),
+        )));
+        marquee::playground::Playground::new(engine, store, None)
+    });
+    let (status, answer) = page.interaction(&serde_json::to_vec(p).unwrap()).await;
+    assert_eq!(status, 200, "{answer}");
+    answer["body"].clone()
+}
+
+fn share_button(callback: &Value) -> Option<String> {
+    callback["data"]["components"]
+        .as_array()?
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["type"] == 2 && c["style"] == 1)
+        .and_then(|c| c["custom_id"].as_str().map(str::to_string))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_installs_and_the_message_command_are_answered_alike_by_all_three_doors() {
+    let doors = Doors::start("doors-anywhere").await;
+    let places = [
+        "interaction-command-user-install-dm-2025-09",
+        "interaction-command-user-install-guild-2025-09",
+        "interaction-command-guild-2025-06",
+    ];
+    let mut id = 1_000;
+    for place in places {
+        for private in [false, true] {
+            id += 1;
+            let p = as_search(fixture(place), id, "the crown", private);
+            let sent = doors.both(&p).await;
+            assert_eq!(sent.callback, playground_answers(&p).await, "{place}: the playground answers alike");
+            assert_eq!(sent.callback["data"]["embeds"][0]["title"], CROWN, "{place}");
+            let flags = &sent.callback["data"]["flags"];
+            if private {
+                assert_eq!(flags, 64, "{place}: private");
+                assert_eq!(
+                    share_button(&sent.callback).as_deref(),
+                    Some("marquee:share:the-crown-in-the-cloud")
+                );
+            } else {
+                assert!(flags.is_null(), "{place}: public");
+                assert_eq!(share_button(&sent.callback), None, "{place}: a public card needs no Share");
+            }
+        }
+    }
+
+    let messages = [
+        "interaction-message-command-guild-2022-01",
+        "interaction-message-command-dm-2022-01",
+        "future-interaction-message-command-user-install-dm",
+    ];
+    for name in messages {
+        id += 1;
+        let text =
+            "<@&999999999999999999> has anyone seen the crown talk? https://example.com/the-crown <#1>";
+        let p = as_find_in_message(fixture(name), id, Some(text));
+        let sent = doors.both(&p).await;
+        assert_eq!(sent.callback, playground_answers(&p).await, "{name}");
+        assert_eq!(sent.callback["data"]["embeds"][0]["title"], CROWN, "{name}: {}", sent.callback);
+        assert_eq!(sent.callback["data"]["flags"], 64, "{name}: the message command answers privately");
+        assert_eq!(share_button(&sent.callback).as_deref(), Some("marquee:share:the-crown-in-the-cloud"));
+
+        // The capture's own message, as Discord sent it: searched as it is (it names nothing in
+        // the catalog), and a message with no words at all says so. Both privately.
+        id += 1;
+        let own = doors.both(&as_find_in_message(fixture(name), id, None)).await;
+        assert_eq!(own.callback["data"]["flags"], 64, "{name}: {}", own.callback);
+        id += 1;
+        let empty = doors.both(&as_find_in_message(fixture(name), id, Some("<@1> https://x.example"))).await;
+        assert_eq!(empty.callback["data"]["content"], "That message has no words I can search for.");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_posts_the_card_publicly_unless_the_server_blocks_members_apps() {
+    let doors = Doors::start("doors-share").await;
+    let user = "1034315047838687264";
+    for (i, place) in
+        ["interaction-command-user-install-guild-2025-09", "interaction-command-user-install-dm-2025-09"]
+            .into_iter()
+            .enumerate()
+    {
+        let sent = doors.both(&share_click(fixture(place), 2_000 + i as u64, CROWN_ID)).await;
+        let data = &sent.callback["data"];
+        assert_eq!(sent.callback["type"], 4, "{place}: a new message in the channel");
+        assert!(data["flags"].is_null(), "{place}: public: {data}");
+        assert_eq!(data["content"], format!("Shared by <@{user}>"), "{place}");
+        assert_eq!(data["allowed_mentions"], json!({ "parse": [] }), "naming the sharer pings no one");
+        assert_eq!(data["embeds"][0]["title"], CROWN);
+        assert_eq!(share_button(&sent.callback), None, "a shared card is not shared again");
+        assert_eq!(data["components"].as_array().unwrap().len(), 1, "links only, no menu: {data}");
+    }
+
+    // A server where members' own apps may not post publicly (Use External Apps off) and the
+    // app is not installed: Discord would show the card to the member alone. Say so instead.
+    let mut blocked = fixture("interaction-command-user-install-guild-2025-09");
+    blocked["member"]["permissions"] = json!((((1u64 << 53) - 1) & !USE_EXTERNAL_APPS).to_string());
+    let sent = doors.both(&share_click(blocked.clone(), 2_010, CROWN_ID)).await;
+    assert_eq!(sent.callback["data"]["flags"], 64, "{}", sent.callback);
+    assert!(
+        sent.callback["data"]["content"].as_str().unwrap().contains("only you can see"),
+        "{}",
+        sent.callback
+    );
+    assert!(sent.callback["data"]["embeds"].as_array().unwrap().is_empty());
+
+    // Installed in that server too: the bot posts as a server app, whatever members may do.
+    blocked["authorizing_integration_owners"]["0"] = blocked["guild_id"].clone();
+    let sent = doors.both(&share_click(blocked, 2_011, CROWN_ID)).await;
+    assert!(sent.callback["data"]["flags"].is_null(), "{}", sent.callback);
+
+    // A story gone from the catalog since the card was drawn.
+    let gone =
+        doors.both(&share_click(fixture("interaction-command-guild-2025-06"), 2_012, "no-such-story")).await;
+    assert_eq!(gone.callback["data"]["flags"], 64);
+
+    // A pick in a private card's menu keeps its Share button (and the message's visibility).
+    let mut pick = payloads::select(2_013, "marquee:pick", "techblog-consoleme", json!([]));
+    pick["message"]["flags"] = json!(64);
+    let picked = doors.both(&pick).await;
+    assert_eq!(picked.callback["type"], 7);
+    assert!(picked.callback["data"]["flags"].is_null(), "an update carries no flags");
+    assert_eq!(share_button(&picked.callback).as_deref(), Some("marquee:share:techblog-consoleme"));
+    let public_pick =
+        doors.both(&payloads::select(2_014, "marquee:pick", "techblog-consoleme", json!([]))).await;
+    assert_eq!(share_button(&public_pick.callback), None);
+
+    // Highlights need the bot in the server: from a user install there, they say so.
+    let mut hl = fixture("interaction-command-user-install-guild-2025-09");
+    hl["id"] = json!("2015");
+    hl["data"] = json!({ "id": "800000000000000002", "name": "highlights", "type": 1,
+                         "options": [{ "name": "list", "type": 1, "options": [] }] });
+    let outside = doors.both(&hl).await;
+    assert!(text(&outside).contains("in a server"), "{outside:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_written_as_mentions_of_the_ids_discord_gave_them() {
+    let doors = Doors::start("doors-mentions").await;
+    // The fake gives the registered commands ids 900…000, 900…001, … in registration order.
+    let registered = definitions_names();
+    let id_of =
+        |name: &str| 900_000_000_000_000_000u64 + registered.iter().position(|n| n == name).unwrap() as u64;
+
+    let help = doors.both(&payloads::command(3_001, "help", &[])).await;
+    let description = help.callback["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains(&format!("</search:{}> `the crown`", id_of("search"))), "{description}");
+    assert!(
+        description.contains(&format!("</highlights subscribe:{}>", id_of("highlights"))),
+        "{description}"
+    );
+    assert!(description.contains(&format!("</help:{}>", id_of("help"))), "{description}");
+    assert!(!description.contains("`/"), "every command is a mention: {description}");
+
+    let miss = doors.both(&payloads::command(3_002, "search", &[("query", json!("chocolate cake"))])).await;
+    assert!(text(&miss).contains(&format!("</random:{}>", id_of("random"))), "{miss:?}");
+
+    // A story card's own text is catalog text: left as written.
+    let card = doors.both(&payloads::command(3_003, "search", &[("query", json!("the crown"))])).await;
+    assert!(!card.callback.to_string().contains("</"), "{}", card.callback);
+
+    // The mention's usage text, on the gateway (messages come only that way).
+    let before = doors.fake.request_count();
+    let bot = marquee_testkit::fake_discord::BOT_ID;
+    let message = payloads::message(
+        3_004,
+        payloads::user(marquee_testkit::fake_discord::USER_ID, "viewer", false),
+        &format!("<@{bot}>"),
+        vec![payloads::user(bot, "Marquee", true)],
+    );
+    doors.fake.dispatch("MESSAGE_CREATE", message);
+    let reply = doors.fake.wait_request("/messages", before).await.body;
+    let usage = reply["embeds"][0]["description"].as_str().unwrap();
+    assert!(usage.contains(&format!("</search:{}>", id_of("search"))), "{usage}");
+}
+
+fn definitions_names() -> Vec<String> {
+    marquee::commands::definitions::commands()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `/highlights subscribe` in a channel Discord resolved with the bot's permissions there.
+fn subscribe_with_access(id: u64, channel: u64, app_permissions: Option<u64>) -> Value {
+    let mut p = subscribe(id, channel, MANAGE);
+    let mut resolved = json!({ "id": channel.to_string(), "name": "general", "type": 0,
+                               "permissions": "2248473465835073" });
+    if let Some(perms) = app_permissions {
+        resolved["app_permissions"] = json!(perms.to_string());
+    }
+    p["data"]["resolved"] = json!({ "channels": { channel.to_string(): resolved } });
+    p
+}
+
+const VIEW_SEND_EMBED: u64 = (1 << 10) | (1 << 11) | (1 << 14);
+
+/// Non-lookup REST calls made since `before` (the callback and the deferred edit are answers).
+fn look_ups(doors: &Doors, before: usize) -> Vec<String> {
+    doors.fake.requests()[before..]
+        .iter()
+        .filter(|r| !r.path.contains("/interactions/") && !r.path.contains("/webhooks/"))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+/// With the bot's permissions in the resolved channel (`app_permissions`, sent when the bot is
+/// in the server), `/highlights subscribe` answers in the callback with no REST look-up; without
+/// them it looks the permissions up and completes a deferred answer, as before.
+///
+/// The gateway door cannot see the field: serenity 0.12.5 decodes resolved channels into its
+/// `PartialChannel`, which has no `app_permissions`, and Marquee re-reads that decoded value.
+/// So the gateway keeps the REST path and only its delivery differs (deferred, then edited);
+/// the member reads the same words. If serenity ever keeps the field, the gateway half of this
+/// test fails: then both doors answer at once and should be compared with `both`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_answers_at_once_when_discord_sends_the_bots_access() {
+    let doors = Doors::start("doors-app-permissions").await;
+    let before = doors.fake.request_count();
+    let p = subscribe_with_access(4_001, CHANNEL_ID, Some(VIEW_SEND_EMBED));
+    let (status, sent) = doors.endpoint(&p).await;
+    assert_eq!(status, 200);
+    assert_eq!(sent.callback["type"], 4, "not deferred: {sent:?}");
+    assert_eq!(sent.callback["data"]["flags"], 64, "as private as before");
+    assert!(text(&sent).starts_with(&format!("Subscribed <#{CHANNEL_ID}>")), "{sent:?}");
+    assert_eq!(look_ups(&doors, before), Vec::<String>::new(), "no REST look-up");
+
+    let before = doors.fake.request_count();
+    let gateway = doors.gateway(&p).await.unwrap();
+    assert_eq!(gateway.callback, json!({ "type": 5, "data": { "flags": 64 } }), "serenity dropped the field");
+    assert_eq!(text(&gateway), text(&sent), "the same words");
+    assert_eq!(look_ups(&doors, before).len(), 3, "{:?}", look_ups(&doors, before));
+
+    // What the bot lacks is named from Discord's figure alone.
+    let denied = subscribe_with_access(4_002, OTHER_CHANNEL, Some(VIEW_SEND_EMBED & !(1 << 11)));
+    let (_, denied) = doors.endpoint(&denied).await;
+    assert_eq!(denied.callback["type"], 4);
+    assert!(text(&denied).contains("Send Messages"), "{denied:?}");
+
+    // A resolved channel without it (the bot not in the server, or older Discord): REST,
+    // deferred, alike on both doors.
+    let rest = doors.both(&subscribe_with_access(4_003, CHANNEL_ID, None)).await;
+    assert_eq!(rest.callback, json!({ "type": 5, "data": { "flags": 64 } }));
+    assert!(text(&rest).starts_with(&format!("Subscribed <#{CHANNEL_ID}>")), "{rest:?}");
+}
+
+/// The figures in docs/measurements.md ("/highlights subscribe with and without
+/// app_permissions"): REST calls and the time to the member's final answer, per door, against
+/// the fake Discord on loopback. Run with `--ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check: run on purpose"]
+async fn measure_subscribe_with_and_without_app_permissions() {
+    let doors = Doors::start("doors-measure").await;
+    let rounds = 40u64;
+    let mut n = 0;
+    // As the fake answers (microseconds), and with each look-up taking 50 ms, as a REST call
+    // to Discord may.
+    for delay in [Duration::ZERO, Duration::from_millis(50)] {
+        for (label, access) in [("with app_permissions", Some(VIEW_SEND_EMBED)), ("without (REST)", None)] {
+            for door in ["gateway", "endpoint"] {
+                let mut times = Vec::new();
+                let mut calls = 0;
+                for _ in 0..rounds {
+                    n += 1;
+                    let p = subscribe_with_access(5_000 + n, CHANNEL_ID, access);
+                    for part in ["/channels/", "/roles", "/members/"] {
+                        doors.fake.fault(marquee_testkit::fake_discord::Fault {
+                            path_part: part.into(),
+                            status: 0,
+                            delay,
+                        });
+                    }
+                    let before = doors.fake.request_count();
+                    let started = std::time::Instant::now();
+                    if door == "gateway" {
+                        doors.gateway(&p).await.unwrap();
+                    } else {
+                        doors.endpoint(&p).await;
+                    }
+                    times.push(started.elapsed().as_secs_f64() * 1e3);
+                    calls += look_ups(&doors, before).len();
+                    // Faults not consumed (no look-up made) must not delay the next round.
+                    doors.fake.clear_faults();
+                }
+                times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+                println!(
+                    "look-up delay {:>2} ms | {label:20} | {door:8} | {:.1} REST look-ups | final answer p50 {:.2} ms, p90 {:.2} ms ({rounds} rounds)",
+                    delay.as_millis(),
+                    calls as f64 / rounds as f64,
+                    at(0.5),
+                    at(0.9)
+                );
+            }
+        }
+    }
 }

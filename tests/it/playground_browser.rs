@@ -251,6 +251,50 @@ fn layout_checks(page: &Session, checks: &mut Checks, size: &str) {
     clear_composer(page);
 }
 
+/// Whether the last message is shown to the member alone.
+fn last_is_private(page: &Session) -> bool {
+    page.script(
+        "return document.querySelector('.msg:last-of-type').classList.contains('ephemeral')",
+        json!([]),
+    ) == true
+}
+
+/// `/search the crown private:True` answers privately with Share; Share posts the card for
+/// everyone, naming who shared it. Then "Find in Marquee" from a message's "…" menu.
+fn private_share_and_the_message_command(page: &Session) {
+    command(page, "search");
+    let query = page.find_all("#fields input[data-name=query]").remove(0);
+    page.type_into(&query, "the crown");
+    let private = page.find_all("#fields input[data-name=private]").remove(0);
+    page.click(&private);
+    page.wait_text("#popup .item b", WAIT, |t| t == "True");
+    // Enter picks the listed value (as in Discord's option fields); a second Enter sends.
+    page.type_into(&private, &format!("true{}", keys::ENTER));
+    page.type_into(&private, keys::ENTER);
+    page.wait("a private answer", WAIT, |p| last_is_private(p).then_some(()));
+    last_bot(page, ".e-title", |t| t == CROWN);
+    let share = page.wait("the Share button", WAIT, |p| p.find_all(".msg:last-of-type button.action").pop());
+    assert_eq!(page.text(&share), "Share");
+    page.click(&share);
+    last_bot(page, ".content", |t| t == "Shared by @you");
+    last_bot(page, ".e-title", |t| t == CROWN);
+    assert!(!last_is_private(page), "a shared card is for everyone");
+    assert!(page.find_all(".msg:last-of-type button.action").is_empty(), "and has no Share of its own");
+
+    // A message of the member's, then its "…" menu → Apps → Find in Marquee.
+    let input = page.find_all("#input").remove(0);
+    page.type_into(&input, &format!("has anyone got that crown talk? https://example.com/x{}", keys::ENTER));
+    let more = page.wait("the message's … button", WAIT, |p| p.find_all(".msg:last-of-type .more").pop());
+    page.click(&more);
+    let find = page.wait("Find in Marquee in the menu", WAIT, |p| {
+        p.find_all(".msg:last-of-type .msg-menu button").into_iter().find(|b| p.text(b) == "Find in Marquee")
+    });
+    page.click(&find);
+    last_bot(page, ".e-title", |t| t == CROWN);
+    assert!(last_is_private(page), "the message command answers the member alone");
+    assert!(!page.find_all(".msg:last-of-type button.action").is_empty(), "with Share");
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -400,6 +444,8 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     );
     page.click(&toggle);
     steps.done("/search, `the cr`, ↓↑ Tab picks the crown, Enter sends, Show JSON");
+    private_share_and_the_message_command(&page);
+    steps.done("private /search, Share; Find in Marquee on a message");
     let timings: Vec<f64> = page
         .script("return window.marqueeTimings", json!([]))
         .as_array()

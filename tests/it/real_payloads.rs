@@ -44,6 +44,14 @@ fn future_options(data: &Value) -> Vec<Value> {
 fn as_marquee(mut interaction: Value) -> Value {
     let data = interaction["data"].clone();
     match interaction["type"].as_u64() {
+        // A message command: Marquee's own, on a message that asks for the crown (mentions and
+        // links in it, as members write them); the message's other fields stay as captured.
+        Some(2) if data["type"] == 3 => {
+            let target = data["target_id"].as_str().unwrap_or_default().to_string();
+            interaction["data"]["name"] = json!("Find in Marquee");
+            interaction["data"]["resolved"]["messages"][&target]["content"] =
+                json!("<@&999999999999999999> anyone seen the crown talk? https://example.com/crown");
+        }
         Some(2) => {
             let mut options = vec![json!({ "name": "query", "type": 3, "value": "the crown" })];
             options.extend(future_options(&data));
@@ -87,7 +95,12 @@ async fn real_and_future_interactions_are_answered_alike_on_both_doors() {
         let sent = doors.both(&interaction).await;
         let body = &sent.callback;
         match kind {
-            Some(2) => assert_eq!(body["data"]["embeds"][0]["title"], CROWN, "{name}: {body}"),
+            Some(2) => {
+                assert_eq!(body["data"]["embeds"][0]["title"], CROWN, "{name}: {body}");
+                if interaction["data"]["type"] == 3 {
+                    assert_eq!(body["data"]["flags"], 64, "{name}: the message command answers privately");
+                }
+            }
             Some(4) => {
                 assert_eq!(body["type"], 8, "{name}");
                 let values: Vec<&str> = body["data"]["choices"]

@@ -31,28 +31,37 @@ fn route_table() {
                 json!([option("query", json!("the crown")),
             option("kind", json!("case-study")), {"name": "year", "type": 4, "value": 2021}]),
             ),
-            |r| matches!(r, Request::Catalog(Catalog::Find { command: Command::Search, query, kind: Some(Kind::CaseStudy), year: Some(2021), .. }) if query == "the crown"),
+            |r| matches!(r, Request::Catalog { request: Catalog::Find { command: Command::Search, query, kind: Some(Kind::CaseStudy), year: Some(2021), .. }, .. } if query == "the crown"),
         ),
         (
             "/video without query",
             command("video", json!([])),
-            |r| matches!(r, Request::Catalog(Catalog::Find { command: Command::Video, query, kind: None, year: None, .. }) if query.is_empty()),
+            |r| matches!(r, Request::Catalog { request: Catalog::Find { command: Command::Video, query, kind: None, year: None, .. }, .. } if query.is_empty()),
         ),
         ("/casestudy", command("casestudy", json!([option("query", json!("ses"))])), |r| {
-            matches!(r, Request::Catalog(Catalog::Find { command: Command::CaseStudy, .. }))
+            matches!(r, Request::Catalog { request: Catalog::Find { command: Command::CaseStudy, .. }, .. })
         }),
         (
             "a year that is not a year",
             command("search", json!([option("query", json!("x")), {"name": "year", "type": 4, "value": -3}])),
-            |r| matches!(r, Request::Catalog(Catalog::Find { year: None, .. })),
+            |r| matches!(r, Request::Catalog { request: Catalog::Find { year: None, .. }, .. }),
         ),
         (
             "/random seeds with the interaction id",
             command("random", json!([option("kind", json!("podcast"))])),
-            |r| matches!(r, Request::Catalog(Catalog::Random { kind: Some(Kind::Podcast), seed: 42 })),
+            |r| {
+                matches!(
+                    r,
+                    Request::Catalog { request: Catalog::Random { kind: Some(Kind::Podcast), seed: 42 }, .. }
+                )
+            },
         ),
-        ("/about", command("about", json!([])), |r| matches!(r, Request::Catalog(Catalog::About))),
-        ("/help", command("help", json!([])), |r| matches!(r, Request::Catalog(Catalog::Help))),
+        ("/about", command("about", json!([])), |r| {
+            matches!(r, Request::Catalog { request: Catalog::About, .. })
+        }),
+        ("/help", command("help", json!([])), |r| {
+            matches!(r, Request::Catalog { request: Catalog::Help, .. })
+        }),
         ("a command this version does not know", command("weather", json!([])), |r| {
             matches!(r, Request::Unknown { autocomplete: false })
         }),
@@ -60,7 +69,7 @@ fn route_table() {
             "autocomplete reads the focused option",
             json!({"type": 4, "data": {"name": "search", "options": [
             option("kind", json!("talk")), {"name": "query", "type": 3, "value": "spinn", "focused": true}]}}),
-            |r| matches!(r, Request::Catalog(Catalog::Autocomplete { command: Command::Search, text, kind: Some(Kind::Talk) }) if text == "spinn"),
+            |r| matches!(r, Request::Catalog { request: Catalog::Autocomplete { command: Command::Search, text, kind: Some(Kind::Talk) }, .. } if text == "spinn"),
         ),
         (
             "autocomplete of an unknown command",
@@ -71,13 +80,13 @@ fn route_table() {
             "timezone autocomplete",
             json!({"type": 4, "guild_id": "7", "data": {"name": "highlights", "options": [
             {"name": "subscribe", "type": 1, "options": [{"name": "timezone", "type": 3, "value": "Europe/Be", "focused": true}]}]}}),
-            |r| matches!(r, Request::Highlights(H::TimezoneAutocomplete { text, .. }) if text == "Europe/Be"),
+            |r| matches!(r, Request::Highlights { request: H::TimezoneAutocomplete { text, .. }, .. } if text == "Europe/Be"),
         ),
         (
             "a menu pick keeps the listed ids",
             json!({"type": 3, "data": {"custom_id": "marquee:pick", "values": ["ses-100-million"]},
             "message": pick_message}),
-            |r| matches!(r, Request::Catalog(Catalog::Pick { id, listed }) if id == "ses-100-million" && listed.len() == 2),
+            |r| matches!(r, Request::Catalog { request: Catalog::Pick { id, listed }, .. } if id == "ses-100-million" && listed.len() == 2),
         ),
         (
             "a menu pick with no value",
@@ -96,7 +105,7 @@ fn route_table() {
                 json!([{"name": "subscribe", "type": 1, "options": [
             {"name": "channel", "type": 7, "value": "99"}, option("time", json!("09:00")), option("timezone", json!("Asia/Tokyo"))]}]),
             ),
-            |r| matches!(r, Request::Highlights(H::Subscribe { guild_id: 7, channel_id: 99, time, timezone: Some(tz), can_manage: true, .. }) if time == "09:00" && tz == "Asia/Tokyo"),
+            |r| matches!(r, Request::Highlights { request: H::Subscribe { guild_id: 7, channel_id: 99, time, timezone: Some(tz), can_manage: true, .. }, .. } if time == "09:00" && tz == "Asia/Tokyo"),
         ),
         (
             "/highlights subscribe without a channel",
@@ -113,15 +122,18 @@ fn route_table() {
             |r| {
                 matches!(
                     r,
-                    Request::Highlights(H::Unsubscribe { guild_id: 7, channel_id: None, can_manage: false })
+                    Request::Highlights {
+                        request: H::Unsubscribe { guild_id: 7, channel_id: None, can_manage: false },
+                        ..
+                    }
                 )
             },
         ),
         ("/highlights list", command("highlights", json!([{"name": "list", "type": 1}])), |r| {
-            matches!(r, Request::Highlights(H::List { guild_id: 7 }))
+            matches!(r, Request::Highlights { request: H::List { guild_id: 7 }, .. })
         }),
         ("/highlight", command("highlight", json!([])), |r| {
-            matches!(r, Request::Highlights(H::Today { guild_id: 7 }))
+            matches!(r, Request::Highlights { request: H::Today { guild_id: 7 }, .. })
         }),
         ("/highlight outside a server", json!({"type": 2, "data": {"name": "highlight"}}), |r| {
             matches!(r, Request::HighlightsOutsideServer)

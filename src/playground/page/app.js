@@ -13,7 +13,7 @@ function el(tag, cls, text) {
 }
 
 const S = {
-  session: null, entries: [], cmd: null, popup: null, moved: false, seq: 0, reloads: null, ids: 0,
+  session: null, entries: [], messageCommands: [], cmd: null, popup: null, moved: false, seq: 0, reloads: null, ids: 0,
   // Whether the channel shows its newest message: then it stays in view as messages grow.
   follow: true, calendar: null, status: null,
 };
@@ -206,6 +206,11 @@ function row(r, message) {
       const a = el('a', 'link', c.label || '');
       Object.assign(a, { href: c.url, target: '_blank', rel: 'noopener' });
       d.append(a);
+    } else if (c.type === 2 && c.custom_id) {
+      const b = el('button', 'action', c.label || '');
+      b.type = 'button';
+      b.onclick = () => press(message, c);
+      d.append(b);
     } else if (c.type === 3) d.append(select(c, message));
   }
   return d;
@@ -315,19 +320,60 @@ function failed(error) {
   fill(a, { content: t('could_not', { message: error.message }), flags: 64 }, String(error));
 }
 
-async function pick(message, component, option) {
-  const data = message._data;
+// A component interaction on a bot's message (`data`: a menu pick or a button), as Discord
+// sends it. An UPDATE_MESSAGE redraws that message; a new message gets the line `key` (see
+// `context`) above it.
+async function interact(message, data, key, values) {
+  const shown = message._data;
   const request = {
     type: 3,
-    data: { custom_id: component.custom_id, component_type: 3, values: [option.value] },
-    message: { id: message.dataset.id, flags: data.flags || 0, components: data.components || [] },
+    data,
+    message: { id: message.dataset.id, flags: shown.flags || 0, components: shown.components || [] },
     locale: locale(),
   };
   try {
     const r = await api('/api/interaction', request);
     if (r.body.type === 7) answered(message, r);
-    else answered(article('bot', context('picked', { who: el('b', null, 'you'), option: el('span', null, option.label) })), r);
+    else answered(article('bot', context(key, values)), r);
   } catch (e) { failed(e); }
+}
+function pick(message, component, option) {
+  const data = { custom_id: component.custom_id, component_type: 3, values: [option.value] };
+  interact(message, data, 'picked', { who: el('b', null, 'you'), option: el('span', null, option.label) });
+}
+// A button of the bot's message (Share).
+function press(message, component) {
+  const data = { custom_id: component.custom_id, component_type: 2 };
+  interact(message, data, 'pressed', { who: el('b', null, 'you'), button: el('span', null, component.label) });
+}
+// A message command (the "…" menu's Apps) on one of your messages: its text is resolved in.
+async function onMessage(mine, command, content) {
+  const id = mine.dataset.id;
+  const request = {
+    type: 2,
+    data: { name: command.name, type: 3, target_id: id, resolved: { messages: { [id]: { id, content } } } },
+    locale: locale(),
+  };
+  try {
+    const r = await api('/api/interaction', request);
+    answered(article('bot', context('used', { who: el('b', null, 'you'), command: el('span', 'cmd', command.name) })), r);
+  } catch (e) { failed(e); }
+}
+function messageMenu(mine, content) {
+  const more = el('button', 'more', '…');
+  more.type = 'button';
+  more.title = 'More';
+  const menu = el('div', 'msg-menu');
+  menu.hidden = true;
+  menu.append(el('h4', null, 'Apps'));
+  for (const c of S.messageCommands) {
+    const b = el('button', null, c.name);
+    b.type = 'button';
+    b.onclick = () => { menu.hidden = true; onMessage(mine, c, content); };
+    menu.append(b);
+  }
+  more.onclick = () => { menu.hidden = !menu.hidden; };
+  mine.append(more, menu);
 }
 
 // ---- The command list, options and autocomplete.
@@ -335,6 +381,8 @@ const described = (d) => (d.description_localizations && d.description_localizat
 function entries(commands) {
   const out = [];
   for (const c of commands) {
+    // Message commands live in a message's "…" menu, not in the `/` list.
+    if (c.type === 3) continue;
     const subs = (c.options || []).filter((o) => o.type === 1);
     if (subs.length) {
       for (const s of subs) out.push({ name: c.name, sub: s.name, label: `${c.name} ${s.name}`, def: s, options: s.options || [] });
@@ -472,6 +520,7 @@ function options(focused) {
       continue;
     }
     let value = field.dataset.value ?? raw;
+    if (o.type === 5) value = /^(true|yes|1)$/i.test(value);
     if (o.type === 4 || o.type === 10) {
       value = Number(value);
       if (!Number.isFinite(value) || (o.type === 4 && !Number.isInteger(value))) {
@@ -509,6 +558,8 @@ function offer(o, field, typedAt) {
       .filter((c) => named(c).toLowerCase().includes(typed) || c.name.toLowerCase().includes(typed))
       .map((c) => ({ title: named(c), value: c.value }));
     showPopup('choices', o.name, items, choose, field, true);
+  } else if (o.type === 5) {
+    showPopup('choices', o.name, [{ title: 'True', value: 'true' }, { title: 'False', value: 'false' }], choose, field, true);
   } else if (o.type === 7) {
     showPopup('choices', o.name, [{ title: '# playground', value: S.session.channel_id }], choose, field, true);
   } else hidePopup();
@@ -536,6 +587,7 @@ async function send() {
   reset();
   const mine = article('you');
   mine.querySelector('.main').append(rich('content', content));
+  messageMenu(mine, content);
   stick(true);
   try {
     const r = await api('/api/message', { content });
@@ -647,6 +699,7 @@ async function start() {
   const [session, commands] = await Promise.all([api('/api/session'), api('/api/commands')]);
   S.session = session;
   S.entries = entries(commands);
+  S.messageCommands = commands.filter((c) => c.type === 3);
   const welcome = el('div', 'welcome');
   welcome.append(said('h1', null, 'welcome_title'), rich('content', t('welcome')));
   $('#messages').append(welcome);

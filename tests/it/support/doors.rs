@@ -37,12 +37,30 @@ impl Doors {
         let http = Arc::new(marquee::discord::http_client(TOKEN, Some(&fake.api_base())));
         let access = Arc::new(marquee::discord::access::HttpAccess::with_http(BOT_ID, http.clone()));
         let router = Arc::new(marquee::router::Router::new(engine, database.open().unwrap(), access));
+        let endpoint_router = router.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = listener.local_addr().unwrap();
         let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
         tokio::spawn(marquee::endpoint::serve(listener, door, std::future::pending()));
         let bot = super::start_bot_on(&fake, database, dir);
         fake.wait_ready().await;
+        // The gateway registers the commands; the endpoint reads their ids back, as `serve`
+        // does, so both doors write commands as the same mentions.
+        fake.wait_request("/commands", 0).await;
+        let http = marquee::discord::http_client(TOKEN, Some(&fake.api_base()));
+        // The fake records the PUT before it stores the commands: ask until they are listed.
+        let mut ids = None;
+        for _ in 0..500 {
+            ids = marquee::discord::registration::registered_ids(&http, super::fake_discord::APP_ID, None)
+                .await;
+            if ids.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        endpoint_router.set_command_ids(ids.expect("the registered commands are listed"));
+        // The gateway sets its ids as soon as registration answers; give it that moment.
+        tokio::time::sleep(Duration::from_millis(100)).await;
         Doors { fake, store, endpoint, key: key(SECRET), _bot: bot }
     }
 
