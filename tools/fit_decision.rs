@@ -1,14 +1,17 @@
 //! Fits the search's answer / offer / silence decision on the labelled query sets and writes it to
 //! src/search/weights.rs: `cargo run --release --example fit_decision [-- --check]`.
 //!
-//! Every ranked candidate of every labelled query is one row: the decision's features
-//! (`marquee::search::FEATURES`) and whether the candidate is a story the query expects. An
-//! L2-regularised logistic regression (Newton's method on standardised features) gives the
+//! Every labelled query is read twice, on the bundled catalog and among `DISTRACTORS` seed-word
+//! distractors (when ../shared has the generator), and every ranked candidate of each reading is
+//! one row: the decision's features (`marquee::search::FEATURES`) and whether the candidate is a
+//! story the query expects. Two L2-regularised logistic regressions (Newton's method on
+//! standardised features), one on the rows of candidates in a crowd and one on the rest, give the
 //! probability that a candidate is right. The thresholds are then chosen on the same rows: the
-//! answer threshold is the lowest that keeps wrong stories answered first at most
-//! `MAX_WRONG_FIRST` of the on-topic queries and answered off-topic queries at most
+//! pair of answer thresholds that answers right most often while keeping wrong stories answered
+//! first at most `MAX_WRONG_FIRST` of the on-topic queries and answered off-topic queries at most
 //! `MAX_OFF_TOPIC_ANSWERED`; the offer threshold the one that offers the right story most often
-//! net of offers to off-topic queries.
+//! net of offers to off-topic queries. `--explain QUERY…` prints how the decision sees a query
+//! (`--large`: among the distractors).
 //!
 //! The figures written with the weights are 5-fold cross-validated, folds by query: each fold's
 //! model and thresholds are fitted on the other four and judged on it alone.
@@ -267,8 +270,8 @@ fn fit_linear(rows: Vec<&Row>) -> Linear {
     let mut mean = [0.0; D];
     let mut sd = [0.0; D];
     for r in &rows {
-        for k in 0..D {
-            mean[k] += r.x[k] / n;
+        for (m, x) in mean.iter_mut().zip(&r.x) {
+            *m += x / n;
         }
     }
     for r in &rows {
@@ -333,10 +336,11 @@ fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
         if d.abs() < 1e-12 {
             continue;
         }
+        let pivot_row = a[col];
         for row in col + 1..N {
             let f = a[row][col] / d;
-            for k in col..N {
-                a[row][k] -= f * a[col][k];
+            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }
@@ -469,7 +473,9 @@ fn source(
         "//! (tools/fit_decision.rs): do not edit by hand; refit after changing the ranking or a feature."
     );
     let _ = writeln!(s, "//!");
-    let _ = writeln!(s, "//! Fitted on {queries} labelled queries ({on} on-topic), {rows} ranked candidates, of the sets named in");
+    let _ = writeln!(s, "//! Fitted on {queries} readings of labelled queries ({on} on-topic; each query on the bundled catalog and");
+    let _ =
+        writeln!(s, "//! among {DISTRACTORS} distractors), {rows} ranked candidates, of the sets named in");
     let _ = writeln!(s, "//! tools/fit_decision.rs (never tests/queries-unseen/holdout-final.toml).");
     let _ = writeln!(s, "//! {FOLDS}-fold cross-validated (folds by query; each fold's model and thresholds fitted on the others):");
     let _ = writeln!(s, "//! {}", cv.line());
@@ -489,24 +495,23 @@ fn source(
         }
         let _ = writeln!(s, "pub const {name}WEIGHTS: [f32; {D}] = [");
         for (feature, w) in FEATURES.iter().zip(&linear.w) {
-            let _ = writeln!(s, "    {w:.6}, // {feature}");
+            let _ = writeln!(s, "    {:?}, // {feature}", *w as f32);
         }
         let _ = writeln!(s, "];");
-        let _ = writeln!(s, "pub const {name}BIAS: f32 = {:.6};", linear.bias);
+        let _ = writeln!(s, "pub const {name}BIAS: f32 = {:?};", linear.bias as f32);
     }
     let _ = writeln!(
         s,
-        "/// A candidate this likely may be the answer: the lowest probability that kept wrong stories"
+        "/// A candidate this likely may be the answer (with `CROWDED_ANSWER_AT`: the pair that answered right"
     );
     let _ = writeln!(
         s,
-        "/// answered first to {:.0} % of on-topic queries and off-topic answers to {:.0} %.",
+        "/// most often while keeping wrong stories first to {:.0} % of on-topic queries, off-topic answers to {:.0} %).",
         MAX_WRONG_FIRST * 100.0,
         MAX_OFF_TOPIC_ANSWERED * 100.0
     );
     let _ = writeln!(s, "pub const ANSWER_AT: f32 = {:.2};", answer_at.0);
-    let _ =
-        writeln!(s, "/// The same, for a candidate in a crowd (its own model), chosen after `ANSWER_AT`.");
+    let _ = writeln!(s, "/// The same, for a candidate in a crowd (its own model), chosen with `ANSWER_AT`.");
     let _ = writeln!(s, "pub const CROWDED_ANSWER_AT: f32 = {:.2};", answer_at.1);
     let _ = writeln!(
         s,

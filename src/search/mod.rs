@@ -70,9 +70,9 @@
 //! rarest known word of the query (the rarest possible word when none is known), and a guess at
 //! a common word weighs as a common word. Alternatives `(term, quality)`: the word itself 1.0,
 //! synonym group 1.0, kind term 1.0, completion 0.55 + 0.35 × typed/full (last word, 2+ letters:
-//! the 16 commonest; an unknown word of 4+ letters before it: 4), other form of the word 0.7
-//! (an English ending stripped, root of 5+ letters), one typo 0.75 (4–7 letters; for 3 letters
-//! only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
+//! the 16 found most in names, then the commonest; an unknown word of 4+ letters before it: 4),
+//! other form of the word 0.7 (an English ending stripped, root of 5+ letters), one typo 0.75
+//! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
 //! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing.
 //!
@@ -100,12 +100,22 @@
 //! unit of weight, margin to its best rival, likeness, exact name, specific (weight matched as
 //! typed over the rarity of a one-item word), typed share, browsing, ln(words asked), rarest word
 //! matched, share of words nothing knows, whether it leads — and a logistic model gives the
-//! probability that it is the story asked for. The first candidate at or above `ANSWER_AT` (or
-//! named exactly by the query) is the answer, followed by the later candidates that may be
-//! answered or offered; with no answer, candidates at or above `OFFER_AT` that rest on a word as
-//! typed are offered as "did you mean". `tools/fit_decision.rs` fits the coefficients and both
-//! thresholds on the labelled sets (never on tests/queries-unseen/holdout-final.toml) and writes
-//! them, with their 5-fold cross-validated figures, to `weights.rs`.
+//! probability that it is the story asked for. There are two models: one for candidates in a
+//! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
+//! distractors), one for the rest, because evidence, margins and rarity mean different things
+//! in the two. The first candidate at or above its model's answer threshold (or named exactly by
+//! the query) is the answer, followed by the later candidates that may be answered or offered;
+//! with no answer, candidates at or above `OFFER_AT` that rest on a word as typed are offered as
+//! "did you mean", and so is a leader holding a typed word no other item holds.
+//! `tools/fit_decision.rs` fits both models and the thresholds on the labelled sets, read on the
+//! bundled catalog and among 100 000 distractors (never on
+//! tests/queries-unseen/holdout-final.toml), and writes them, with their 5-fold cross-validated
+//! figures, to `weights.rs`.
+//!
+//! Two readings come before the model. A query of 4+ characters that begins the name of one item
+//! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
+//! filter, when every item the filter lets through matches every word ("netflix" among 2020
+//! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
 //!
 //! One rule stays structural because no labelled set can show it: when more than 32 candidates
 //! match as much of the query, chance matches exist (100 000 items reuse the catalog's words), and
