@@ -10,46 +10,59 @@
 
 use super::Lang;
 use crate::catalog::Item;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-/// The language `text` is written in, judged against `items`' text; English when unsure.
-pub fn written_in(text: &str, items: &[Item]) -> Lang {
-    if text.chars().any(is_japanese) {
-        return Lang::Ja;
-    }
-    let asked: HashSet<String> = words(text).collect();
-    if asked.is_empty() {
-        return Lang::En;
-    }
-    let mut english = HashSet::new();
-    for item in items {
-        let texts = [&item.title, &item.summary].into_iter().chain(&item.tags).chain(&item.aliases);
-        for t in texts.chain(&item.services).chain(item.people.iter().map(|p| &p.name)) {
-            english.extend(words(t).filter(|w| asked.contains(w)));
-        }
-    }
-    let mut best = (0, Lang::En);
-    let mut tied = false;
-    for lang in Lang::ALL {
-        let Some(code) = lang.catalog_locale() else { continue };
-        let mut theirs = HashSet::new();
-        for local in items.iter().filter_map(|i| i.local(code)) {
-            let texts = local.title.iter().chain(&local.summary).chain(&local.keywords);
-            for t in texts {
-                theirs.extend(words(t).filter(|w| asked.contains(w) && !english.contains(w)));
+/// The words that tell the languages apart, read once from a catalog (per engine, see
+/// `search::Engine::vocabulary`): a mention is answered without walking the catalog's text.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    /// Each word some translation uses and the English catalog does not, with the languages
+    /// whose translations use it.
+    tells: HashMap<String, Vec<Lang>>,
+}
+
+impl Vocabulary {
+    pub fn of(items: &[Item]) -> Vocabulary {
+        let mut english = HashSet::new();
+        for item in items {
+            let texts = [&item.title, &item.summary].into_iter().chain(&item.tags).chain(&item.aliases);
+            for t in texts.chain(&item.services).chain(item.people.iter().map(|p| &p.name)) {
+                english.extend(words(t));
             }
         }
-        let n = theirs.len();
-        if n > best.0 {
-            (best, tied) = ((n, lang), false);
-        } else if n == best.0 && n > 0 {
-            tied = true;
+        let mut tells: HashMap<String, Vec<Lang>> = HashMap::new();
+        for lang in Lang::ALL {
+            let Some(code) = lang.catalog_locale() else { continue };
+            for local in items.iter().filter_map(|i| i.local(code)) {
+                for t in local.title.iter().chain(&local.summary).chain(&local.keywords) {
+                    for w in words(t).filter(|w| !english.contains(w)) {
+                        let langs = tells.entry(w).or_default();
+                        if !langs.contains(&lang) {
+                            langs.push(lang);
+                        }
+                    }
+                }
+            }
         }
+        Vocabulary { tells }
     }
-    if tied {
-        Lang::En
-    } else {
-        best.1
+
+    /// The language `text` is written in; English when unsure.
+    pub fn written_in(&self, text: &str) -> Lang {
+        if text.chars().any(is_japanese) {
+            return Lang::Ja;
+        }
+        let asked: HashSet<String> = words(text).collect();
+        let mut counts: HashMap<Lang, usize> = HashMap::new();
+        for lang in asked.iter().filter_map(|w| self.tells.get(w)).flatten() {
+            *counts.entry(*lang).or_default() += 1;
+        }
+        let best = counts.values().copied().max().unwrap_or(0);
+        let mut leaders = counts.iter().filter(|(_, &n)| n == best);
+        match (leaders.next(), leaders.next()) {
+            (Some((&lang, _)), None) if best > 0 => lang,
+            _ => Lang::En,
+        }
     }
 }
 
@@ -67,13 +80,13 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 mod tests {
     use super::*;
 
-    fn items() -> Vec<Item> {
-        crate::catalog::Catalog::bundled().unwrap().items
+    fn vocabulary() -> Vocabulary {
+        Vocabulary::of(&crate::catalog::Catalog::bundled().unwrap().items)
     }
 
     #[test]
     fn questions_in_each_language() {
-        let items = items();
+        let vocabulary = vocabulary();
         for (text, lang) in [
             ("how does netflix manage aws permissions", Lang::En),
             ("ConsoleMe", Lang::En),
@@ -86,13 +99,13 @@ mod tests {
             ("ザ・クラウン", Lang::Ja),
             ("機械学習", Lang::Ja),
         ] {
-            assert_eq!(written_in(text, &items), lang, "{text:?}");
+            assert_eq!(vocabulary.written_in(text), lang, "{text:?}");
         }
     }
 
     #[test]
     fn a_word_two_languages_share_decides_nothing() {
         // "para" is Spanish and Portuguese alike.
-        assert_eq!(written_in("para", &items()), Lang::En);
+        assert_eq!(vocabulary().written_in("para"), Lang::En);
     }
 }

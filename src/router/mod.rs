@@ -356,7 +356,7 @@ impl Router {
         let text = mention::query(message, me)?;
         let started = Instant::now();
         let engine = self.engine.get();
-        let lang = crate::locale::written::written_in(&text, engine.items());
+        let lang = engine.vocabulary().written_in(&text);
         let request = commands::Request::Mention { text };
         let ids = self.command_ids();
         let shown = Shown { private: false, ids: &ids };

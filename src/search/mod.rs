@@ -154,7 +154,8 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use gather::{Parsed, Scratch};
 use index::Index;
 use rerank::{Names, Ranked};
-use std::sync::Mutex;
+use crate::locale::written::Vocabulary;
+use std::sync::{Mutex, OnceLock};
 
 pub use decide::FEATURES;
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
@@ -237,6 +238,8 @@ pub struct Engine {
     years: Vec<Option<u16>>,
     matcher: SkimMatcherV2,
     scratch: Mutex<Vec<Scratch>>,
+    /// The words that tell the catalog's languages apart, read on the first mention.
+    vocabulary: OnceLock<Vocabulary>,
 }
 
 impl Engine {
@@ -264,11 +267,17 @@ impl Engine {
             years,
             matcher: SkimMatcherV2::default(),
             scratch: Mutex::default(),
+            vocabulary: OnceLock::new(),
         }
     }
 
     pub fn items(&self) -> &[Item] {
         &self.items
+    }
+
+    /// What tells the languages of this catalog apart (`locale::written`), read once.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        self.vocabulary.get_or_init(|| Vocabulary::of(&self.items))
     }
 
     pub fn get(&self, id: &str) -> Option<&Item> {
