@@ -150,11 +150,11 @@ mod typo;
 mod weights;
 
 use crate::catalog::{Catalog, Item, Kind};
+use crate::locale::written::Vocabulary;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use gather::{Parsed, Scratch};
 use index::Index;
 use rerank::{Names, Ranked};
-use crate::locale::written::Vocabulary;
 use std::sync::{Mutex, OnceLock};
 
 pub use decide::FEATURES;
