@@ -5,9 +5,9 @@
 //! among 100000 distractors), 18382 ranked candidates, of the sets named in
 //! tools/fit_decision.rs (never tests/queries-unseen/holdout-final.toml).
 //! 5-fold cross-validated (folds by query; each fold's model and thresholds fitted on the others):
-//! right first 0.891, wrong first 0.008, silent but offered right 0.063 (of 1108 on-topic); off-topic silent 0.940, offered 0.109 (of 302)
+//! right first 0.907, wrong first 0.012, silent but offered right 0.043 (of 1108 on-topic); off-topic silent 0.924, offered 0.089 (of 302)
 //! The same model fitted on all of them, on all of them:
-//! right first 0.904, wrong first 0.006, silent but offered right 0.053 (of 1108 on-topic); off-topic silent 0.960, offered 0.096 (of 302)
+//! right first 0.912, wrong first 0.006, silent but offered right 0.045 (of 1108 on-topic); off-topic silent 0.950, offered 0.086 (of 302)
 
 /// Per feature of `decide::FEATURES`, its weight in the log-odds that a candidate is right.
 pub const WEIGHTS: [f32; 15] = [
@@ -48,8 +48,8 @@ pub const CROWDED_WEIGHTS: [f32; 15] = [
 ];
 pub const CROWDED_BIAS: f32 = -8.564487;
 /// A candidate this likely may be the answer (with `CROWDED_ANSWER_AT`: the pair that answered right
-/// most often while keeping wrong stories first to 2 % of on-topic queries, off-topic answers to 4 %).
-pub const ANSWER_AT: f32 = 0.77;
+/// most often while keeping wrong stories first to 3 % of on-topic queries, off-topic answers to 5 %).
+pub const ANSWER_AT: f32 = 0.74;
 /// The same, for a candidate in a crowd (its own model), chosen with `ANSWER_AT`.
 pub const CROWDED_ANSWER_AT: f32 = 0.72;
 /// A candidate this likely may be offered as "did you mean" when nothing is answered.
