@@ -74,6 +74,9 @@ fn quality_among_100k_seed_word_distractors() {
             "  answered by the bundled catalog, silent among distractors: {} {emptied:?}",
             emptied.len()
         );
+        let blank: Vec<&str> =
+            emptied.iter().copied().filter(|q| big.search(q, &options).suggestions.is_empty()).collect();
+        println!("  ... of which offer nothing either: {} {blank:?}", blank.len());
         // Keyword queries (the holdout set's style) keep an answer at any scale; for chat and
         // paraphrase the fitted decision may turn to "did you mean" where chance matches crowd.
         if *name == "holdout" && !emptied.is_empty() {
