@@ -10,13 +10,15 @@
 //! See ARCHITECTURE.md for why this rather than axum.
 //!
 //! A listener is `serve(name, listener, service_fn(handler), Limits::default(), shutdown)`;
-//! its handler gets a `Request<Body>` and reads a body with `read_body(body, max)`.
+//! its handler gets a `Request<Body>`, reads a body with `read_body(body, max)` (a failure
+//! answered with `BodyError::status`) and answers with `response(status, content_type, body)`.
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::service::Service;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
@@ -96,6 +98,29 @@ pub enum BodyError {
     TimedOut,
     #[error("request body: {0}")]
     Failed(#[from] hyper::Error),
+}
+
+impl BodyError {
+    /// The status that answers a request whose body could not be read: 413, 408 or 400.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            BodyError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            BodyError::TimedOut => StatusCode::REQUEST_TIMEOUT,
+            BodyError::Failed(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// A whole answer, as every listener sends one: `status`, a `Content-Type` and the body.
+pub fn response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }
 
 /// A body that ends in `BodyError::TimedOut` at a fixed instant.

@@ -3,7 +3,7 @@
 //! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
 //! balancer (they share the database).
 
-use crate::http_server::{self, BodyError, Limits};
+use crate::http_server::{self, Limits};
 use crate::inflight::InFlight;
 use crate::router::incoming::Interaction;
 use crate::router::Router;
@@ -132,9 +132,7 @@ async fn handle(
                 let now = chrono::Utc::now().timestamp();
                 endpoint.answer(signature.as_deref(), timestamp.as_deref(), &body, now).await
             }
-            Err(BodyError::TooLarge) => (StatusCode::PAYLOAD_TOO_LARGE, None),
-            Err(BodyError::TimedOut) => (StatusCode::REQUEST_TIMEOUT, None),
-            Err(BodyError::Failed(_)) => (StatusCode::BAD_REQUEST, None),
+            Err(e) => (e.status(), None),
         }
     };
     let (status, body) = answer;
@@ -143,13 +141,7 @@ async fn handle(
         latency_ms = started.elapsed().as_secs_f64() * 1e3,
         "endpoint request"
     );
-    let mut response =
-        hyper::Response::new(Full::new(Bytes::from(body.map(|b| b.to_string()).unwrap_or_default())));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
-    response
+    http_server::response(status, "application/json", body.map(|b| b.to_string()).unwrap_or_default())
 }
 
 /// Serves until `shutdown` completes, then lets the requests in flight finish (see

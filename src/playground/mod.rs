@@ -288,10 +288,8 @@ fn parse_object(body: &[u8]) -> Result<Value, (StatusCode, Value)> {
 type Reply = hyper::Response<Full<Bytes>>;
 
 fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
-    let mut response = hyper::Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
+    let mut response = http_server::response(status, content_type, body);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
     // Its own files only; pictures may come from anywhere (the catalog's video thumbnails).
@@ -357,20 +355,13 @@ async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body
             }
             let body = match http_server::read_body(request.into_body(), MAX_BODY).await {
                 Ok(body) => body,
-                Err(BodyError::TooLarge) => {
-                    return json_reply((
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        json!({ "message": format!("the body is larger than {MAX_BODY} bytes") }),
-                    ))
-                }
-                Err(BodyError::TimedOut) => {
-                    return json_reply((
-                        StatusCode::REQUEST_TIMEOUT,
-                        json!({ "message": "the body came too slowly" }),
-                    ))
-                }
-                Err(BodyError::Failed(e)) => {
-                    return json_reply(bad_request(&format!("reading the body: {e}")))
+                Err(e) => {
+                    let message = match &e {
+                        BodyError::TooLarge => format!("the body is larger than {MAX_BODY} bytes"),
+                        BodyError::TimedOut => "the body came too slowly".to_string(),
+                        BodyError::Failed(e) => format!("reading the body: {e}"),
+                    };
+                    return json_reply((e.status(), json!({ "message": message })));
                 }
             };
             json_reply(if path == "/api/interaction" {
