@@ -49,8 +49,9 @@ pub const MAX_CONNECTIONS: usize = 512;
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// On shutdown, how long requests in flight may take to finish before the server returns
 /// anyway. A request that arrived just before the signal needs at most its body timeout
-/// plus an answer.
-pub const DRAIN: Duration = Duration::from_secs(8);
+/// plus an answer. (The replies a door still sends after its HTTP answer, such as deferred
+/// edits, have their own bound: `inflight::REPLY_DRAIN`.)
+pub const CONNECTION_DRAIN: Duration = Duration::from_secs(8);
 /// Request headers larger than this are answered 431 (Discord sends well under 2 KiB).
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// hyper's read buffer per connection (its default is ~400 KiB): bounds what a connection can
@@ -80,7 +81,7 @@ impl Default for Limits {
             body_timeout: BODY_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
-            drain: DRAIN,
+            drain: CONNECTION_DRAIN,
         }
     }
 }

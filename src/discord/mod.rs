@@ -22,9 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::{info, warn};
 
-/// How long shutdown waits for replies already being worked on.
-pub const DRAIN: Duration = Duration::from_secs(5);
-
 /// Mentions need only these; message content arrives for messages that mention the bot
 /// without the privileged Message Content intent.
 pub fn intents() -> GatewayIntents {
@@ -32,7 +29,7 @@ pub fn intents() -> GatewayIntents {
 }
 
 /// Runs the gateway bot until `shutdown` completes, then closes the shards and lets in-flight
-/// replies finish (for at most `DRAIN`). `health` learns the shards once they are known.
+/// replies finish (for at most `inflight::REPLY_DRAIN`). `health` learns the shards once they are known.
 pub async fn run(
     settings: Settings,
     engine: Arc<SharedEngine>,
@@ -92,10 +89,7 @@ pub async fn run(
             start.await
         }
     };
-    let left = inflight.wait_idle(DRAIN).await;
-    if left > 0 {
-        warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
-    }
+    inflight.drain().await;
     result.map_err(Into::into)
 }
 

@@ -11,8 +11,6 @@
 
 mod watch;
 
-pub use watch::WATCH_EVERY;
-
 use crate::http_server::{self, BodyError, Limits};
 use crate::router::incoming::{Interaction, Message};
 use crate::router::{ChannelAccess, Router};
