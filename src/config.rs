@@ -92,7 +92,7 @@ impl ConfigError {
 impl Settings {
     /// The bot's user id, which the token's first part encodes: known before READY arrives.
     pub fn bot_id(&self) -> Option<u64> {
-        decode_id(self.token.split('.').next()?)
+        bot_id_in(&self.token)
     }
 
     /// Reads the settings from `get` (the environment in production).
@@ -210,6 +210,11 @@ fn token_shape_ok(token: &str) -> bool {
     let b64 =
         |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     parts.len() == 3 && parts.iter().all(|p| b64(p)) && decode_id(parts[0]).is_some()
+}
+
+/// The bot's user id that `token`'s first part encodes (for a bot, also its application's id).
+pub fn bot_id_in(token: &str) -> Option<u64> {
+    decode_id(token.split('.').next()?)
 }
 
 /// Decodes the first token part (unpadded base64) into the bot's numeric id.

@@ -26,7 +26,8 @@ pub const MAX_AGE_SECONDS: i64 = 300;
 pub struct Endpoint {
     pub verifier: Verifier,
     pub router: Arc<Router>,
-    /// REST client for completing deferred responses.
+    /// REST client for completing deferred responses (`discord::complete_deferred`; its
+    /// application id, from the token, stands in when an interaction names none).
     pub http: Arc<Http>,
     /// Follow-ups still being sent; shutdown waits for them.
     pub inflight: InFlight,
@@ -81,12 +82,9 @@ impl Endpoint {
         if let Some(then) = answer.then {
             // The deferred response goes back now; the edit follows over REST.
             let (http, guard) = (self.http.clone(), self.inflight.enter());
-            let application = interaction.application_id.unwrap_or_default();
-            let token = interaction.token.clone();
             tokio::spawn(async move {
                 let _guard = guard;
-                let body = then.await;
-                crate::discord::send::edit_original(&http, application, &token, &body).await;
+                crate::discord::complete_deferred(&http, &interaction, then).await;
             });
         }
         tracing::debug!(command = answer.label, "endpoint answered");
