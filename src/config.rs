@@ -7,6 +7,8 @@ mod shards;
 
 pub use shards::Shards;
 
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
 use std::fmt;
 use std::path::Path;
 
@@ -217,29 +219,19 @@ pub fn bot_id_in(token: &str) -> Option<u64> {
     decode_id(token.split('.').next()?)
 }
 
-/// Decodes the first token part (unpadded base64) into the bot's numeric id.
+/// The token's first part: the bot id's decimal digits in URL-safe base64, unpadded as Discord
+/// writes it (padding and unused trailing bits are let pass: only the digits matter).
+const TOKEN_ID: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Decodes the first token part into the bot's numeric id.
 fn decode_id(part: &str) -> Option<u64> {
-    let mut bits = 0u32;
-    let mut acc = 0u32;
-    let mut out = Vec::new();
-    for b in part.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    std::str::from_utf8(&out).ok()?.parse().ok()
+    let digits = TOKEN_ID.decode(part).ok()?;
+    std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -326,6 +318,11 @@ mod tests {
     #[test]
     fn decodes_the_bot_id() {
         assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4"), Some(123456789012345678));
+        // A 19-digit id leaves four unused bits; with or without Discord's omitted padding.
+        assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4OQ"), Some(1234567890123456789));
+        assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="), Some(1234567890123456789));
         assert_eq!(decode_id("!!"), None);
+        assert_eq!(decode_id("bm90IGFuIGlk"), None, "base64, but not of a number");
+        assert_eq!(bot_id_in("MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.x"), Some(123456789012345678));
     }
 }
