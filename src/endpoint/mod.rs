@@ -33,8 +33,9 @@ pub struct Endpoint {
     pub inflight: InFlight,
 }
 
-/// A status and a JSON body (or none).
-pub type Answer = (StatusCode, Option<Value>);
+/// The HTTP answer: a status and a JSON body (or none). Named apart from `router::Answer`, whose
+/// body it carries.
+pub type HttpAnswer = (StatusCode, Option<Value>);
 
 /// Parses DISCORD_PUBLIC_KEY (64 hex digits).
 pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
@@ -62,7 +63,7 @@ impl Endpoint {
         timestamp: Option<&str>,
         body: &[u8],
         now: i64,
-    ) -> Answer {
+    ) -> HttpAnswer {
         if let Err(refused) = check_headers(signature, timestamp, now) {
             return refused;
         }
@@ -95,7 +96,7 @@ impl Endpoint {
 /// The signature headers, looked at before the body is read: both present, the signature 64
 /// bytes of hex, the timestamp within `MAX_AGE_SECONDS` of `now`. Returns the timestamp; an
 /// unsigned request is refused without its body being read (no memory, no waiting for it).
-pub fn check_headers(signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<i64, Answer> {
+pub fn check_headers(signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<i64, HttpAnswer> {
     let unauthorized = || (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
     let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(unauthorized()) };
     let signature = signature.trim();

@@ -283,9 +283,9 @@ fn parse_object(body: &[u8]) -> Result<Value, (StatusCode, Value)> {
     }
 }
 
-type Reply = hyper::Response<Full<Bytes>>;
+type HttpResponse = hyper::Response<Full<Bytes>>;
 
-fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
+fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> HttpResponse {
     let mut response = http_server::response(status, content_type, body);
     let headers = response.headers_mut();
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
@@ -300,7 +300,7 @@ fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>)
     response
 }
 
-fn json_reply((status, body): (StatusCode, Value)) -> Reply {
+fn json_reply((status, body): (StatusCode, Value)) -> HttpResponse {
     reply(status, "application/json", body.to_string())
 }
 
@@ -314,7 +314,7 @@ pub fn is_loopback_host(host: &str) -> bool {
         || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body>) -> Reply {
+async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body>) -> HttpResponse {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
     let host = request.headers().get(hyper::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -377,7 +377,7 @@ async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body
     }
 }
 
-fn method_not_allowed() -> Reply {
+fn method_not_allowed() -> HttpResponse {
     json_reply((StatusCode::METHOD_NOT_ALLOWED, json!({ "message": "method not allowed here" })))
 }
 
