@@ -37,12 +37,10 @@ pub struct Endpoint {
 /// body it carries.
 pub type HttpAnswer = (StatusCode, Option<Value>);
 
-/// Parses DISCORD_PUBLIC_KEY (64 hex digits).
+/// Parses DISCORD_PUBLIC_KEY: 64 hex digits (checked by `config::public_key`), then a point on
+/// the curve.
 pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
-    let hex = public_key_hex.trim();
-    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
+    let hex = crate::config::public_key(Some(public_key_hex)).ok()?;
     let mut key = [0u8; 32];
     for (i, byte) in key.iter_mut().enumerate() {
         *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
