@@ -9,7 +9,8 @@
 //! how long an answer may wait for the client to take it, and a bounded drain on shutdown.
 //! See ARCHITECTURE.md for why this rather than axum.
 //!
-//! A listener is `serve(name, listener, service_fn(handler), Limits::default(), shutdown)`;
+//! A listener is `serve_with(name, what, listener, state, handler, shutdown)` (or `serve` with
+//! any hyper service and its own `Limits`);
 //! its handler gets a `Request<Body>`, reads a body with `read_body(body, max)` (a failure
 //! answered with `BodyError::status`) and answers with `response(status, content_type, body)`.
 
@@ -30,7 +31,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 /// Time for a client to send a request's headers (and, on a kept-alive connection, to start
 /// the next request). Discord must have its answer within 3 s of sending, so a request that
@@ -271,6 +272,32 @@ where
     if tokio::time::timeout(limits.drain, graceful.shutdown()).await.is_err() {
         warn!(open, "{name}: requests still in flight after {:?}; closing them", limits.drain);
     }
+    Ok(())
+}
+
+/// Serves `handle(state, request)` for each request on `listener`, with the default limits,
+/// until `shutdown` completes; logs "{what} listening" (with the address) and "{what} stopped".
+/// The endpoint, the playground and the admin listener are each this with their own handler.
+pub async fn serve_with<T, F, Fut>(
+    name: &'static str,
+    what: &'static str,
+    listener: TcpListener,
+    state: Arc<T>,
+    handle: F,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Arc<T>, Request<Body>) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Response<Full<Bytes>>> + Send + 'static,
+{
+    info!(addr = %listener.local_addr()?, "{what} listening");
+    let service = hyper::service::service_fn(move |request| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(handle(state, request).await) }
+    });
+    serve(name, listener, service, Limits::default(), shutdown).await?;
+    info!("{what} stopped");
     Ok(())
 }
 

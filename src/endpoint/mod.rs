@@ -3,7 +3,7 @@
 //! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
 //! balancer (they share the database).
 
-use crate::http_server::{self, Limits};
+use crate::http_server;
 use crate::inflight::InFlight;
 use crate::router::incoming::Interaction;
 use crate::router::Router;
@@ -16,7 +16,7 @@ use serenity::interactions_endpoint::Verifier;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tracing::{info, warn};
+use tracing::warn;
 
 /// Larger bodies are refused (413) before being read in full.
 pub const MAX_BODY: usize = 1 << 20;
@@ -148,12 +148,5 @@ pub async fn serve(
     endpoint: Arc<Endpoint>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    info!(addr = %listener.local_addr()?, "interactions endpoint listening");
-    let service = hyper::service::service_fn(move |request| {
-        let endpoint = endpoint.clone();
-        async move { Ok::<_, std::convert::Infallible>(handle(endpoint, request).await) }
-    });
-    http_server::serve("endpoint", listener, service, Limits::default(), shutdown).await?;
-    info!("interactions endpoint stopped");
-    Ok(())
+    http_server::serve_with("endpoint", "interactions endpoint", listener, endpoint, handle, shutdown).await
 }

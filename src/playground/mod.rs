@@ -11,7 +11,7 @@
 
 mod watch;
 
-use crate::http_server::{self, BodyError, Limits};
+use crate::http_server::{self, BodyError};
 use crate::router::incoming::{Interaction, Message};
 use crate::router::{ChannelAccess, Router};
 use crate::search::SharedEngine;
@@ -27,7 +27,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
-use tracing::info;
 
 /// The playground's own server, channel, member and bot (snowflakes as Discord would send).
 pub const GUILD: u64 = 1_180_000_000_000_000_001;
@@ -387,14 +386,7 @@ pub async fn serve(
     page: Arc<Playground>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    info!(addr = %listener.local_addr()?, "playground listening");
-    let service = hyper::service::service_fn(move |request| {
-        let page = page.clone();
-        async move { Ok::<_, std::convert::Infallible>(handle(page, request).await) }
-    });
-    http_server::serve("playground", listener, service, Limits::default(), shutdown).await?;
-    info!("playground stopped");
-    Ok(())
+    http_server::serve_with("playground", "playground", listener, page, handle, shutdown).await
 }
 
 #[cfg(test)]
