@@ -3,9 +3,10 @@
 //! endpoint (`http_server`).
 
 use crate::health::Health;
-use crate::http_server::{self, Limits};
+use crate::http_server;
 use bytes::Bytes;
 use http_body_util::Full;
+use hyper::StatusCode;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -15,26 +16,22 @@ pub async fn serve(
     health: Arc<Health>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
-    let service = hyper::service::service_fn(move |req: hyper::Request<http_server::Body>| {
-        let health = health.clone();
-        async move {
-            let (status, body, kind) = match req.uri().path() {
-                "/metrics" => (200, crate::metrics::get().render(), "text/plain; version=0.0.4"),
-                "/healthz" => {
-                    let (status, body) = health.readiness().await;
-                    (status, format!("{body}\n"), "application/json")
-                }
-                "/livez" => (200, "ok\n".to_string(), "text/plain"),
-                _ => (404, "not found\n".to_string(), "text/plain"),
-            };
-            let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
-            *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
-            response
-                .headers_mut()
-                .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static(kind));
-            Ok::<_, std::convert::Infallible>(response)
+    http_server::serve_with("metrics", "metrics", listener, health, handle, shutdown).await
+}
+
+async fn handle(
+    health: Arc<Health>,
+    request: hyper::Request<http_server::Body>,
+) -> hyper::Response<Full<Bytes>> {
+    let (status, body, kind) = match request.uri().path() {
+        "/metrics" => (StatusCode::OK, crate::metrics::get().render(), "text/plain; version=0.0.4"),
+        "/healthz" => {
+            let (status, body) = health.readiness().await;
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, format!("{body}\n"), "application/json")
         }
-    });
-    http_server::serve("metrics", listener, service, Limits::default(), shutdown).await
+        "/livez" => (StatusCode::OK, "ok\n".to_string(), "text/plain"),
+        _ => (StatusCode::NOT_FOUND, "not found\n".to_string(), "text/plain"),
+    };
+    http_server::response(status, kind, body)
 }

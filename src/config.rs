@@ -7,6 +7,8 @@ mod shards;
 
 pub use shards::Shards;
 
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
 use std::fmt;
 use std::path::Path;
 
@@ -67,54 +69,80 @@ impl fmt::Debug for Settings {
     }
 }
 
-/// A configuration problem: one line for the user, exit code 2.
+/// A configuration problem: one line for the user, exit code 2. The line begins with the
+/// setting it is about, when it is about one (`setting`), so the command line can name the flag
+/// instead where a flag set it.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+#[error("{}{}", .setting.unwrap_or_default(), .rest)]
+pub struct ConfigError {
+    /// The variable (or flag) the line begins with.
+    pub setting: Option<&'static str>,
+    /// The rest of the line.
+    pub rest: String,
+}
 
 impl ConfigError {
+    /// A problem with `setting`: the line is its name, then `rest` (" is not set: …").
+    pub fn about(setting: &'static str, rest: String) -> ConfigError {
+        ConfigError { setting: Some(setting), rest }
+    }
+
+    /// A problem that is not about one setting (a line of `.env`).
+    pub fn other(line: String) -> ConfigError {
+        ConfigError { setting: None, rest: line }
+    }
+
     /// `DISCORD_PUBLIC_KEY` (`hex`) is missing or not an Ed25519 public key.
     pub fn public_key(hex: &str) -> ConfigError {
-        ConfigError(format!(
-            "{PUBLIC_KEY_VAR} is {}: copy the application's Public Key (64 hex digits) from \
+        ConfigError::about(
+            PUBLIC_KEY_VAR,
+            format!(
+                " is {}: copy the application's Public Key (64 hex digits) from \
              https://discord.com/developers/applications → your application → General Information.",
-            if hex.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
-        ))
+                if hex.trim().is_empty() { "not set" } else { "not a valid Ed25519 public key" }
+            ),
+        )
     }
 
     /// `DATABASE_URL` cannot be used; `problem` says why (the store words it, never showing a
     /// password).
     pub fn database(problem: impl fmt::Display) -> ConfigError {
-        ConfigError(format!("{DATABASE_VAR}: {problem}"))
+        ConfigError::about(DATABASE_VAR, format!(": {problem}"))
     }
 }
 
 impl Settings {
     /// The bot's user id, which the token's first part encodes: known before READY arrives.
     pub fn bot_id(&self) -> Option<u64> {
-        decode_id(self.token.split('.').next()?)
+        bot_id_in(&self.token)
     }
 
     /// Reads the settings from `get` (the environment in production).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let token = get(TOKEN_VAR).map(|t| t.trim().to_string()).unwrap_or_default();
         if token.is_empty() {
-            return Err(ConfigError(format!("{TOKEN_VAR} is not set: {WHERE}.")));
+            return Err(ConfigError::about(TOKEN_VAR, format!(" is not set: {WHERE}.")));
         }
         let token = token.strip_prefix("Bot ").unwrap_or(&token).trim().to_string();
         if !token_shape_ok(&token) {
-            return Err(ConfigError(format!(
-                "{TOKEN_VAR} does not look like a bot token (three dot-separated parts, the first \
+            return Err(ConfigError::about(
+                TOKEN_VAR,
+                format!(
+                    " does not look like a bot token (three dot-separated parts, the first \
                  encoding the bot's id); copy it again: {WHERE}."
-            )));
+                ),
+            ));
         }
         let guild_id = match get(GUILD_VAR).map(|g| g.trim().to_string()).filter(|g| !g.is_empty()) {
             None => None,
             Some(g) => Some(g.parse::<u64>().ok().filter(|&id| id > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "{GUILD_VAR} must be a server id (a number; Discord: Settings → Advanced → Developer Mode, \
+                ConfigError::about(
+                    GUILD_VAR,
+                    format!(
+                        " must be a server id (a number; Discord: Settings → Advanced → Developer Mode, \
                      then right-click the server → Copy Server ID), got {g:?}."
-                ))
+                    ),
+                )
             })?),
         };
         let api_base = get(API_VAR).filter(|s| !s.trim().is_empty());
@@ -126,7 +154,10 @@ impl Settings {
                 .filter(|h| (0.0..=23.0).contains(h))
                 .map(|h| chrono::Duration::seconds((h * 3600.0) as i64))
                 .ok_or_else(|| {
-                    ConfigError(format!("{CATCHUP_VAR} must be a number of hours from 0 to 23, got {v:?}."))
+                    ConfigError::about(
+                        CATCHUP_VAR,
+                        format!(" must be a number of hours from 0 to 23, got {v:?}."),
+                    )
                 })?,
         };
         // Unset: the default line; set but empty: no status at all.
@@ -134,9 +165,10 @@ impl Settings {
             None => Some(DEFAULT_PRESENCE.to_string()),
             Some(p) if p.trim().is_empty() => None,
             Some(p) if p.trim().chars().count() > PRESENCE_MAX => {
-                return Err(ConfigError(format!(
-                    "{PRESENCE_VAR} is longer than Discord shows ({PRESENCE_MAX} characters); shorten it."
-                )))
+                return Err(ConfigError::about(
+                    PRESENCE_VAR,
+                    format!(" is longer than Discord shows ({PRESENCE_MAX} characters); shorten it."),
+                ))
             }
             Some(p) => Some(p.trim().to_string()),
         };
@@ -144,9 +176,10 @@ impl Settings {
             None | Some("") | Some("true") | Some("yes") | Some("1") => true,
             Some("false") | Some("no") | Some("0") => false,
             Some(other) => {
-                return Err(ConfigError(format!(
-                    "{EXPORT_QUERIES_VAR} must be true or false, got {other:?}."
-                )))
+                return Err(ConfigError::about(
+                    EXPORT_QUERIES_VAR,
+                    format!(" must be true or false, got {other:?}."),
+                ))
             }
         };
         Ok(Settings { token, guild_id, api_base, catchup, shards: Shards::Auto, presence, export_queries })
@@ -165,13 +198,13 @@ pub fn read_dotenv(path: &Path) -> Result<bool, ConfigError> {
         Err(dotenvy::Error::LineParse(line, index)) => {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             let number = text.lines().position(|l| l == line).map_or(0, |n| n + 1);
-            Err(ConfigError(format!(
+            Err(ConfigError::other(format!(
                 "{}:{number}:{}: cannot be parsed (expected NAME=value; quote values with spaces or #)",
                 path.display(),
                 index + 1
             )))
         }
-        Err(e) => Err(ConfigError(format!("{} could not be read: {e}", path.display()))),
+        Err(e) => Err(ConfigError::other(format!("{} could not be read: {e}", path.display()))),
     }
 }
 
@@ -199,7 +232,9 @@ pub fn log_format(value: Option<&str>) -> Result<LogFormat, ConfigError> {
     match value.map(str::trim) {
         None | Some("") | Some("text") => Ok(LogFormat::Text),
         Some("json") => Ok(LogFormat::Json),
-        Some(other) => Err(ConfigError(format!("{LOG_FORMAT_VAR} must be `json` or `text`, got {other:?}."))),
+        Some(other) => {
+            Err(ConfigError::about(LOG_FORMAT_VAR, format!(" must be `json` or `text`, got {other:?}.")))
+        }
     }
 }
 
@@ -212,29 +247,24 @@ fn token_shape_ok(token: &str) -> bool {
     parts.len() == 3 && parts.iter().all(|p| b64(p)) && decode_id(parts[0]).is_some()
 }
 
-/// Decodes the first token part (unpadded base64) into the bot's numeric id.
+/// The bot's user id that `token`'s first part encodes (for a bot, also its application's id).
+pub fn bot_id_in(token: &str) -> Option<u64> {
+    decode_id(token.split('.').next()?)
+}
+
+/// The token's first part: the bot id's decimal digits in URL-safe base64, unpadded as Discord
+/// writes it (padding and unused trailing bits are let pass: only the digits matter).
+const TOKEN_ID: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Decodes the first token part into the bot's numeric id.
 fn decode_id(part: &str) -> Option<u64> {
-    let mut bits = 0u32;
-    let mut acc = 0u32;
-    let mut out = Vec::new();
-    for b in part.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    std::str::from_utf8(&out).ok()?.parse().ok()
+    let digits = TOKEN_ID.decode(part).ok()?;
+    std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -251,9 +281,10 @@ mod tests {
 
     #[test]
     fn token_is_required_and_checked() {
-        let e = settings(&[]).unwrap_err().0;
+        let e = settings(&[]).unwrap_err().to_string();
         assert!(e.starts_with("DISCORD_TOKEN is not set") && e.contains("developers/applications"), "{e}");
-        let e = settings(&[(TOKEN_VAR, "not-a-token")]).unwrap_err().0;
+        assert_eq!(settings(&[]).unwrap_err().setting, Some(TOKEN_VAR), "the line names its setting");
+        let e = settings(&[(TOKEN_VAR, "not-a-token")]).unwrap_err().to_string();
         assert!(e.starts_with("DISCORD_TOKEN does not look like a bot token"), "{e}");
         assert!(!e.contains("not-a-token"), "the token must not be echoed");
         let s = settings(&[(TOKEN_VAR, &format!("Bot {FAKE}"))]).unwrap();
@@ -267,7 +298,7 @@ mod tests {
         let custom = settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, " /search · our catalog ")]).unwrap();
         assert_eq!(custom.presence.as_deref(), Some("/search · our catalog"));
         assert_eq!(settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, "")]).unwrap().presence, None);
-        let e = settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, &"x".repeat(129))]).unwrap_err().0;
+        let e = settings(&[(TOKEN_VAR, FAKE), (PRESENCE_VAR, &"x".repeat(129))]).unwrap_err().to_string();
         assert!(e.starts_with("MARQUEE_PRESENCE is longer"), "{e}");
     }
 
@@ -275,7 +306,7 @@ mod tests {
     fn exporting_query_text_can_be_turned_off() {
         assert!(settings(&[(TOKEN_VAR, FAKE)]).unwrap().export_queries);
         assert!(!settings(&[(TOKEN_VAR, FAKE), (EXPORT_QUERIES_VAR, "false")]).unwrap().export_queries);
-        let e = settings(&[(TOKEN_VAR, FAKE), (EXPORT_QUERIES_VAR, "maybe")]).unwrap_err().0;
+        let e = settings(&[(TOKEN_VAR, FAKE), (EXPORT_QUERIES_VAR, "maybe")]).unwrap_err().to_string();
         assert!(e.starts_with("MARQUEE_EXPORT_QUERIES must be true or false"), "{e}");
     }
 
@@ -283,7 +314,7 @@ mod tests {
     fn guild_id_is_optional_but_must_be_a_number() {
         assert_eq!(settings(&[(TOKEN_VAR, FAKE)]).unwrap().guild_id, None);
         assert_eq!(settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, " 42 ")]).unwrap().guild_id, Some(42));
-        let e = settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, "my server")]).unwrap_err().0;
+        let e = settings(&[(TOKEN_VAR, FAKE), (GUILD_VAR, "my server")]).unwrap_err().to_string();
         assert!(e.starts_with("MARQUEE_GUILD_ID must be a server id"), "{e}");
     }
 
@@ -300,7 +331,9 @@ mod tests {
         assert_eq!(std::env::var("MARQUEE_TEST_DOTENV_A").unwrap(), "from-env");
         assert_eq!(std::env::var("MARQUEE_TEST_DOTENV_B").unwrap(), "from-file");
         std::fs::write(&file, "# comment\nGOOD=1\nDISCORD_TOKEN secret-value\n").unwrap();
-        let e = read_dotenv(&file).unwrap_err().0;
+        let e = read_dotenv(&file).unwrap_err();
+        assert_eq!(e.setting, None, "a line of .env is no one setting");
+        let e = e.to_string();
         assert!(e.starts_with(&format!("{}:3:", file.display())), "{e}");
         assert!(!e.contains("secret-value"), "the line's text must not be echoed: {e}");
         std::fs::remove_dir_all(&dir).unwrap();
@@ -308,19 +341,24 @@ mod tests {
 
     #[test]
     fn public_key_and_log_format_are_checked() {
-        let problem = |key| public_key(key).err().map(|e| e.0).unwrap_or_default();
+        let problem = |key| public_key(key).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(problem(None).starts_with("DISCORD_PUBLIC_KEY is not set"));
         assert!(problem(Some("abc")).contains("not a valid Ed25519 public key"));
         let hex = format!(" {} ", "0a".repeat(32));
         assert_eq!(public_key(Some(&hex)).unwrap(), hex.trim(), "kept, checked and trimmed");
         assert_eq!(log_format(None).unwrap(), LogFormat::Text);
         assert_eq!(log_format(Some(" json ")).unwrap(), LogFormat::Json);
-        assert!(log_format(Some("xml")).unwrap_err().0.starts_with("MARQUEE_LOG_FORMAT must be"));
+        assert!(log_format(Some("xml")).unwrap_err().to_string().starts_with("MARQUEE_LOG_FORMAT must be"));
     }
 
     #[test]
     fn decodes_the_bot_id() {
         assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4"), Some(123456789012345678));
+        // A 19-digit id leaves four unused bits; with or without Discord's omitted padding.
+        assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4OQ"), Some(1234567890123456789));
+        assert_eq!(decode_id("MTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="), Some(1234567890123456789));
         assert_eq!(decode_id("!!"), None);
+        assert_eq!(decode_id("bm90IGFuIGlk"), None, "base64, but not of a number");
+        assert_eq!(bot_id_in("MTIzNDU2Nzg5MDEyMzQ1Njc4.GxYzAb.x"), Some(123456789012345678));
     }
 }

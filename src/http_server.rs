@@ -9,14 +9,17 @@
 //! how long an answer may wait for the client to take it, and a bounded drain on shutdown.
 //! See ARCHITECTURE.md for why this rather than axum.
 //!
-//! A listener is `serve(name, listener, service_fn(handler), Limits::default(), shutdown)`;
-//! its handler gets a `Request<Body>` and reads a body with `read_body(body, max)`.
+//! A listener is `serve_with(name, what, listener, state, handler, shutdown)` (or `serve` with
+//! any hyper service and its own `Limits`);
+//! its handler gets a `Request<Body>`, reads a body with `read_body(body, max)` (a failure
+//! answered with `BodyError::status`) and answers with `response(status, content_type, body)`.
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::service::Service;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
@@ -28,7 +31,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 /// Time for a client to send a request's headers (and, on a kept-alive connection, to start
 /// the next request). Discord must have its answer within 3 s of sending, so a request that
@@ -47,8 +50,9 @@ pub const MAX_CONNECTIONS: usize = 512;
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// On shutdown, how long requests in flight may take to finish before the server returns
 /// anyway. A request that arrived just before the signal needs at most its body timeout
-/// plus an answer.
-pub const DRAIN: Duration = Duration::from_secs(8);
+/// plus an answer. (The replies a door still sends after its HTTP answer, such as deferred
+/// edits, have their own bound: `inflight::REPLY_DRAIN`.)
+pub const CONNECTION_DRAIN: Duration = Duration::from_secs(8);
 /// Request headers larger than this are answered 431 (Discord sends well under 2 KiB).
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// hyper's read buffer per connection (its default is ~400 KiB): bounds what a connection can
@@ -78,7 +82,7 @@ impl Default for Limits {
             body_timeout: BODY_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
-            drain: DRAIN,
+            drain: CONNECTION_DRAIN,
         }
     }
 }
@@ -96,6 +100,29 @@ pub enum BodyError {
     TimedOut,
     #[error("request body: {0}")]
     Failed(#[from] hyper::Error),
+}
+
+impl BodyError {
+    /// The status that answers a request whose body could not be read: 413, 408 or 400.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            BodyError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            BodyError::TimedOut => StatusCode::REQUEST_TIMEOUT,
+            BodyError::Failed(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// A whole answer, as every listener sends one: `status`, a `Content-Type` and the body.
+pub fn response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }
 
 /// A body that ends in `BodyError::TimedOut` at a fixed instant.
@@ -245,6 +272,32 @@ where
     if tokio::time::timeout(limits.drain, graceful.shutdown()).await.is_err() {
         warn!(open, "{name}: requests still in flight after {:?}; closing them", limits.drain);
     }
+    Ok(())
+}
+
+/// Serves `handle(state, request)` for each request on `listener`, with the default limits,
+/// until `shutdown` completes; logs "{what} listening" (with the address) and "{what} stopped".
+/// The endpoint, the playground and the admin listener are each this with their own handler.
+pub async fn serve_with<T, F, Fut>(
+    name: &'static str,
+    what: &'static str,
+    listener: TcpListener,
+    state: Arc<T>,
+    handle: F,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Arc<T>, Request<Body>) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Response<Full<Bytes>>> + Send + 'static,
+{
+    info!(addr = %listener.local_addr()?, "{what} listening");
+    let service = hyper::service::service_fn(move |request| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(handle(state, request).await) }
+    });
+    serve(name, listener, service, Limits::default(), shutdown).await?;
+    info!("{what} stopped");
     Ok(())
 }
 

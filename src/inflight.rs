@@ -5,6 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
+/// How long shutdown lets the replies in flight finish before abandoning them: a gateway
+/// reply or an endpoint's deferred edit, each one REST call retried once. (The HTTP listeners'
+/// own bound on their requests is `http_server::CONNECTION_DRAIN`.)
+pub const REPLY_DRAIN: Duration = Duration::from_secs(5);
+
 #[derive(Clone, Default)]
 pub struct InFlight(Arc<(AtomicUsize, Notify)>);
 
@@ -18,6 +23,15 @@ impl InFlight {
 
     pub fn count(&self) -> usize {
         self.0 .0.load(Ordering::SeqCst)
+    }
+
+    /// At shutdown: waits for the replies in flight, for at most `REPLY_DRAIN`, and says how
+    /// many were abandoned, if any.
+    pub async fn drain(&self) {
+        let left = self.wait_idle(REPLY_DRAIN).await;
+        if left > 0 {
+            tracing::warn!(left, "shutdown: replies still in flight after {REPLY_DRAIN:?}; abandoning them");
+        }
     }
 
     /// Waits until nothing is in flight or `limit` passes; returns how many were left.

@@ -212,6 +212,10 @@ pub fn count_by_kind(items: &[Item]) -> Vec<(Kind, usize)> {
         .collect()
 }
 
+/// How often a content folder is looked at for changes (`run --watch`, `serve --watch`, the
+/// playground): a change shows in the next reply within two looks.
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// What the content folder looks like on disk: every `.toml` file below `dir` with its size
 /// and modification time. Two equal fingerprints mean nothing a reload would read has changed
 /// (a file watch polls this; it needs no platform notification API and works on any mount).

@@ -106,10 +106,7 @@ pub fn serve(
         serve_metrics(metrics, &health).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         marquee::endpoint::serve(listener, endpoint.clone(), shutdown_signal()).await?;
-        let left = endpoint.inflight.wait_idle(discord::DRAIN).await;
-        if left > 0 {
-            tracing::warn!(left, "shutdown: deferred replies still in flight; abandoning them");
-        }
+        endpoint.inflight.drain().await;
         anyhow::Ok(())
     })?;
     tracing::info!("stopped");
@@ -154,12 +151,9 @@ async fn reload_on_hangup(shared: Arc<SharedEngine>, content: Option<PathBuf>) {
     let _ = (shared, content);
 }
 
-/// How often `--watch` looks at the content folder.
-const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// Reloads the catalog when a file under `dir` changes (`--watch`).
 async fn reload_on_change(shared: Arc<SharedEngine>, dir: PathBuf) {
-    marquee::search::when_changed(&dir, WATCH_EVERY, || async {
+    marquee::search::when_changed(&dir, marquee::catalog::WATCH_EVERY, || async {
         let _ = shared.reload_from(&dir, "content changed").await;
     })
     .await;

@@ -38,8 +38,8 @@ impl TokenEnv {
     pub fn blame_the_flag(&self, e: ConfigError) -> ConfigError {
         let from_env = std::env::var(TOKEN_VAR).ok();
         match &self.token {
-            Some(token) if from_env.as_deref() != Some(token.as_str()) && e.0.starts_with(TOKEN_VAR) => {
-                ConfigError(format!("--token{}", &e.0[TOKEN_VAR.len()..]))
+            Some(token) if from_env.as_deref() != Some(token.as_str()) && e.setting == Some(TOKEN_VAR) => {
+                ConfigError { setting: Some("--token"), ..e }
             }
             _ => e,
         }

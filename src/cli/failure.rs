@@ -55,7 +55,7 @@ fn is_closed_pipe(e: &anyhow::Error) -> bool {
 
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Failure {
-        Failure::Config(e.0)
+        Failure::Config(e.to_string())
     }
 }
 

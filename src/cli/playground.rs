@@ -56,7 +56,7 @@ pub fn run(
         page.local_only = !unsafe_anywhere;
         let page = Arc::new(page);
         if let (true, Some(dir)) = (watch, content) {
-            tokio::spawn(page.clone().watch(dir.to_path_buf(), playground::WATCH_EVERY));
+            tokio::spawn(page.clone().watch(dir.to_path_buf(), marquee::catalog::WATCH_EVERY));
         }
         let bound = listener.local_addr()?;
         println!("Marquee playground: open http://{bound}/ (database {})", path.display());

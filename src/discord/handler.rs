@@ -45,7 +45,7 @@ pub struct Handler {
     invite_logged: AtomicBool,
     /// The bot's user id (0 until known): from the token at start, confirmed by READY.
     me: AtomicU64,
-    /// The application id, for completing deferred responses.
+    /// The application id, for registering the commands (READY's; the bot id until then).
     application_id: AtomicU64,
     /// The REST client of the highlight posts (deadlines, the process's rate limits).
     rest: Option<Arc<super::rest::Rest>>,
@@ -176,12 +176,7 @@ impl Handler {
         let answer = self.router.interaction(&interaction).await;
         let ok = send::callback(&ctx.http, interaction.id, &interaction.token, &answer.body, started).await;
         let edited = match answer.then {
-            Some(then) if ok => {
-                let body = then.await;
-                let application =
-                    interaction.application_id.unwrap_or(self.application_id.load(Ordering::SeqCst));
-                Some(send::edit_original(&ctx.http, application, &interaction.token, &body).await)
-            }
+            Some(then) if ok => Some(super::complete_deferred(&ctx.http, &interaction, then).await),
             _ => None,
         };
         info!(

@@ -9,9 +9,11 @@ pub mod registration;
 pub mod rest;
 pub mod send;
 
+use crate::box_future::BoxFuture;
 use crate::config::{Settings, Shards};
 use crate::health::Health;
 use crate::inflight::InFlight;
+use crate::router::incoming::Interaction;
 use crate::router::Router;
 use crate::search::SharedEngine;
 use handler::Handler;
@@ -22,9 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::{info, warn};
 
-/// How long shutdown waits for replies already being worked on.
-pub const DRAIN: Duration = Duration::from_secs(5);
-
 /// Mentions need only these; message content arrives for messages that mention the bot
 /// without the privileged Message Content intent.
 pub fn intents() -> GatewayIntents {
@@ -32,7 +31,7 @@ pub fn intents() -> GatewayIntents {
 }
 
 /// Runs the gateway bot until `shutdown` completes, then closes the shards and lets in-flight
-/// replies finish (for at most `DRAIN`). `health` learns the shards once they are known.
+/// replies finish (for at most `inflight::REPLY_DRAIN`). `health` learns the shards once they are known.
 pub async fn run(
     settings: Settings,
     engine: Arc<SharedEngine>,
@@ -92,10 +91,7 @@ pub async fn run(
             start.await
         }
     };
-    let left = inflight.wait_idle(DRAIN).await;
-    if left > 0 {
-        warn!(left, "shutdown: replies still in flight after {DRAIN:?}; abandoning them");
-    }
+    inflight.drain().await;
     result.map_err(Into::into)
 }
 
@@ -127,12 +123,33 @@ impl crate::health::Shards for GatewayShards {
 /// base URL, and no rate-limit bookkeeping: serenity's rate limiter sends to discord.com
 /// whatever the base URL). The highlight posts go through `rest::Rest` instead, whose rate
 /// limiter runs the same way in tests and in production.
+///
+/// Its application id starts as the bot's id from the token (a bot's application has its id)
+/// and becomes the application READY names once a gateway connects: deferred answers are
+/// completed with it when an interaction names no application (`complete_deferred`).
 pub fn http_client(token: &str, api_base: Option<&str>) -> serenity::all::Http {
     let mut http = HttpBuilder::new(token);
+    if let Some(id) = crate::config::bot_id_in(token).filter(|&id| id > 0) {
+        http = http.application_id(serenity::all::ApplicationId::new(id));
+    }
     if let Some(base) = api_base {
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     http.build()
+}
+
+/// Completes a deferred answer, the one way for the gateway and the endpoint: waits for its
+/// message (`then`) and sends it as the edit of the original response, to the application the
+/// interaction names or, when it names none, to `http`'s application (see `http_client`).
+/// Returns whether Discord took the edit. (The playground shows the message on its page.)
+pub async fn complete_deferred(
+    http: &serenity::all::Http,
+    interaction: &Interaction,
+    then: BoxFuture<'static, serde_json::Value>,
+) -> bool {
+    let application = interaction.application_id.or_else(|| http.application_id().map(|a| a.get()));
+    let body = then.await;
+    send::edit_original(http, application.unwrap_or(0), &interaction.token, &body).await
 }
 
 /// The HTTP status of a failed REST call, if Discord answered at all.

@@ -3,7 +3,7 @@
 //! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
 //! balancer (they share the database).
 
-use crate::http_server::{self, BodyError, Limits};
+use crate::http_server;
 use crate::inflight::InFlight;
 use crate::router::incoming::Interaction;
 use crate::router::Router;
@@ -16,7 +16,7 @@ use serenity::interactions_endpoint::Verifier;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tracing::{info, warn};
+use tracing::warn;
 
 /// Larger bodies are refused (413) before being read in full.
 pub const MAX_BODY: usize = 1 << 20;
@@ -26,21 +26,21 @@ pub const MAX_AGE_SECONDS: i64 = 300;
 pub struct Endpoint {
     pub verifier: Verifier,
     pub router: Arc<Router>,
-    /// REST client for completing deferred responses.
+    /// REST client for completing deferred responses (`discord::complete_deferred`; its
+    /// application id, from the token, stands in when an interaction names none).
     pub http: Arc<Http>,
     /// Follow-ups still being sent; shutdown waits for them.
     pub inflight: InFlight,
 }
 
-/// A status and a JSON body (or none).
-pub type Answer = (StatusCode, Option<Value>);
+/// The HTTP answer: a status and a JSON body (or none). Named apart from `router::Answer`, whose
+/// body it carries.
+pub type HttpAnswer = (StatusCode, Option<Value>);
 
-/// Parses DISCORD_PUBLIC_KEY (64 hex digits).
+/// Parses DISCORD_PUBLIC_KEY: 64 hex digits (checked by `config::public_key`), then a point on
+/// the curve.
 pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
-    let hex = public_key_hex.trim();
-    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
+    let hex = crate::config::public_key(Some(public_key_hex)).ok()?;
     let mut key = [0u8; 32];
     for (i, byte) in key.iter_mut().enumerate() {
         *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
@@ -61,7 +61,7 @@ impl Endpoint {
         timestamp: Option<&str>,
         body: &[u8],
         now: i64,
-    ) -> Answer {
+    ) -> HttpAnswer {
         if let Err(refused) = check_headers(signature, timestamp, now) {
             return refused;
         }
@@ -81,12 +81,9 @@ impl Endpoint {
         if let Some(then) = answer.then {
             // The deferred response goes back now; the edit follows over REST.
             let (http, guard) = (self.http.clone(), self.inflight.enter());
-            let application = interaction.application_id.unwrap_or_default();
-            let token = interaction.token.clone();
             tokio::spawn(async move {
                 let _guard = guard;
-                let body = then.await;
-                crate::discord::send::edit_original(&http, application, &token, &body).await;
+                crate::discord::complete_deferred(&http, &interaction, then).await;
             });
         }
         tracing::debug!(command = answer.label, "endpoint answered");
@@ -97,7 +94,7 @@ impl Endpoint {
 /// The signature headers, looked at before the body is read: both present, the signature 64
 /// bytes of hex, the timestamp within `MAX_AGE_SECONDS` of `now`. Returns the timestamp; an
 /// unsigned request is refused without its body being read (no memory, no waiting for it).
-pub fn check_headers(signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<i64, Answer> {
+pub fn check_headers(signature: Option<&str>, timestamp: Option<&str>, now: i64) -> Result<i64, HttpAnswer> {
     let unauthorized = || (StatusCode::UNAUTHORIZED, Some(json!({ "message": "invalid request signature" })));
     let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(unauthorized()) };
     let signature = signature.trim();
@@ -132,9 +129,7 @@ async fn handle(
                 let now = chrono::Utc::now().timestamp();
                 endpoint.answer(signature.as_deref(), timestamp.as_deref(), &body, now).await
             }
-            Err(BodyError::TooLarge) => (StatusCode::PAYLOAD_TOO_LARGE, None),
-            Err(BodyError::TimedOut) => (StatusCode::REQUEST_TIMEOUT, None),
-            Err(BodyError::Failed(_)) => (StatusCode::BAD_REQUEST, None),
+            Err(e) => (e.status(), None),
         }
     };
     let (status, body) = answer;
@@ -143,13 +138,7 @@ async fn handle(
         latency_ms = started.elapsed().as_secs_f64() * 1e3,
         "endpoint request"
     );
-    let mut response =
-        hyper::Response::new(Full::new(Bytes::from(body.map(|b| b.to_string()).unwrap_or_default())));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
-    response
+    http_server::response(status, "application/json", body.map(|b| b.to_string()).unwrap_or_default())
 }
 
 /// Serves until `shutdown` completes, then lets the requests in flight finish (see
@@ -159,12 +148,5 @@ pub async fn serve(
     endpoint: Arc<Endpoint>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    info!(addr = %listener.local_addr()?, "interactions endpoint listening");
-    let service = hyper::service::service_fn(move |request| {
-        let endpoint = endpoint.clone();
-        async move { Ok::<_, std::convert::Infallible>(handle(endpoint, request).await) }
-    });
-    http_server::serve("endpoint", listener, service, Limits::default(), shutdown).await?;
-    info!("interactions endpoint stopped");
-    Ok(())
+    http_server::serve_with("endpoint", "interactions endpoint", listener, endpoint, handle, shutdown).await
 }

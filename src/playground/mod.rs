@@ -11,9 +11,7 @@
 
 mod watch;
 
-pub use watch::WATCH_EVERY;
-
-use crate::http_server::{self, BodyError, Limits};
+use crate::http_server::{self, BodyError};
 use crate::router::incoming::{Interaction, Message};
 use crate::router::{ChannelAccess, Router};
 use crate::search::SharedEngine;
@@ -29,7 +27,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
-use tracing::info;
 
 /// The playground's own server, channel, member and bot (snowflakes as Discord would send).
 pub const GUILD: u64 = 1_180_000_000_000_000_001;
@@ -285,13 +282,11 @@ fn parse_object(body: &[u8]) -> Result<Value, (StatusCode, Value)> {
     }
 }
 
-type Reply = hyper::Response<Full<Bytes>>;
+type HttpResponse = hyper::Response<Full<Bytes>>;
 
-fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
-    let mut response = hyper::Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
+fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> HttpResponse {
+    let mut response = http_server::response(status, content_type, body);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
     // Its own files only; pictures may come from anywhere (the catalog's video thumbnails).
@@ -304,7 +299,7 @@ fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>)
     response
 }
 
-fn json_reply((status, body): (StatusCode, Value)) -> Reply {
+fn json_reply((status, body): (StatusCode, Value)) -> HttpResponse {
     reply(status, "application/json", body.to_string())
 }
 
@@ -318,7 +313,7 @@ pub fn is_loopback_host(host: &str) -> bool {
         || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body>) -> Reply {
+async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body>) -> HttpResponse {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
     let host = request.headers().get(hyper::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -357,20 +352,13 @@ async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body
             }
             let body = match http_server::read_body(request.into_body(), MAX_BODY).await {
                 Ok(body) => body,
-                Err(BodyError::TooLarge) => {
-                    return json_reply((
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        json!({ "message": format!("the body is larger than {MAX_BODY} bytes") }),
-                    ))
-                }
-                Err(BodyError::TimedOut) => {
-                    return json_reply((
-                        StatusCode::REQUEST_TIMEOUT,
-                        json!({ "message": "the body came too slowly" }),
-                    ))
-                }
-                Err(BodyError::Failed(e)) => {
-                    return json_reply(bad_request(&format!("reading the body: {e}")))
+                Err(e) => {
+                    let message = match &e {
+                        BodyError::TooLarge => format!("the body is larger than {MAX_BODY} bytes"),
+                        BodyError::TimedOut => "the body came too slowly".to_string(),
+                        BodyError::Failed(e) => format!("reading the body: {e}"),
+                    };
+                    return json_reply((e.status(), json!({ "message": message })));
                 }
             };
             json_reply(if path == "/api/interaction" {
@@ -388,7 +376,7 @@ async fn handle(page: Arc<Playground>, request: hyper::Request<http_server::Body
     }
 }
 
-fn method_not_allowed() -> Reply {
+fn method_not_allowed() -> HttpResponse {
     json_reply((StatusCode::METHOD_NOT_ALLOWED, json!({ "message": "method not allowed here" })))
 }
 
@@ -398,14 +386,7 @@ pub async fn serve(
     page: Arc<Playground>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    info!(addr = %listener.local_addr()?, "playground listening");
-    let service = hyper::service::service_fn(move |request| {
-        let page = page.clone();
-        async move { Ok::<_, std::convert::Infallible>(handle(page, request).await) }
-    });
-    http_server::serve("playground", listener, service, Limits::default(), shutdown).await?;
-    info!("playground stopped");
-    Ok(())
+    http_server::serve_with("playground", "playground", listener, page, handle, shutdown).await
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `--watch`: the content editor's loop. The folder is polled (`search::when_changed`, as
+//! `--watch`: the content editor's loop. The folder is polled every `catalog::WATCH_EVERY` (`search::when_changed`, as
 //! `marquee run --watch` does: sizes and modification times, no platform notification API);
 //! once a change has settled, the catalog is loaded and checked off to the side and swapped
 //! into the `SharedEngine` whole, as SIGHUP does for the bot. A broken edit keeps the last
@@ -8,9 +8,6 @@ use super::Playground;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How often the folder is looked at; a change shows in the next reply within two polls.
-pub const WATCH_EVERY: Duration = Duration::from_millis(500);
 
 impl Playground {
     /// Polls `dir` every `every` until the process ends.

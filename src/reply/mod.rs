@@ -92,7 +92,9 @@ pub enum Response {
     Choices(Vec<Choice>),
 }
 
-const EPHEMERAL: u64 = 1 << 6;
+/// Discord's message flag for a reply only the person who asked sees; a received message
+/// carries it too (a private card's menu pick).
+pub const EPHEMERAL: u64 = 1 << 6;
 
 /// The message body: the `data` of an interaction callback, or a channel message.
 pub fn message_body(reply: &Reply) -> Value {
@@ -128,6 +130,17 @@ pub fn edit_body(reply: &Reply) -> Value {
         fields.remove("flags");
     }
     body
+}
+
+/// The answer to Discord's PING (the endpoint's liveness check): type 1, no content.
+pub fn pong_body() -> Value {
+    json!({ "type": 1 })
+}
+
+/// A deferred answer (type 5, "thinking…") that only the member sees; the message follows as
+/// an edit (`edit_body`), which keeps this privacy.
+pub fn private_deferred_body() -> Value {
+    json!({ "type": 5, "data": { "flags": EPHEMERAL } })
 }
 
 /// The body of `POST /interactions/{id}/{token}/callback`.

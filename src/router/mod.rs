@@ -15,12 +15,15 @@ use crate::commands::{self, Command, CommandIds, Shown};
 use crate::highlights::commands::{self as highlight_commands, HighlightRequest};
 use crate::highlights::permissions::{self, ADMINISTRATOR, MANAGE_CHANNELS};
 use crate::locale::Lang;
-use crate::reply::{callback_body, channel_reply_body, edit_body, render, Response};
+use crate::reply::{
+    callback_body, channel_reply_body, edit_body, pong_body, private_deferred_body, render, Response,
+    EPHEMERAL,
+};
 use crate::search::SharedEngine;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use incoming::{option, snowflake_of, Interaction, Message};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, RwLock};
@@ -84,8 +87,6 @@ fn kind_option(options: &[incoming::CommandOption]) -> Option<Kind> {
 const MESSAGE_COMMAND: u64 = 3;
 /// The Use External Apps permission: members' own apps may answer publicly in the server.
 const USE_EXTERNAL_APPS: u64 = 1 << 50;
-/// A message flag: only the member sees the message.
-const EPHEMERAL_FLAG: u64 = 1 << 6;
 
 fn catalog(request: commands::Request, private: bool) -> Request {
     Request::Catalog { request, private }
@@ -158,7 +159,7 @@ fn component(i: &Interaction) -> Request {
         .flat_map(|c| c.options.iter().map(|o| o.value.clone()))
         .collect();
     // A private card's menu keeps its Share button.
-    let private = i.message.as_ref().is_some_and(|m| m.flags & EPHEMERAL_FLAG != 0);
+    let private = i.message.as_ref().is_some_and(|m| m.flags & EPHEMERAL != 0);
     catalog(commands::Request::Pick { id: id.clone(), listed }, private)
 }
 
@@ -243,9 +244,6 @@ impl std::fmt::Debug for Answer {
     }
 }
 
-/// Discord's flag for a reply only the person who asked sees.
-const EPHEMERAL: u64 = 1 << 6;
-
 pub struct Router {
     pub engine: Arc<SharedEngine>,
     pub store: Arc<dyn Store>,
@@ -281,7 +279,7 @@ impl Router {
         let now = |body: Value| Answer { label, body, then: None };
         let metrics = crate::metrics::get();
         match request {
-            Request::Ping => now(json!({ "type": 1 })),
+            Request::Ping => now(pong_body()),
             Request::Catalog { request, private } => {
                 let started = Instant::now();
                 let engine = self.engine.get();
@@ -320,7 +318,7 @@ impl Router {
                     }
                     HighlightRequest::Subscribe { can_manage: true, .. } => Answer {
                         label,
-                        body: json!({ "type": 5, "data": { "flags": EPHEMERAL } }),
+                        body: private_deferred_body(),
                         then: Some(Box::pin(self.subscribe(request, lang))),
                     },
                     request => now(callback_body(&self.highlights(request, lang).await)),

@@ -10,20 +10,10 @@
 
 pub use super::bulk::{CopyError, Counts};
 
-use super::bulk::Bulk;
-use super::postgres::PostgresStore;
-use super::sqlite::SqliteStore;
-use super::{Database, StoreError};
+use super::Database;
 
 /// Slots per page read from the source and written to the target.
 const PAGE: usize = 10_000;
-
-fn open(database: &Database) -> Result<Box<dyn Bulk>, StoreError> {
-    Ok(match database {
-        Database::Sqlite(path) => Box::new(SqliteStore::open(path)?),
-        Database::Postgres(url) => Box::new(PostgresStore::open(url)?),
-    })
-}
 
 fn same(a: &Database, b: &Database) -> bool {
     match (a, b) {
@@ -49,7 +39,7 @@ pub fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, Cop
     }
     let source_err = |e| CopyError::Source(shown_from.clone(), e);
     let target_err = |e| CopyError::Target(shown_to.clone(), e);
-    let source = open(from).map_err(source_err)?;
+    let source = from.open_bulk().map_err(source_err)?;
     let subscriptions = source.all_subscriptions().map_err(source_err)?;
     let rotations = source.all_rotations().map_err(source_err)?;
     let first = source.slots_after(None, PAGE).map_err(source_err)?;
@@ -57,7 +47,7 @@ pub fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, Cop
         return Err(CopyError::SourceEmpty(shown_from));
     }
     // Opening runs the target's migrations, before anything is written.
-    let target = open(to).map_err(target_err)?;
+    let target = to.open_bulk().map_err(target_err)?;
     let mut copied = Counts::default();
     let outcome = target
         .transaction(&mut |w| {

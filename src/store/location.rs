@@ -1,5 +1,6 @@
 //! Where the state lives, from DATABASE_URL: a SQLite file or a PostgreSQL server.
 
+use super::bulk::Bulk;
 use super::pg_target::Target;
 use super::{postgres::PostgresStore, sqlite::SqliteStore, Store, StoreError};
 use std::fmt;
@@ -38,9 +39,15 @@ impl Database {
 
     /// Opens the store, creating or upgrading its schema.
     pub fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
+        let store: Arc<dyn Bulk> = self.open_bulk()?.into();
+        Ok(store)
+    }
+
+    /// The one backend factory: the store with its bulk side, which `db copy` reads and writes.
+    pub(super) fn open_bulk(&self) -> Result<Box<dyn Bulk>, StoreError> {
         Ok(match self {
-            Database::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
-            Database::Postgres(url) => Arc::new(PostgresStore::open(url)?),
+            Database::Sqlite(path) => Box::new(SqliteStore::open(path)?),
+            Database::Postgres(url) => Box::new(PostgresStore::open(url)?),
         })
     }
 }

@@ -134,7 +134,7 @@ async fn sigterm_closes_the_shards_and_lets_a_reply_in_flight_finish() {
     let took = request.at.elapsed();
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(took >= delay, "exited before the in-flight reply finished: {took:?}");
-    assert!(took < delay + marquee::discord::DRAIN, "{took:?}");
+    assert!(took < delay + marquee::inflight::REPLY_DRAIN, "{took:?}");
     assert!(err.contains("SIGTERM received"), "{err}");
     assert!(err.contains("answered interaction") && err.contains("ok=true"), "{err}");
     assert!(!err.contains(TOKEN), "the token is never logged");

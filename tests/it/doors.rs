@@ -457,6 +457,35 @@ fn definitions_names() -> Vec<String> {
 }
 
 /// `/highlights subscribe` in a channel Discord resolved with the bot's permissions there.
+/// A deferred answer to an interaction that names no application is still completed on both
+/// doors, through the REST client's application: READY's on the gateway, the bot's id from the
+/// token on the endpoint (for a bot they are one id). Never application 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_answer_is_completed_when_the_interaction_names_no_application() {
+    use marquee_testkit::fake_discord::{APP_ID, BOT_ID};
+    let doors = Doors::start("doors-no-application").await;
+    let mut p = subscribe(5_001, CHANNEL_ID, MANAGE);
+    p.as_object_mut().unwrap().remove("application_id");
+    let before = doors.fake.request_count();
+    let sent = doors.both(&p).await;
+    assert_eq!(sent.callback["type"], 5, "deferred: {sent:?}");
+    assert!(text(&sent).starts_with(&format!("Subscribed <#{CHANNEL_ID}>")), "{sent:?}");
+    let edits: Vec<String> = doors.fake.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(edits.len(), 2, "{edits:?}");
+    assert!(
+        edits[0].contains(&format!("/webhooks/{APP_ID}/")),
+        "the gateway: READY's application: {edits:?}"
+    );
+    assert!(
+        edits[1].contains(&format!("/webhooks/{BOT_ID}/")),
+        "the endpoint: the token's bot id: {edits:?}"
+    );
+}
+
 fn subscribe_with_access(id: u64, channel: u64, app_permissions: Option<u64>) -> Value {
     let mut p = subscribe(id, channel, MANAGE);
     let mut resolved = json!({ "id": channel.to_string(), "name": "general", "type": 0,

@@ -103,6 +103,16 @@ fn serve_needs_a_valid_public_key() {
     }
 }
 
+#[test]
+fn the_verifier_takes_64_hex_digits_on_the_curve_only() {
+    assert!(verifier(PUBLIC).is_some());
+    assert!(verifier(&format!(" {PUBLIC}\n")).is_some(), "surrounding blanks are trimmed");
+    let off_curve = format!("02{}", "00".repeat(31));
+    for bad in ["", "abc", &PUBLIC[..62], &format!("{PUBLIC}00"), &"g".repeat(64), &off_curve] {
+        assert!(verifier(bad).is_none(), "{bad:?}");
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

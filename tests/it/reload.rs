@@ -74,8 +74,9 @@ async fn edit_while_running(tag: &str, watch: bool, reload: impl Fn(u32)) -> Str
     // A broken edit: refused, the previous catalog keeps answering.
     std::fs::write(content.join("broken.toml"), "[[item]]\nid = \"Bad Id\"\ncolour = 1\n").unwrap();
     reload(bot.id());
-    // Long enough for a watch to notice (1 s polls, one more to settle) and refuse it.
-    tokio::time::sleep(Duration::from_millis(if watch { 3500 } else { 700 })).await;
+    // Long enough for a watch to notice (a look every WATCH_EVERY, one more to settle) and refuse it.
+    tokio::time::sleep(if watch { marquee::catalog::WATCH_EVERY * 7 } else { Duration::from_millis(700) })
+        .await;
     for (i, (q, title)) in
         [("zeta reticuli", "Zeta Reticuli Encoding"), ("alpha centauri", "Alpha Centauri Streaming")]
             .iter()
