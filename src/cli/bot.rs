@@ -94,7 +94,9 @@ pub fn serve(
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
         let health = Arc::new(Health::new(store.clone()));
         let router = Arc::new(Router::new(shared.clone(), store, access));
-        let endpoint = Arc::new(Endpoint::new(verifier, router, http));
+        let rest =
+            discord::rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
+        let endpoint = Arc::new(Endpoint::new(verifier, router, Arc::new(rest)));
         spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics, &health).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;

@@ -42,6 +42,11 @@ pub async fn run(
     let inflight = InFlight::default();
     let access = Arc::new(access::HttpAccess::new(settings.bot_id().unwrap_or(0)));
     let router = Arc::new(Router::new(engine, store, access.clone()));
+    // One client, so one set of rate limits, for the highlight posts and the interaction answers.
+    let mut rest = rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
+    if let Some(deadline) = crate::highlights::scheduler::Timing::from_env().rest_deadline {
+        rest.deadline = deadline;
+    }
     let handler = Handler::new(
         router,
         settings.guild_id.map(GuildId::new),
@@ -50,12 +55,8 @@ pub async fn run(
         settings.shards.has_first(),
         // Events may be handled before READY's handler runs: know who "me" is from the start.
         settings.bot_id(),
+        Arc::new(rest),
     );
-    let mut rest = rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
-    if let Some(deadline) = crate::highlights::scheduler::Timing::from_env().rest_deadline {
-        rest.deadline = deadline;
-    }
-    let handler = handler.with_rest(Arc::new(rest));
     let http = http_client(&settings.token, settings.api_base.as_deref());
     let mut builder = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler);
     if let Some(presence) = &settings.presence {
@@ -124,8 +125,8 @@ impl crate::health::Shards for GatewayShards {
 
 /// serenity's REST client for `token`; `api_base` points it at a fake Discord in tests (its own
 /// base URL, and no rate-limit bookkeeping: serenity's rate limiter sends to discord.com
-/// whatever the base URL). The highlight posts go through `rest::Rest` instead, whose rate
-/// limiter runs the same way in tests and in production.
+/// whatever the base URL). The highlight posts and the interaction answers go through
+/// `rest::Rest` instead, whose rate limiter runs the same way in tests and in production.
 pub fn http_client(token: &str, api_base: Option<&str>) -> serenity::all::Http {
     let mut http = HttpBuilder::new(token);
     if let Some(base) = api_base {

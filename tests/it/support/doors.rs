@@ -39,7 +39,8 @@ impl Doors {
         let router = Arc::new(marquee::router::Router::new(engine, database.open().unwrap(), access));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = listener.local_addr().unwrap();
-        let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
+        let rest = marquee::discord::rest::Rest::new(TOKEN, Some(&fake.api_base()), Default::default());
+        let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, Arc::new(rest)));
         tokio::spawn(marquee::endpoint::serve(listener, door, std::future::pending()));
         let bot = super::start_bot_on(&fake, database, dir);
         fake.wait_ready().await;
