@@ -354,18 +354,7 @@ async fn every_fault_at_once_is_retried_to_one_post_each() {
     let channels: Vec<u64> = (3001..3011).collect();
     let s = setup("hl-f-mixed", channels.clone()).await;
     s.fake.enforce_global_limit(50);
-    let acts = [
-        Act::RateLimit { retry_after: 2.0, global: false },
-        Act::RateLimit { retry_after: 0.5, global: true },
-        Act::Status(500, Body::Json),
-        Act::Status(502, Body::Html),
-        Act::Status(503, Body::Text),
-        Act::Reset,
-        Act::CutBody,
-        Act::Unanswered,
-        Act::Stall(StdDuration::from_secs(120)),
-        Act::Stall(StdDuration::from_secs(10)),
-    ];
+    let acts = Act::one_of_each(StdDuration::from_secs(10), StdDuration::from_secs(120));
     for (c, act) in channels.iter().zip(acts) {
         s.fake.script(&format!("POST /api/v10/channels/{c}/messages"), act);
     }
