@@ -156,7 +156,7 @@ impl Scenario {
                 }
                 Step::Sleep(d) => tokio::time::sleep(*d).await,
                 Step::Outage(d) => {
-                    kill(&mut bot, "KILL");
+                    kill(&mut bot.0, "KILL");
                     tokio::time::sleep(*d).await;
                     bot = start(&fake, &db, &dir);
                 }
@@ -189,7 +189,7 @@ impl Scenario {
             }
         }
         wait_posted(&db, self.channels.len()).await;
-        kill(&mut bot, "TERM");
+        kill(&mut bot.0, "TERM");
         // What Discord makes of the requests still held (a stalled create is made late).
         fake.wait_idle(Duration::from_secs(10)).await;
         // Every scripted fault was met (one that matched nothing would prove nothing).
@@ -210,15 +210,26 @@ impl Scenario {
     }
 }
 
+/// A bot process, killed if the scenario ends without stopping it (a failed assertion).
+struct Bot(Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A bot process with the scenarios' timing; its log goes to bot.log in `dir` (appended to by
 /// each process of the scenario).
-fn start(fake: &FakeDiscord, db: &TestDb, dir: &TempDir) -> Child {
+fn start(fake: &FakeDiscord, db: &TestDb, dir: &TempDir) -> Bot {
     let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.0.join("bot.log")).unwrap();
     bot_command(fake, db, dir)
         .env("MARQUEE_TEST_BACKOFF_MS", "300")
         .env("MARQUEE_TEST_REST_DEADLINE_MS", DEADLINE.as_millis().to_string())
         .stderr(log)
         .spawn()
+        .map(Bot)
         .unwrap()
 }
 
