@@ -38,8 +38,8 @@ fn main() {
             // No REST calls happen in this bench: nothing here is deferred.
             let access = Arc::new(marquee::discord::access::HttpAccess::new(0));
             let router = Arc::new(marquee::router::Router::new(engine, store, access));
-            let http = Arc::new(marquee::discord::http_client("", None));
-            let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
+            let rest = Arc::new(marquee::discord::rest::Rest::new("", None, Default::default()));
+            let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, rest));
             marquee::endpoint::serve(listener, endpoint, std::future::pending()).await.unwrap();
         });
     });

@@ -101,7 +101,9 @@ pub fn serve(
         {
             router.set_command_ids(ids);
         }
-        let endpoint = Arc::new(Endpoint::new(verifier, router, http));
+        let rest =
+            discord::rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
+        let endpoint = Arc::new(Endpoint::new(verifier, router, Arc::new(rest)));
         spawn_reloaders(&shared, content, watch);
         serve_metrics(metrics, &health).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;

@@ -45,10 +45,12 @@ pub struct Handler {
     invite_logged: AtomicBool,
     /// The bot's user id (0 until known): from the token at start, confirmed by READY.
     me: AtomicU64,
-    /// The application id, for registering the commands (READY's; the bot id until then).
+    /// The application id (READY's; the bot id until then): for registering the commands, and
+    /// for completing a deferred answer when the interaction names no application.
     application_id: AtomicU64,
-    /// The REST client of the highlight posts (deadlines, the process's rate limits).
-    rest: Option<Arc<super::rest::Rest>>,
+    /// The REST client of the highlight posts and the interaction answers (deadlines, the
+    /// process's rate limits).
+    rest: Arc<super::rest::Rest>,
 }
 
 impl Handler {
@@ -59,6 +61,7 @@ impl Handler {
         catchup: chrono::Duration,
         registers: bool,
         me: Option<u64>,
+        rest: Arc<super::rest::Rest>,
     ) -> Handler {
         Handler {
             router,
@@ -72,14 +75,8 @@ impl Handler {
             invite_logged: AtomicBool::new(false),
             me: AtomicU64::new(me.unwrap_or(0)),
             application_id: AtomicU64::new(me.unwrap_or(0)),
-            rest: None,
+            rest,
         }
-    }
-
-    /// The client the highlight scheduler posts through.
-    pub fn with_rest(mut self, rest: Arc<super::rest::Rest>) -> Handler {
-        self.rest = Some(rest);
-        self
     }
 
     fn store(&self) -> Arc<dyn Store> {
@@ -94,12 +91,9 @@ impl Handler {
         if self.scheduler_started.swap(true, Ordering::SeqCst) {
             return;
         }
-        let Some(rest) = self.rest.clone() else {
-            error!("no REST client for the highlight scheduler; highlights are not posted");
-            return;
-        };
         let timing = Timing::from_env();
-        let poster = super::poster::HttpPoster { rest, me: self.me.load(Ordering::SeqCst) };
+        let poster =
+            super::poster::HttpPoster { rest: self.rest.clone(), me: self.me.load(Ordering::SeqCst) };
         let mut runner = Runner::new(
             self.store(),
             self.engine(),
@@ -169,14 +163,17 @@ impl Handler {
     }
 
     /// One interaction: ask the router, send its answer (and the edit of a deferred one).
-    async fn interaction(&self, ctx: Context, json: Value) {
+    async fn interaction(&self, json: Value) {
         let started = Instant::now();
         let _guard = self.inflight.enter();
         let Some(interaction) = decode::<Interaction>("INTERACTION_CREATE", json) else { return };
         let answer = self.router.interaction(&interaction).await;
-        let ok = send::callback(&ctx.http, interaction.id, &interaction.token, &answer.body, started).await;
+        let ok = send::callback(&self.rest, interaction.id, &interaction.token, &answer.body, started).await;
         let edited = match answer.then {
-            Some(then) if ok => Some(super::complete_deferred(&ctx.http, &interaction, then).await),
+            Some(then) if ok => {
+                let application = Some(self.application_id.load(Ordering::SeqCst));
+                Some(super::complete_deferred(&self.rest, application, &interaction, then, started).await)
+            }
             _ => None,
         };
         info!(
@@ -253,7 +250,7 @@ impl RawEventHandler for Handler {
                 crate::metrics::get().reconnects.inc();
                 info!("gateway session resumed");
             }
-            Event::InteractionCreate(e) => self.interaction(ctx, interaction_json(&e.interaction)).await,
+            Event::InteractionCreate(e) => self.interaction(interaction_json(&e.interaction)).await,
             Event::MessageCreate(e) => {
                 self.message(ctx, serde_json::to_value(&e.message).unwrap_or(Value::Null)).await
             }
@@ -262,7 +259,7 @@ impl RawEventHandler for Handler {
             Event::Unknown(u) => match u.kind.as_str() {
                 "INTERACTION_CREATE" => {
                     debug!("INTERACTION_CREATE that serenity could not decode: decoding it here");
-                    self.interaction(ctx, u.value).await
+                    self.interaction(u.value).await
                 }
                 "MESSAGE_CREATE" => self.message(ctx, u.value).await,
                 other => debug!(event = other, "ignoring an event serenity does not know"),

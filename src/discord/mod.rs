@@ -42,6 +42,11 @@ pub async fn run(
     let inflight = InFlight::default();
     let access = Arc::new(access::HttpAccess::new(settings.bot_id().unwrap_or(0)));
     let router = Arc::new(Router::new(engine, store, access.clone()));
+    // One client, so one set of rate limits, for the highlight posts and the interaction answers.
+    let mut rest = rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
+    if let Some(deadline) = crate::highlights::scheduler::Timing::from_env().rest_deadline {
+        rest.deadline = deadline;
+    }
     let handler = Handler::new(
         router,
         settings.guild_id.map(GuildId::new),
@@ -50,12 +55,8 @@ pub async fn run(
         settings.shards.has_first(),
         // Events may be handled before READY's handler runs: know who "me" is from the start.
         settings.bot_id(),
+        Arc::new(rest),
     );
-    let mut rest = rest::Rest::new(&settings.token, settings.api_base.as_deref(), Default::default());
-    if let Some(deadline) = crate::highlights::scheduler::Timing::from_env().rest_deadline {
-        rest.deadline = deadline;
-    }
-    let handler = handler.with_rest(Arc::new(rest));
     let http = http_client(&settings.token, settings.api_base.as_deref());
     let mut builder = ClientBuilder::new_with_http(http, intents()).raw_event_handler(handler);
     if let Some(presence) = &settings.presence {
@@ -121,12 +122,11 @@ impl crate::health::Shards for GatewayShards {
 
 /// serenity's REST client for `token`; `api_base` points it at a fake Discord in tests (its own
 /// base URL, and no rate-limit bookkeeping: serenity's rate limiter sends to discord.com
-/// whatever the base URL). The highlight posts go through `rest::Rest` instead, whose rate
-/// limiter runs the same way in tests and in production.
+/// whatever the base URL). The highlight posts and the interaction answers go through
+/// `rest::Rest` instead, whose rate limiter runs the same way in tests and in production.
 ///
 /// Its application id starts as the bot's id from the token (a bot's application has its id)
-/// and becomes the application READY names once a gateway connects: deferred answers are
-/// completed with it when an interaction names no application (`complete_deferred`).
+/// and becomes the application READY names once a gateway connects (command registration).
 pub fn http_client(token: &str, api_base: Option<&str>) -> serenity::all::Http {
     let mut http = HttpBuilder::new(token);
     if let Some(id) = crate::config::bot_id_in(token).filter(|&id| id > 0) {
@@ -139,17 +139,22 @@ pub fn http_client(token: &str, api_base: Option<&str>) -> serenity::all::Http {
 }
 
 /// Completes a deferred answer, the one way for the gateway and the endpoint: waits for its
-/// message (`then`) and sends it as the edit of the original response, to the application the
-/// interaction names or, when it names none, to `http`'s application (see `http_client`).
-/// Returns whether Discord took the edit. (The playground shows the message on its page.)
+/// message (`then`) and sends it through `rest` (the process's rate limits; a 429 is waited out
+/// while the token lives, 15 minutes from `started`) as the edit of the original response, to
+/// the application the interaction names or, when it names none, to `application` (the
+/// gateway's, from READY) or else the token's bot id. Returns whether Discord took the edit.
+/// (The playground shows the message on its page.)
 pub async fn complete_deferred(
-    http: &serenity::all::Http,
+    rest: &rest::Rest,
+    application: Option<u64>,
     interaction: &Interaction,
     then: BoxFuture<'static, serde_json::Value>,
+    started: std::time::Instant,
 ) -> bool {
-    let application = interaction.application_id.or_else(|| http.application_id().map(|a| a.get()));
+    let application =
+        interaction.application_id.or(application).filter(|&a| a > 0).unwrap_or_else(|| rest.bot_id());
     let body = then.await;
-    send::edit_original(http, application.unwrap_or(0), &interaction.token, &body).await
+    send::edit_original(rest, application, &interaction.token, &body, started).await
 }
 
 /// The HTTP status of a failed REST call, if Discord answered at all.

@@ -1,7 +1,9 @@
 //! Discord's rate limits, kept by the process for the REST calls it makes itself (the highlight
-//! posts and their look-ups): at most `per_second` requests in any second (Discord's global
-//! limit is 50 per bot), every bucket's `retry_after` after a 429, and a global 429 stopping
-//! every call until it has passed.
+//! posts and their look-ups, the answers to interactions): at most `per_second` requests in any
+//! second (Discord's global limit is 50 per bot), every bucket's `retry_after` after a 429, and a
+//! global 429 stopping every call under the global limit until it has passed. Interaction
+//! callbacks are not under the global limit (Discord exempts them): they wait for their own
+//! bucket only.
 //!
 //! serenity has its own rate limiter, but it sends every request to discord.com whatever the
 //! configured base URL, so it cannot run against a test server, and its error type drops the
@@ -64,16 +66,17 @@ impl RateLimiter {
     }
 
     /// Reserves a place for one request on `bucket`, waiting at most `patience` in all;
-    /// returns when the request may be sent, or how long the limit still holds.
-    pub async fn acquire(&self, bucket: &str, patience: Duration) -> Result<(), Duration> {
+    /// returns when the request may be sent, or how long the limit still holds. `global`: the
+    /// request counts against the bot's global limit (all but interaction callbacks do).
+    pub async fn acquire(&self, bucket: &str, patience: Duration, global: bool) -> Result<(), Duration> {
         let deadline = Instant::now() + patience;
         loop {
             let now = Instant::now();
-            match self.reserve(bucket, now, deadline.saturating_duration_since(now)) {
+            match self.reserve_as(bucket, now, deadline.saturating_duration_since(now), global) {
                 Wait::Until(at) => {
                     tokio::time::sleep_until(at).await;
                     // A 429 that came in while this one waited for its place stops it too.
-                    if !self.blocked(bucket, Instant::now()) {
+                    if self.until(bucket, global).is_none_or(|u| u <= Instant::now()) {
                         return Ok(());
                     }
                 }
@@ -84,18 +87,26 @@ impl RateLimiter {
         }
     }
 
-    fn blocked(&self, bucket: &str, now: Instant) -> bool {
+    /// Until when a 429 holds `bucket` (and, for a request under the global limit, every
+    /// bucket).
+    fn until(&self, bucket: &str, global: bool) -> Option<Instant> {
         let s = self.state();
-        [s.global_until, s.buckets.get(bucket).copied()].into_iter().flatten().any(|u| u > now)
+        [s.global_until.filter(|_| global), s.buckets.get(bucket).copied()].into_iter().flatten().max()
     }
 
-    /// The bookkeeping of `acquire`, at `now`.
+    /// The bookkeeping of `acquire`, at `now`, for a request under the global limit.
     pub fn reserve(&self, bucket: &str, now: Instant, patience: Duration) -> Wait {
-        let mut s = self.state();
-        let blocked = [s.global_until, s.buckets.get(bucket).copied()].into_iter().flatten().max();
-        if let Some(until) = blocked.filter(|u| *u > now) {
+        self.reserve_as(bucket, now, patience, true)
+    }
+
+    fn reserve_as(&self, bucket: &str, now: Instant, patience: Duration, global: bool) -> Wait {
+        if let Some(until) = self.until(bucket, global).filter(|u| *u > now) {
             return if until - now > patience { Wait::TooLong(until - now) } else { Wait::Blocked(until) };
         }
+        if !global {
+            return Wait::Until(now);
+        }
+        let mut s = self.state();
         // The global limit: places are handed out in order, evenly spaced (a burst of 50 that
         // reaches Discord a little late would meet the next second's 50 there), and one is free
         // once the request `per_second` places back is a window old.
@@ -173,5 +184,27 @@ mod tests {
             Wait::Blocked(until) => assert!(until >= now + Duration::from_millis(290), "global 429 obeyed"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_request_outside_the_global_limit_waits_for_its_own_bucket_only() {
+        let limiter = RateLimiter::new(1);
+        let now = Instant::now();
+        // The one place of this second is taken, and a global 429 holds every counted request.
+        assert_eq!(limiter.reserve("post", now, Duration::from_secs(5)), Wait::Until(now));
+        limiter.limited("post", Duration::from_secs(2), true);
+        assert!(matches!(limiter.reserve("post", now, Duration::from_secs(5)), Wait::Blocked(_)));
+        // An interaction callback goes at once, and takes no place from the others…
+        assert_eq!(limiter.reserve_as("callback", now, Duration::from_secs(5), false), Wait::Until(now));
+        // …but obeys a 429 on its own bucket.
+        limiter.limited("callback", Duration::from_millis(800), false);
+        match limiter.reserve_as("callback", now, Duration::from_secs(5), false) {
+            Wait::Blocked(until) => assert!(until >= now + Duration::from_millis(790)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            limiter.reserve_as("callback", now, Duration::from_millis(100), false),
+            Wait::TooLong(_)
+        ));
     }
 }

@@ -1,5 +1,6 @@
-//! The REST calls the bot makes on its own schedule (highlight posts and their look-ups), each
-//! with a deadline and under the process's rate limits (`ratelimit`).
+//! The REST calls whose rate limits and failures the bot handles itself: the highlight posts and
+//! their look-ups, and the answers to interactions (the callback, the edit completing a deferred
+//! one). Each has a deadline and runs under the process's rate limits (`ratelimit`).
 //!
 //! Requests are built by serenity (its routes, headers and token) and sent with the same HTTP
 //! library it uses, but here: serenity's client has no request timeout, its rate limiter ignores
@@ -8,15 +9,19 @@
 
 use super::ratelimit::RateLimiter;
 use serde_json::Value;
-use serenity::all::{ChannelId, LightMethod, Request, Route};
+use serenity::all::{ApplicationId, ChannelId, InteractionId, LightMethod, Request, Route};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
+use tracing::warn;
 
 /// How long one call may take from sending to the last byte of its answer.
 pub const DEADLINE: Duration = Duration::from_secs(10);
-/// How long a call waits inside itself for a rate limit (a 429's `retry_after`, the global
-/// limit's queue) before handing the wait back to its caller.
+/// How long a highlight call waits inside itself for a rate limit (a 429's `retry_after`, the
+/// global limit's queue) before handing the wait back to its caller (the scheduler).
 pub const PATIENCE: Duration = Duration::from_secs(5);
+/// A call waits out at most this many 429s; the next is returned to its caller.
+pub const RATE_LIMIT_WAITS: u32 = 3;
 
 /// A failed call, with what Discord said when it answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +61,18 @@ impl RestError {
     }
 }
 
+/// One call as the rate limits and the logs see it.
+struct Call {
+    /// The rate-limit bucket: the route and its top-level resource (a channel, an interaction).
+    bucket: String,
+    /// What the logs call it: never an interaction token.
+    name: String,
+    /// Whether it counts against the bot's global limit (interaction callbacks do not).
+    global: bool,
+    /// How long it may wait for rate limits in all, 429s included.
+    patience: Duration,
+}
+
 pub struct Rest {
     client: reqwest::Client,
     /// `https://discord.com`, or a test server standing in for it.
@@ -84,12 +101,63 @@ impl Rest {
         Rest { client, base, token, limiter, deadline: DEADLINE, patience: PATIENCE }
     }
 
+    /// The bot's id, read from the token (a bot's application has the same id): the application
+    /// a deferred answer is completed for when nothing else names one. 0 when the token has none.
+    pub fn bot_id(&self) -> u64 {
+        crate::config::bot_id_in(self.token.trim_start_matches("Bot ")).unwrap_or(0)
+    }
+
+    /// A highlight call on a channel's messages: under the global limit, with `patience`.
+    fn channel_call(&self, method: &str, channel_id: u64) -> Call {
+        let name = format!("{method} channels/{channel_id}/messages");
+        Call { bucket: name.clone(), name, global: true, patience: self.patience }
+    }
+
     /// `POST /channels/{id}/messages`: the created message.
     pub async fn create_message(&self, channel_id: u64, body: &Value) -> Result<Value, RestError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| RestError::transport(format!("encoding: {e}")))?;
         let route = Route::ChannelMessages { channel_id: ChannelId::new(channel_id) };
-        let request = Request::new(route, LightMethod::Post).body(Some(bytes));
-        self.call(request, &format!("POST channels/{channel_id}/messages")).await
+        let request = Request::new(route, LightMethod::Post).body(Some(encode(body)?));
+        self.call(request, self.channel_call("POST", channel_id)).await
+    }
+
+    /// `POST /interactions/{id}/{token}/callback`: the first answer to an interaction. Outside
+    /// the global limit, as at Discord; a 429 is waited out if that takes at most `patience`.
+    pub async fn interaction_callback(
+        &self,
+        interaction_id: u64,
+        token: &str,
+        body: &Value,
+        patience: Duration,
+    ) -> Result<(), RestError> {
+        let route = Route::InteractionResponse { interaction_id: InteractionId::new(interaction_id), token };
+        let request = Request::new(route, LightMethod::Post).body(Some(encode(body)?));
+        let name = format!("POST interactions/{interaction_id}/callback");
+        let call = Call { bucket: name.clone(), name, global: false, patience };
+        self.call(request, call).await.map(|_| ())
+    }
+
+    /// `PATCH /webhooks/{application}/{token}/messages/@original`: fills in a deferred answer.
+    /// The bucket is the interaction's token (Discord's top-level resource for webhooks); a 429
+    /// is waited out if that takes at most `patience`.
+    pub async fn edit_original(
+        &self,
+        application_id: u64,
+        token: &str,
+        body: &Value,
+        patience: Duration,
+    ) -> Result<Value, RestError> {
+        let route = Route::WebhookOriginalInteractionResponse {
+            application_id: ApplicationId::new(application_id),
+            token,
+        };
+        let request = Request::new(route, LightMethod::Patch).body(Some(encode(body)?));
+        let call = Call {
+            bucket: format!("PATCH webhooks/{application_id}/{token}"),
+            name: format!("PATCH webhooks/{application_id}/<token>/messages/@original"),
+            global: true,
+            patience,
+        };
+        self.call(request, call).await
     }
 
     /// `GET /channels/{id}/messages?before=…&limit=…`: up to `limit` messages, newest first.
@@ -105,18 +173,22 @@ impl Rest {
             params.push(("before", before.to_string()));
         }
         let request = Request::new(route, LightMethod::Get).params(Some(params));
-        match self.call(request, &format!("GET channels/{channel_id}/messages")).await? {
+        match self.call(request, self.channel_call("GET", channel_id)).await? {
             Value::Array(list) => Ok(list),
             other => Err(RestError::transport(format!("a message list was expected, got {other}"))),
         }
     }
 
-    /// One call: waits for the rate limits (at most `patience`), sends, reads the answer within
-    /// `deadline`; a 429 whose wait fits in `patience` is waited out and sent again.
-    async fn call(&self, request: Request<'_>, bucket: &str) -> Result<Value, RestError> {
+    /// One call: waits for the rate limits (at most the call's patience in all), sends, reads
+    /// the answer within `deadline`; a 429 whose wait still fits in the patience is logged,
+    /// waited out and sent again (at most `RATE_LIMIT_WAITS` times).
+    async fn call(&self, request: Request<'_>, call: Call) -> Result<Value, RestError> {
+        let bucket = call.bucket.as_str();
+        let patience_ends = Instant::now() + call.patience;
         let mut limited = 0;
         loop {
-            if let Err(left) = self.limiter.acquire(bucket, self.patience).await {
+            let patience = patience_ends.saturating_duration_since(Instant::now());
+            if let Err(left) = self.limiter.acquire(bucket, patience, call.global).await {
                 return Err(RestError {
                     status: None,
                     code: None,
@@ -145,7 +217,10 @@ impl Rest {
                 Ok(Err(e)) if e.is_timeout() => {
                     return Err(RestError::transport(format!("no answer within {:?}", self.deadline)));
                 }
-                Ok(Err(e)) => return Err(RestError::transport(format!("connection failed: {e}"))),
+                // Without the URL: an interaction's token is in it.
+                Ok(Err(e)) => {
+                    return Err(RestError::transport(format!("connection failed: {}", e.without_url())));
+                }
                 Ok(Ok(answer)) => answer,
             };
             let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -185,14 +260,20 @@ impl Rest {
                     || header("x-ratelimit-scope").as_deref() == Some("global");
                 self.limiter.limited(bucket, after, global);
                 limited += 1;
-                if after <= self.patience && limited < 3 {
+                let e = RestError { status: Some(429), code, message, retry_after: Some(after), global };
+                if Instant::now() + after <= patience_ends && limited <= RATE_LIMIT_WAITS {
+                    warn!(call = %call.name, error = %e, "rate limited by Discord; waiting, then sending again");
                     continue;
                 }
-                return Err(RestError { status: Some(429), code, message, retry_after: Some(after), global });
+                return Err(e);
             }
             return Err(RestError { status: Some(status), code, message, retry_after: None, global: false });
         }
     }
+}
+
+fn encode(body: &Value) -> Result<Vec<u8>, RestError> {
+    serde_json::to_vec(body).map_err(|e| RestError::transport(format!("encoding: {e}")))
 }
 
 fn secs(s: f64) -> Duration {

@@ -3,6 +3,7 @@
 //! from the same `router::Router` as the gateway's. Stateless: run any number behind a load
 //! balancer (they share the database).
 
+use crate::discord::rest::Rest;
 use crate::http_server;
 use crate::inflight::InFlight;
 use crate::router::incoming::Interaction;
@@ -11,7 +12,6 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Request, StatusCode};
 use serde_json::{json, Value};
-use serenity::all::Http;
 use serenity::interactions_endpoint::Verifier;
 use std::future::Future;
 use std::sync::Arc;
@@ -26,9 +26,9 @@ pub const MAX_AGE_SECONDS: i64 = 300;
 pub struct Endpoint {
     pub verifier: Verifier,
     pub router: Arc<Router>,
-    /// REST client for completing deferred responses (`discord::complete_deferred`; its
-    /// application id, from the token, stands in when an interaction names none).
-    pub http: Arc<Http>,
+    /// REST client for completing deferred responses (`discord::complete_deferred`, with the
+    /// process's rate limits; its token's bot id stands in when an interaction names no application).
+    pub rest: Arc<Rest>,
     /// Follow-ups still being sent; shutdown waits for them.
     pub inflight: InFlight,
 }
@@ -49,8 +49,8 @@ pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
 }
 
 impl Endpoint {
-    pub fn new(verifier: Verifier, router: Arc<Router>, http: Arc<Http>) -> Endpoint {
-        Endpoint { verifier, router, http, inflight: InFlight::default() }
+    pub fn new(verifier: Verifier, router: Arc<Router>, rest: Arc<Rest>) -> Endpoint {
+        Endpoint { verifier, router, rest, inflight: InFlight::default() }
     }
 
     /// Verifies and answers one request: `signature` and `timestamp` are the X-Signature-*
@@ -62,6 +62,8 @@ impl Endpoint {
         body: &[u8],
         now: i64,
     ) -> HttpAnswer {
+        // The interaction's token lives 15 minutes from about now.
+        let started = std::time::Instant::now();
         if let Err(refused) = check_headers(signature, timestamp, now) {
             return refused;
         }
@@ -80,10 +82,10 @@ impl Endpoint {
         let answer = self.router.interaction(&interaction).await;
         if let Some(then) = answer.then {
             // The deferred response goes back now; the edit follows over REST.
-            let (http, guard) = (self.http.clone(), self.inflight.enter());
+            let (rest, guard) = (self.rest.clone(), self.inflight.enter());
             tokio::spawn(async move {
                 let _guard = guard;
-                crate::discord::complete_deferred(&http, &interaction, then).await;
+                crate::discord::complete_deferred(&rest, None, &interaction, then, started).await;
             });
         }
         tracing::debug!(command = answer.label, "endpoint answered");

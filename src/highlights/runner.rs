@@ -86,7 +86,8 @@ pub struct Runner {
     pub poster: Arc<dyn Poster>,
     /// Identifies this process's claims.
     pub owner: String,
-    /// How late a post may still be made (default 6 h).
+    /// How late a post may still be made (`MARQUEE_CATCHUP_HOURS`; its default is
+    /// `config::DEFAULT_CATCHUP_HOURS`).
     pub window: Duration,
     /// After this long, an unrecorded claim is presumed abandoned by a crash.
     pub lease: Duration,
@@ -100,7 +101,6 @@ pub struct Runner {
     busy: Mutex<HashSet<(i64, NaiveDate)>>,
 }
 
-pub const DEFAULT_WINDOW_HOURS: i64 = 6;
 pub const LEASE_SECONDS: i64 = 60;
 pub const BACKOFF_SECONDS: i64 = 30;
 /// Posts in flight per process: enough to keep Discord's 50 requests/s busy while a few calls

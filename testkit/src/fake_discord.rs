@@ -10,7 +10,8 @@
 //! minutes at Discord, settable here); a public interaction answer becomes a type-20 message in
 //! its channel; channels can be made busy with members' messages. `script` adds faults per
 //! request: 429 (route or global, with `retry_after`), 5xx with JSON, HTML or text bodies, a reset
-//! before processing, a body cut short, a create that is made but never answered, a stall.
+//! before processing, a body cut short, a create that is made but never answered or answered
+//! late, a stall before processing.
 
 #![allow(dead_code)]
 
@@ -67,6 +68,28 @@ pub enum Act {
     Unanswered,
     /// Held this long, then processed and answered.
     Stall(Duration),
+    /// Processed at once, answered only after this long.
+    SlowAnswer(Duration),
+}
+
+impl Act {
+    /// One of each fault, in this order: a route 429 (2 s), a global 429 (0.5 s), 500 (JSON), 502
+    /// (HTML), 503 (text), a reset, a cut body, made but unanswered, answered after `late`,
+    /// held for `held` before being made.
+    pub fn one_of_each(late: Duration, held: Duration) -> [Act; 10] {
+        [
+            Act::RateLimit { retry_after: 2.0, global: false },
+            Act::RateLimit { retry_after: 0.5, global: true },
+            Act::Status(500, Body::Json),
+            Act::Status(502, Body::Html),
+            Act::Status(503, Body::Text),
+            Act::Reset,
+            Act::CutBody,
+            Act::Unanswered,
+            Act::SlowAnswer(late),
+            Act::Stall(held),
+        ]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +164,30 @@ struct State {
     acted: Mutex<Vec<(Instant, String)>>,
     /// The commands last registered (with the ids given them), as a GET lists them.
     commands: Mutex<Vec<Value>>,
+    /// REST requests read and not yet done with (answered, cut, or their connection gone).
+    in_flight: AtomicUsize,
+    /// Each scripted 429: its route ("METHOD path", `None` when global), served at, lasting until.
+    embargoes: Mutex<Vec<(Option<String>, Instant, Instant)>>,
+    /// Requests that came inside a scripted 429's `retry_after` (50 ms after it was served, to
+    /// leave requests already on their way out).
+    early: AtomicUsize,
+}
+
+/// Counts a request in `State::in_flight` while it is being served.
+struct InFlight<'a>(&'a State);
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a State) -> InFlight<'a> {
+        state.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.changed.notify_waiters();
+    }
 }
 
 /// A message in a channel of the fake.
@@ -349,6 +396,21 @@ impl FakeDiscord {
             created: false,
             at_ms,
         });
+    }
+
+    /// Waits until no REST request is being served (a held one made, an unanswered one's
+    /// connection closed): what Discord will make of the requests sent so far is then known.
+    pub async fn wait_idle(&self, timeout: Duration) {
+        self.wait_for("no request in flight", timeout, |f| {
+            (f.state.in_flight.load(Ordering::SeqCst) == 0).then_some(())
+        })
+        .await
+    }
+
+    /// How many requests came while a scripted 429 still held their route (or, global, every
+    /// route but interactions'): a client that obeys `retry_after` sends none.
+    pub fn requests_inside_retry_after(&self) -> usize {
+        self.state.early.load(Ordering::SeqCst)
     }
 
     /// When each scripted fault was served, with its description, in order.
@@ -632,6 +694,11 @@ async fn read_request(
     }
 }
 
+/// "METHOD path" without the query: a rate-limit route.
+fn route_of(method: &str, path: &str) -> String {
+    format!("{method} {}", path.split('?').next().unwrap_or(path))
+}
+
 fn real_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
@@ -671,6 +738,21 @@ impl State {
             rules.remove(i);
         }
         Some(act)
+    }
+
+    /// Counts a request that came while a scripted 429 held its route.
+    fn check_embargo(&self, method: &str, path: &str) {
+        let (now, route) = (Instant::now(), route_of(method, path));
+        let early = self.embargoes.lock().unwrap().iter().any(|(held, from, until)| {
+            let applies = match held {
+                Some(r) => *r == route,
+                None => !path.contains("/interactions/"),
+            };
+            applies && now > *from + Duration::from_millis(50) && now < *until
+        });
+        if early {
+            self.early.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     /// Discord's global limit, when enforced: the seconds until a request may go, if it may not.
@@ -734,6 +816,7 @@ fn rate_limited(retry_after: f64, global: bool) -> String {
 async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::new();
     while let Some((method, path, headers, body)) = read_request(&mut stream, &mut buf).await {
+        let _in_flight = InFlight::enter(&state);
         let body: Value =
             if body.is_empty() { Value::Null } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
         state.requests.lock().unwrap().push(Recorded {
@@ -752,6 +835,7 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
         if let Some(f) = &fault {
             tokio::time::sleep(f.delay).await;
         }
+        state.check_embargo(&method, &path);
         let act = state.scripted(&method, &path);
         let response = match act {
             Some(Act::Reset) => return,
@@ -766,7 +850,12 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
                 };
                 response_text(status, content_type, &text, &[])
             }
-            Some(Act::RateLimit { retry_after, global }) => rate_limited(retry_after, global),
+            Some(Act::RateLimit { retry_after, global }) => {
+                let route = (!global).then(|| route_of(&method, &path));
+                let (now, until) = (Instant::now(), Instant::now() + Duration::from_secs_f64(retry_after));
+                state.embargoes.lock().unwrap().push((route, now, until));
+                rate_limited(retry_after, global)
+            }
             act => {
                 if let Some(Act::Stall(d)) = act {
                     tokio::time::sleep(d).await;
@@ -804,6 +893,10 @@ async fn serve_http(mut stream: TcpStream, state: Arc<State>) {
                             let mut sink = [0u8; 1024];
                             while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
                             return;
+                        }
+                        Some(Act::SlowAnswer(d)) => {
+                            tokio::time::sleep(d).await;
+                            response
                         }
                         _ => response,
                     }

@@ -109,6 +109,18 @@ fn signal(pid: u32, signal: &str) {
     assert!(status.success());
 }
 
+/// Sends SIGTERM to the bot and returns what it logged, once it has exited (within 15 s).
+async fn stop_and_read_log(mut child: std::process::Child) -> String {
+    signal(child.id(), "TERM");
+    let err = tokio::task::spawn_blocking(move || {
+        child.wait().unwrap();
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        err
+    });
+    tokio::time::timeout(Duration::from_secs(15), err).await.expect("exits in time").unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_closes_the_shards_and_lets_a_reply_in_flight_finish() {
     let fake = FakeDiscord::start().await;
@@ -149,7 +161,7 @@ async fn a_bot_in_no_server_logs_its_invite_url_once() {
     let fake = FakeDiscord::start().await;
     fake.in_no_server(true);
     let dir = TempDir::new("invite-log");
-    let mut child = bot(&fake, Some(TOKEN), &dir).spawn().unwrap();
+    let child = bot(&fake, Some(TOKEN), &dir).spawn().unwrap();
     fake.wait_ready().await;
     // A new session: READY again, still without a server.
     let identified = fake.identifies();
@@ -162,14 +174,7 @@ async fn a_bot_in_no_server_logs_its_invite_url_once() {
     let before = fake.requests().len();
     fake.dispatch("INTERACTION_CREATE", payloads::command(9002, "about", &[]));
     fake.wait_request("/interactions/9002/", before).await;
-    signal(child.id(), "TERM");
-    let err = tokio::task::spawn_blocking(move || {
-        child.wait().unwrap();
-        let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        err
-    });
-    let err = tokio::time::timeout(Duration::from_secs(15), err).await.expect("exits in time").unwrap();
+    let err = stop_and_read_log(child).await;
     let url = marquee::discord::invite_url(marquee_testkit::fake_discord::APP_ID);
     assert_eq!(err.matches(&url).count(), 1, "{err}");
     assert!(err.contains("the bot is in no server yet"), "{err}");
@@ -225,4 +230,72 @@ async fn gateway_reconnects_are_counted_in_metrics() {
     signal(child.id(), "TERM");
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+/// A 429 on an interaction's answer is waited out for its `retry_after` and the answer sent
+/// again, not dropped: the callback (within Discord's 3 s) and, for a deferred answer, the edit
+/// that completes it, through route and global limits; each wait is logged with its length.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_answer_waits_out_retry_after_and_is_sent() {
+    use marquee_testkit::fake_discord::{Act, CHANNEL_ID};
+    let fake = FakeDiscord::start().await;
+    let dir = TempDir::new("answer-429");
+    let child = bot(&fake, Some(TOKEN), &dir).arg("run").spawn().unwrap();
+    fake.wait_ready().await;
+    let at = |part: &str| -> Vec<Instant> {
+        fake.requests().iter().filter(|r| r.path.contains(part)).map(|r| r.at).collect()
+    };
+
+    // The callback: a route 429 of 0.8 s, then the answer.
+    fake.script("POST /api/v10/interactions/9201/", Act::RateLimit { retry_after: 0.8, global: false });
+    fake.dispatch("INTERACTION_CREATE", payloads::command(9201, "search", &[("query", json!("the crown"))]));
+    fake.wait_for("the callback sent again", Duration::from_secs(10), |_| {
+        (at("/interactions/9201/").len() >= 2).then_some(())
+    })
+    .await;
+    let callbacks = at("/interactions/9201/");
+    let gap = callbacks[1] - callbacks[0];
+    assert!(
+        gap >= Duration::from_millis(800),
+        "the callback was sent again after {gap:?}, before its retry_after"
+    );
+
+    // A deferred answer (`/highlights subscribe`): its edit meets a route 429 of 1.5 s and then
+    // a global one of 0.5 s, and is sent a third time.
+    fake.script("PATCH /api/v10/webhooks/", Act::RateLimit { retry_after: 1.5, global: false });
+    fake.script("PATCH /api/v10/webhooks/", Act::RateLimit { retry_after: 0.5, global: true });
+    let options = json!([
+        { "name": "channel", "type": 7, "value": CHANNEL_ID.to_string() },
+        { "name": "time", "type": 3, "value": "09:00" },
+        { "name": "timezone", "type": 3, "value": "UTC" },
+    ]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        payloads::highlights(9202, "subscribe", options, (1 << 4) | (1 << 10) | (1 << 11)),
+    );
+    fake.wait_for("the edit sent a third time", Duration::from_secs(15), |_| {
+        (at("/webhooks/").len() >= 3).then_some(())
+    })
+    .await;
+    let edits = at("/webhooks/");
+    assert!(edits[1] - edits[0] >= Duration::from_millis(1500), "{:?}", edits[1] - edits[0]);
+    assert!(edits[2] - edits[1] >= Duration::from_millis(500), "{:?}", edits[2] - edits[1]);
+    assert_eq!(fake.acted().len(), 3, "every 429 was served: {:?}", fake.acted());
+    let edit = fake.requests().into_iter().rfind(|r| r.path.contains("/webhooks/")).unwrap();
+    assert!(
+        edit.body["content"].as_str().is_some_and(|c| !c.is_empty()),
+        "the edit carries the answer: {}",
+        edit.body
+    );
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let err = stop_and_read_log(child).await;
+    let answered: Vec<&str> = err.lines().filter(|l| l.contains("answered interaction")).collect();
+    assert_eq!(answered.len(), 2, "{err}");
+    assert!(answered.iter().all(|l| l.contains("ok=true")), "{err}");
+    assert!(answered.iter().any(|l| l.contains("edited=true")), "the deferred answer was completed: {err}");
+    for wait in ["retry after 0.800 s", "retry after 1.500 s", "retry after 0.500 s, global"] {
+        assert!(err.contains(wait), "the 429 ({wait}) is logged: {err}");
+    }
+    assert!(!err.contains(TOKEN) && !err.contains("token-9202"), "no token is logged: {err}");
 }

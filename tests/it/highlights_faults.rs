@@ -354,18 +354,7 @@ async fn every_fault_at_once_is_retried_to_one_post_each() {
     let channels: Vec<u64> = (3001..3011).collect();
     let s = setup("hl-f-mixed", channels.clone()).await;
     s.fake.enforce_global_limit(50);
-    let acts = [
-        Act::RateLimit { retry_after: 2.0, global: false },
-        Act::RateLimit { retry_after: 0.5, global: true },
-        Act::Status(500, Body::Json),
-        Act::Status(502, Body::Html),
-        Act::Status(503, Body::Text),
-        Act::Reset,
-        Act::CutBody,
-        Act::Unanswered,
-        Act::Stall(StdDuration::from_secs(120)),
-        Act::Stall(StdDuration::from_secs(10)),
-    ];
+    let acts = Act::one_of_each(StdDuration::from_secs(10), StdDuration::from_secs(120));
     for (c, act) in channels.iter().zip(acts) {
         s.fake.script(&format!("POST /api/v10/channels/{c}/messages"), act);
     }
@@ -379,19 +368,35 @@ async fn every_fault_at_once_is_retried_to_one_post_each() {
 }
 
 /// Ticks overlap in a running bot (one every 30 s, a slow channel may take longer): a tick
-/// leaves the slots another is working on alone, and neither waits on the other.
+/// leaves the slots another is working on alone (the runner's busy set), even once the first
+/// tick has outlasted its claim's lease (the second comes 61 s later on the simulated clock, so
+/// the store would hand the slot out again), and neither waits on the other. The ticks run on a
+/// runtime and thread of their own, so that a deadlock between them fails this test by its
+/// timeout instead of hanging it.
+///
+/// Seen failing (2026-12-06) with each guard taken out: without the busy set, the second tick
+/// takes the stalled slot over and posts it again (3 creates); with the busy guard built under
+/// the set's lock again (as before 0b70edc), the second tick deadlocks (the timeout fires).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overlapping_ticks_leave_each_others_slots_alone() {
-    let s = setup("hl-f-overlap", [4001, 4002]).await;
+    let s = Arc::new(setup("hl-f-overlap", [4001, 4002]).await);
     s.fake.script("POST /api/v10/channels/4001/messages", Act::Stall(StdDuration::from_secs(5)));
-    let (a, b) = tokio::time::timeout(StdDuration::from_secs(5), async {
-        tokio::join!(s.runner.tick(at()), async {
-            tokio::time::sleep(StdDuration::from_millis(200)).await;
-            s.runner.tick(at() + Duration::seconds(1)).await
-        })
-    })
-    .await
-    .expect("neither tick waits on the other");
+    let (done, reports) = tokio::sync::oneshot::channel();
+    let ticks = s.clone();
+    std::thread::spawn(move || {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let _ = done.send(runtime.block_on(async {
+            tokio::join!(ticks.runner.tick(at()), async {
+                tokio::time::sleep(StdDuration::from_millis(200)).await;
+                ticks.runner.tick(at() + Duration::seconds(61)).await
+            })
+        }));
+    });
+    let (a, b) = tokio::time::timeout(StdDuration::from_secs(5), reports)
+        .await
+        .expect("neither tick waits on the other")
+        .unwrap();
     assert_eq!(a.posted + b.posted, 1, "{a:?} {b:?}");
     assert_eq!(s.creates(4001) + s.creates(4002), 2, "each slot posted by one tick only");
 }

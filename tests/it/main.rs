@@ -20,6 +20,7 @@ mod highlights;
 mod highlights_bot;
 mod highlights_faults;
 mod highlights_process;
+mod highlights_scenarios;
 mod playground;
 mod playground_browser;
 mod real_payloads;

@@ -40,7 +40,8 @@ impl Doors {
         let endpoint_router = router.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = listener.local_addr().unwrap();
-        let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, http));
+        let rest = marquee::discord::rest::Rest::new(TOKEN, Some(&fake.api_base()), Default::default());
+        let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, Arc::new(rest)));
         tokio::spawn(marquee::endpoint::serve(listener, door, std::future::pending()));
         let bot = super::start_bot_on(&fake, database, dir);
         fake.wait_ready().await;

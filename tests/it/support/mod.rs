@@ -237,16 +237,17 @@ pub fn start_bot_watched<K: Send + 'static>(
 pub fn router(
     fake: Option<&fake_discord::FakeDiscord>,
     tag: &str,
-) -> (std::sync::Arc<marquee::router::Router>, std::sync::Arc<serenity::all::Http>, TestDb) {
+) -> (std::sync::Arc<marquee::router::Router>, std::sync::Arc<marquee::discord::rest::Rest>, TestDb) {
     use std::sync::Arc;
     let db = TestDb::sqlite(tag);
     let engine =
         Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(bundled()))));
     let api = fake.map(|f| f.api_base());
     let http = Arc::new(marquee::discord::http_client(fake_discord::TOKEN, api.as_deref()));
+    let rest = marquee::discord::rest::Rest::new(fake_discord::TOKEN, api.as_deref(), Default::default());
     let me = fake.map_or(0, |_| fake_discord::BOT_ID);
-    let access = Arc::new(marquee::discord::access::HttpAccess::with_http(me, http.clone()));
-    (Arc::new(marquee::router::Router::new(engine, db.open(), access)), http, db)
+    let access = Arc::new(marquee::discord::access::HttpAccess::with_http(me, http));
+    (Arc::new(marquee::router::Router::new(engine, db.open(), access)), Arc::new(rest), db)
 }
 
 /// A database to run a store test on: a SQLite file, or a PostgreSQL database when a server is
