@@ -47,9 +47,9 @@ impl Health {
                 }
             }
         }
-        // Any small query will do; a server that is down or unreachable fails it.
+        // A server that is down or unreachable fails the ping.
         let store = self.store.clone();
-        let query = tokio::task::spawn_blocking(move || store.subscriptions(Some(0)).map(|_| ()));
+        let query = tokio::task::spawn_blocking(move || store.ping());
         let problem = match tokio::time::timeout(DATABASE_TIMEOUT, query).await {
             Ok(Ok(Ok(()))) => None,
             Ok(Ok(Err(e))) => Some(e.to_string()),

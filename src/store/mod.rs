@@ -100,6 +100,9 @@ pub trait Store: Send + Sync {
     fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
     /// Subscriptions of one server, or of all servers.
     fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>>;
+    /// One round trip to the database (`SELECT 1`): the readiness probe's question, which reads
+    /// no table and so costs the same however many subscriptions there are.
+    fn ping(&self) -> Result<()>;
     fn pause(&self, subscription_id: i64, reason: &str) -> Result<()>;
     /// The server's rotation, created (with a fresh random seed, starting `today`) if missing.
     fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation>;

@@ -352,6 +352,10 @@ impl Store for PostgresStore {
         })
     }
 
+    fn ping(&self) -> Result<()> {
+        with!(self, |c| execute(c, "SELECT 1", &[]).await.map(|_| ()))
+    }
+
     fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>> {
         with!(self, |c| {
             query(

@@ -168,6 +168,10 @@ impl Store for SqliteStore {
         .map_err(err)
     }
 
+    fn ping(&self) -> Result<()> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(())).map_err(err)
+    }
+
     fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>> {
         let conn = self.conn();
         let mut stmt = conn

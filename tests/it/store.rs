@@ -318,3 +318,13 @@ fn the_language_migration_keeps_earlier_subscriptions() {
         assert_eq!(again.locale.as_deref(), Some("ja"), "{}", db.name());
     }
 }
+
+/// The readiness probe's question (`Store::ping`) is answered by both backends, on a fresh
+/// database with no subscription; `health::healthz_follows_the_gateway_and_the_database` shows
+/// it failing while PostgreSQL is stopped.
+#[test]
+fn ping_is_answered_by_both_backends() {
+    for db in TestDb::all("store-ping") {
+        db.open().ping().unwrap_or_else(|e| panic!("{}: {e}", db.name()));
+    }
+}
