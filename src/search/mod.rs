@@ -174,8 +174,6 @@ struct Ranking {
     ranked: Vec<Ranked>,
     /// Candidates matching every word of the query, before the re-rank cut the list.
     full_matches: usize,
-    /// With a kind or year filter: how many items pass it.
-    allowed: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -236,6 +234,8 @@ pub struct Engine {
     name_order: Vec<(u32, u16)>,
     kinds: Vec<Kind>,
     years: Vec<Option<u16>>,
+    /// How many items there are of each (kind, year): what a filter lets through.
+    shelf: Vec<((Kind, Option<u16>), usize)>,
     matcher: SkimMatcherV2,
     scratch: Mutex<Vec<Scratch>>,
     /// The words that tell the catalog's languages apart, read on the first mention.
@@ -258,6 +258,13 @@ impl Engine {
         });
         let kinds = items.iter().map(|i| i.kind).collect();
         let years = items.iter().map(|i| i.year).collect();
+        let mut shelf: Vec<((Kind, Option<u16>), usize)> = Vec::new();
+        for item in &items {
+            match shelf.iter_mut().find(|(key, _)| *key == (item.kind, item.year)) {
+                Some((_, n)) => *n += 1,
+                None => shelf.push(((item.kind, item.year), 1)),
+            }
+        }
         Engine {
             items,
             index,
@@ -265,6 +272,7 @@ impl Engine {
             name_order,
             kinds,
             years,
+            shelf,
             matcher: SkimMatcherV2::default(),
             scratch: Mutex::default(),
             vocabulary: OnceLock::new(),
@@ -292,12 +300,12 @@ impl Engine {
             let hits = begun.map(|doc| Hit { item: &self.items[doc as usize], score: 0.0 });
             return Outcome { hits: hits.into_iter().collect(), suggestions: Vec::new() };
         };
-        let Ranking { parsed, ranked, full_matches, allowed } = ranking;
+        let Ranking { parsed, ranked, full_matches } = ranking;
         let unseen = self.index.unseen_idf();
         // Filters the member chose that leave only items matching every word: the words ask
         // nothing the filters did not ("netflix" among 2020 talks), so the filtered list is the
         // answer.
-        let browsing_filtered = allowed.is_some_and(|n| n > 0 && full_matches == n);
+        let browsing_filtered = full_matches > 0 && self.passing(options) == Some(full_matches);
         let verdicts: Vec<decide::Verdict> = ranked
             .iter()
             .enumerate()
@@ -395,6 +403,21 @@ impl Engine {
         begun.all(|e| e.0 == doc).then_some(doc)
     }
 
+    /// With a kind or year filter, how many items pass it (from the per-(kind, year) counts made
+    /// at load: no scan of the catalog per query); `None` without a filter.
+    fn passing(&self, options: &SearchOptions) -> Option<usize> {
+        (!options.kinds.is_empty() || options.year.is_some()).then(|| {
+            self.shelf
+                .iter()
+                .filter(|((kind, year), _)| {
+                    (options.kinds.is_empty() || options.kinds.contains(kind))
+                        && options.year.is_none_or(|y| *year == Some(y))
+                })
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
     fn allowed(&self, options: &SearchOptions, doc: u32) -> bool {
         (options.kinds.is_empty() || options.kinds.contains(&self.kinds[doc as usize]))
             && options.year.is_none_or(|y| self.years[doc as usize] == Some(y))
@@ -409,10 +432,8 @@ impl Engine {
         let candidates = gather::gather(&self.index, &parsed, &mut scratch, allowed);
         self.put_scratch(scratch);
         let full_matches = candidates.iter().filter(|c| c.tier() == 2).count();
-        let allowed =
-            filtered.then(|| (0..self.items.len() as u32).filter(|&d| self.allowed(options, d)).count());
         let ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit);
-        Some(Ranking { parsed, ranked, full_matches, allowed })
+        Some(Ranking { parsed, ranked, full_matches })
     }
 
     fn take_scratch(&self) -> Scratch {
