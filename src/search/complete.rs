@@ -81,8 +81,8 @@ impl Engine {
         if let Some(Ranking { parsed, ranked, .. }) = self.rank(typed, options, limit) {
             let best = ranked.iter().map(|r| r.score).fold(0.0f32, f32::max).max(f32::EPSILON);
             let unseen = self.index.unseen_idf();
-            for (i, r) in ranked.iter().enumerate() {
-                let answered = super::decide::verdict(&parsed, r, unseen, i == 0).answer;
+            for (r, v) in ranked.iter().zip(super::decide::verdicts(&parsed, &ranked, unseen)) {
+                let answered = v.answer;
                 let share = if answered { 1.0 } else { UNANSWERED_SHARE };
                 let search = share * r.score / best;
                 choices.push((r.candidate.doc, Choice { search, ..Choice::default() }));

@@ -10,12 +10,12 @@
 //! One rule stays structural, because the labelled sets cannot show it: among 100 000 items that
 //! reuse the catalog's words, chance matches come in crowds (see `Crowd`).
 
-use super::gather::Parsed;
+use super::gather::{Parsed, FULL_COVERAGE};
 use super::rerank::Ranked;
 use super::weights;
 
 /// The features, in the order of `weights::WEIGHTS`.
-pub const FEATURES: [&str; 15] = [
+pub const FEATURES: [&str; 18] = [
     "coverage",
     "named",
     "focus",
@@ -31,6 +31,9 @@ pub const FEATURES: [&str; 15] = [
     "rarest",
     "unknown",
     "leader",
+    "covered_margin",
+    "covered_length",
+    "specific_margin",
 ];
 pub type Features = [f32; FEATURES.len()];
 
@@ -66,6 +69,14 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> F
         c.rarest / unseen_idf,
         parsed.unknown,
         f32::from(u8::from(leader)),
+        // Three products a linear model cannot form itself: a lead means more when the leader
+        // covers the query; covering most of a long question is rarer by chance than covering a
+        // short one; a lead on words rarer together than chance means more than a lead on common
+        // ones. Cross-validated (fit bounds as in tools/fit_decision.rs) they raise right answers
+        // first from 0.895 to 0.912 of on-topic queries and off-topic silences from 0.924 to 0.940.
+        c.coverage * margin,
+        c.coverage * (parsed.asked.max(1) as f32).ln(),
+        (c.typed / unseen_idf).min(3.0) * margin,
     ]
 }
 
@@ -106,17 +117,39 @@ pub struct Verdict {
     pub answer: bool,
     /// It may be offered as "did you mean" when nothing is answered.
     pub offer: bool,
+    /// Answered whatever the model says, when clear of any crowd: the query is the item's name
+    /// word for word, or every word of it is held as typed by this item, one of them by no other
+    /// item, and no other item matches half of it.
+    pub sure: bool,
 }
 
-/// `leader`: the candidate is first in the ranking.
-pub fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> Verdict {
+/// The verdict on each ranked candidate, in rank order.
+pub fn verdicts(parsed: &Parsed, ranked: &[Ranked], unseen_idf: f32) -> Vec<Verdict> {
+    // No other candidate matches half of the query, even as a guess or a completion: "meta"
+    // held as typed by one item is still the start of "metaflow" in others.
+    let unrivalled = ranked.get(1).is_none_or(|r| r.candidate.tier() == 0);
+    ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| verdict(parsed, r, unseen_idf, i == 0, i == 0 && unrivalled))
+        .collect()
+}
+
+/// `leader`: the candidate is first in the ranking; `unrivalled`: and no other matches half of
+/// the query.
+fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool, unrivalled: bool) -> Verdict {
     let features = features(parsed, r, unseen_idf, leader);
     let probability = probability(&features, r.crowded);
     let answer_at = if r.crowded { weights::CROWDED_ANSWER_AT } else { weights::ANSWER_AT };
-    let answer = (probability >= answer_at || r.exact_name) && clear_of_crowd(parsed, r, unseen_idf);
     // A word typed as it is and held by this item alone is worth offering, whatever else the
     // query says ("kowalski birthday party"): "did you mean" is private and costs one glance.
     let unique_word = leader && r.candidate.rarest >= unseen_idf * (1.0 - 1e-4);
+    // ... and when the item also holds every other word of the query as typed, it is the one
+    // place in the catalog where what the member typed stands ("hygiene", "netflix pvhvm"), as
+    // a find in the page would show it: the answer, not a guess.
+    let sole_holder = unique_word && unrivalled && r.candidate.typed >= parsed.total_weight * FULL_COVERAGE;
+    let sure = r.exact_name || sole_holder;
+    let answer = (probability >= answer_at || sure) && clear_of_crowd(parsed, r, unseen_idf);
     let offer = r.candidate.may_suggest() && (probability >= weights::OFFER_AT || unique_word);
-    Verdict { features, probability, answer, offer }
+    Verdict { features, probability, answer, offer, sure }
 }

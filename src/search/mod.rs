@@ -217,6 +217,8 @@ pub struct Judged<'e> {
     pub offer: bool,
     /// Clear of any crowd of chance matches (see `decide::clear_of_crowd`).
     pub clear: bool,
+    /// Answered when clear, whatever the model says (see `decide::Verdict::sure`).
+    pub sure: bool,
     /// May be offered at all (enough of the query, one word as typed), whatever the model says.
     pub suggestible: bool,
     /// Judged by the model for candidates in a crowd of chance matches.
@@ -306,15 +308,10 @@ impl Engine {
         // nothing the filters did not ("netflix" among 2020 talks), so the filtered list is the
         // answer.
         let browsing_filtered = full_matches > 0 && self.passing(options) == Some(full_matches);
-        let verdicts: Vec<decide::Verdict> = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut v = decide::verdict(&parsed, r, unseen, i == 0);
-                v.answer |= browsing_filtered && r.candidate.tier() == 2;
-                v
-            })
-            .collect();
+        let mut verdicts = decide::verdicts(&parsed, &ranked, unseen);
+        for (v, r) in verdicts.iter_mut().zip(&ranked) {
+            v.answer |= browsing_filtered && r.candidate.tier() == 2;
+        }
         let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
         let hit = |r: &Ranked| Hit { item: item(r), score: r.score };
         // The item whose name the query begins comes first, then what the decision answers.
@@ -371,19 +368,17 @@ impl Engine {
         let unseen = self.index.unseen_idf();
         ranked
             .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let v = decide::verdict(&parsed, r, unseen, i == 0);
-                Judged {
-                    item: &self.items[r.candidate.doc as usize],
-                    features: v.features,
-                    probability: v.probability,
-                    answer: v.answer,
-                    offer: v.offer,
-                    clear: decide::clear_of_crowd(&parsed, r, unseen),
-                    suggestible: r.candidate.may_suggest(),
-                    crowded: r.crowded,
-                }
+            .zip(decide::verdicts(&parsed, &ranked, unseen))
+            .map(|(r, v)| Judged {
+                item: &self.items[r.candidate.doc as usize],
+                features: v.features,
+                probability: v.probability,
+                answer: v.answer,
+                offer: v.offer,
+                clear: decide::clear_of_crowd(&parsed, r, unseen),
+                sure: v.sure,
+                suggestible: r.candidate.may_suggest(),
+                crowded: r.crowded,
             })
             .collect()
     }

@@ -108,6 +108,20 @@ fn an_exact_title_wins() {
     assert_eq!(top("how netflix encodes at scale").as_deref(), Some("reinvent-2017-encoding"));
 }
 
+/// Every word typed stands in one item, and one of them in no other: the catalog has one place
+/// where what the member typed is, and that is the answer ("pandemic" is in The Crown's summary
+/// alone). Not when other items' words begin with it: "meta" is in one summary as a word, but
+/// three items are about Metaflow.
+#[test]
+fn a_word_only_one_item_holds_is_answered_by_it() {
+    assert_eq!(top("pandemic").as_deref(), Some("the-crown-in-the-cloud"));
+    assert_eq!(top("lockdown").as_deref(), Some("the-crown-in-the-cloud"));
+    assert_eq!(top("hygiene").as_deref(), Some("techblog-consoleme"));
+    assert_eq!(top("netflix hygiene").as_deref(), Some("techblog-consoleme"));
+    let meta = top("meta");
+    assert_ne!(meta.as_deref(), Some("hpc-nice-dcv-workforce"), "{meta:?}");
+}
+
 #[test]
 fn long_queries_are_truncated_not_rejected() {
     let long = format!("brendan gregg {}", "flame ".repeat(5_000));
