@@ -7,8 +7,12 @@
 //! on the labelled query sets by `tools/fit_decision.rs` and written to `weights.rs`, with the
 //! k-fold cross-validated figures of the fit in that file's header.
 //!
-//! One rule stays structural, because the labelled sets cannot show it: among 100 000 items that
-//! reuse the catalog's words, chance matches come in crowds (see `Crowd`).
+//! Two kinds of rule stay outside the model. One because the labelled sets cannot show it: among
+//! 100 000 items that reuse the catalog's words, chance matches come in crowds (see
+//! `clear_of_crowd`). The other because a model of a few hundred queries should not be asked to
+//! learn what a find in the page would show: a query that is an item's name word for word, or
+//! whose every word one item holds as typed with one of them held by no other item, is answered
+//! by that item (`Verdict::sure`).
 
 use super::gather::{Parsed, FULL_COVERAGE};
 use super::rerank::Ranked;

@@ -99,12 +99,14 @@
 //! Each ranked candidate gets features — coverage, named, focus, ln(1 + evidence), evidence per
 //! unit of weight, margin to its best rival, likeness, exact name, specific (weight matched as
 //! typed over the rarity of a one-item word), typed share, browsing, ln(words asked), rarest word
-//! matched, share of words nothing knows, whether it leads — and a logistic model gives the
+//! matched, share of words nothing knows, whether it leads, and three products (coverage ×
+//! margin, coverage × ln(words asked), specific × margin) — and a logistic model gives the
 //! probability that it is the story asked for. There are two models: one for candidates in a
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
 //! distractors), one for the rest, because evidence, margins and rarity mean different things
 //! in the two. The first candidate at or above its model's answer threshold (or named exactly by
-//! the query) is the answer, followed by the later candidates that may be answered or offered;
+//! the query, or sole holder of what was typed: see `decide::Verdict::sure`) is the answer,
+//! followed by the later candidates that may be answered or offered;
 //! with no answer, candidates at or above `OFFER_AT` that rest on a word as typed are offered as
 //! "did you mean", and so is a leader holding a typed word no other item holds.
 //! `tools/fit_decision.rs` fits both models and the thresholds on the labelled sets, read on the
@@ -133,7 +135,7 @@
 //!
 //! # Quality
 //!
-//! `tests/search_quality.rs` measures every set in `tests/` and `tests/queries-unseen/` (the
+//! `tests/it/search_quality.rs` measures every set in `tests/` and `tests/queries-unseen/` (the
 //! unseen holdout in figures only), alone and among 100 000 distractors, beside a plain BM25
 //! baseline; docs/measurements.md has the figures.
 
