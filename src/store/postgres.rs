@@ -26,39 +26,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
-/// Each entry upgrades the schema by one version (`marquee_schema.version`). Never edit a
-/// released entry: add a new one.
+/// `migrations/postgres/NNNN_*.sql`: file N takes the schema from version N-1 to N
+/// (`marquee_schema.version`). Never edit a released file: add the next one.
 const MIGRATIONS: &[&str] = &[
-    // 1: subscriptions, rotations, slots (the same model as the SQLite store).
-    "CREATE TABLE subscriptions (
-        id BIGSERIAL PRIMARY KEY,
-        guild_id BIGINT NOT NULL,
-        channel_id BIGINT NOT NULL UNIQUE,
-        time TIME NOT NULL,
-        timezone TEXT NOT NULL,
-        paused TEXT,
-        created_at TIMESTAMPTZ NOT NULL
-     );
-     CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
-     CREATE TABLE rotations (
-        guild_id BIGINT PRIMARY KEY,
-        seed BIGINT NOT NULL,
-        epoch DATE NOT NULL
-     );
-     CREATE TABLE slots (
-        subscription_id BIGINT NOT NULL,
-        local_date DATE NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped')),
-        owner TEXT,
-        claimed_at TIMESTAMPTZ,
-        retry_at TIMESTAMPTZ,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        message_id BIGINT,
-        reason TEXT,
-        PRIMARY KEY (subscription_id, local_date)
-     );",
-    // 2: the server's language for its posts (Discord's guild_locale); NULL means English.
-    "ALTER TABLE subscriptions ADD COLUMN locale TEXT;",
+    include_str!("migrations/postgres/0001_tables.sql"),
+    include_str!("migrations/postgres/0002_locale.sql"),
 ];
 
 /// Serialises migrations of processes that start together (any constant shared by all).

@@ -12,40 +12,10 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Each entry upgrades the schema by one version (`PRAGMA user_version`). Never edit a
-/// released entry: add a new one.
-const MIGRATIONS: &[&str] = &[
-    // 1: subscriptions, rotations, slots.
-    "CREATE TABLE subscriptions (
-        id INTEGER PRIMARY KEY,
-        guild_id INTEGER NOT NULL,
-        channel_id INTEGER NOT NULL UNIQUE,
-        time TEXT NOT NULL,
-        timezone TEXT NOT NULL,
-        paused TEXT,
-        created_at INTEGER NOT NULL
-     );
-     CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
-     CREATE TABLE rotations (
-        guild_id INTEGER PRIMARY KEY,
-        seed INTEGER NOT NULL,
-        epoch TEXT NOT NULL
-     );
-     CREATE TABLE slots (
-        subscription_id INTEGER NOT NULL,
-        local_date TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped')),
-        owner TEXT,
-        claimed_at INTEGER,
-        retry_at INTEGER,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        message_id INTEGER,
-        reason TEXT,
-        PRIMARY KEY (subscription_id, local_date)
-     );",
-    // 2: the server's language for its posts (Discord's guild_locale); NULL means English.
-    "ALTER TABLE subscriptions ADD COLUMN locale TEXT;",
-];
+/// `migrations/sqlite/NNNN_*.sql`: file N takes the schema from version N-1 to N
+/// (`PRAGMA user_version`). Never edit a released file: add the next one.
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/sqlite/0001_tables.sql"), include_str!("migrations/sqlite/0002_locale.sql")];
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
