@@ -442,10 +442,13 @@ impl SqliteWriter {
         &mut self,
         work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let conn = self
-            .conn
-            .take()
-            .ok_or_else(|| StoreError::Failed(Cause::Sqlite(rusqlite::Error::InvalidQuery)))?;
+        let Some(conn) = self.conn.take() else {
+            // An earlier call's thread panicked holding the connection (its `Task` error was
+            // returned then); its guard went with it.
+            let lost = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISUSE);
+            let why = "the copy's transaction was lost with an earlier call".to_string();
+            return Err(StoreError::Failed(Cause::Sqlite(rusqlite::Error::SqliteFailure(lost, Some(why)))));
+        };
         let (conn, result) = tokio::task::spawn_blocking(move || {
             let result = work(&conn);
             (conn, result)
