@@ -8,6 +8,14 @@
 //! processes, async on its pool. Either way the claim is atomic across processes, which is what
 //! keeps highlights exactly-once.
 
+/// The columns each backend's `subscription` reads, in its order, as a literal so that
+/// statements using them stay `'static` (defined before the backends' modules, which use it).
+macro_rules! subscription_columns {
+    () => {
+        "id, guild_id, channel_id, time, timezone, paused, created_at, locale"
+    };
+}
+
 mod bulk;
 pub mod copy;
 mod error;

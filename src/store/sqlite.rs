@@ -152,13 +152,6 @@ fn rotation(guild_id: i64, seed: i64, epoch: &str) -> Result<Rotation> {
     Ok(Rotation { seed: seed as u64, epoch })
 }
 
-/// The columns `subscription` reads, as a literal so that statements using them stay `'static`.
-macro_rules! subscription_columns {
-    () => {
-        "id, guild_id, channel_id, time, timezone, paused, created_at, locale"
-    };
-}
-
 #[async_trait::async_trait]
 impl Store for SqliteStore {
     async fn subscribe_with_locale(

@@ -24,8 +24,8 @@ impl PostgresStore {
     /// Connects and brings the schema up to date. Several processes may start at once: the
     /// migration runs under an advisory lock, so each step is applied exactly once.
     ///
-    /// The connections are driven by the runtime they are opened on: open and use the store
-    /// on the runtime that will run it.
+    /// Each connection is driven by the runtime of the call that opened it (deadpool spawns it
+    /// there): use the store from one runtime that outlives it, as the bot and the CLI do.
     pub async fn open(url: &str) -> Result<PostgresStore> {
         let shown = redact(url);
         let open_err =

@@ -20,13 +20,6 @@ pub(super) fn subscription(r: &Row) -> Subscription {
     }
 }
 
-/// The columns `subscription` reads, as a literal so that statements using them stay `'static`.
-macro_rules! subscription_columns {
-    () => {
-        "id, guild_id, channel_id, time, timezone, paused, created_at, locale"
-    };
-}
-
 #[async_trait::async_trait]
 impl Store for PostgresStore {
     async fn subscribe_with_locale(
