@@ -10,7 +10,6 @@
 use marquee_testkit::pg;
 
 use chrono::{Duration, NaiveDate};
-use marquee::store::Database;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -44,7 +43,7 @@ fn main() {
 
 /// The schema as Marquee creates it, then the rows in one transaction.
 fn generate(path: &Path) {
-    drop(Database::Sqlite(path.to_path_buf()).open().unwrap());
+    drop(marquee::store::sqlite::SqliteStore::open(path).unwrap());
     let mut conn = rusqlite::Connection::open(path).unwrap();
     let tx = conn.transaction().unwrap();
     let created = 1_767_225_600; // 2026-01-01

@@ -34,7 +34,7 @@ fn main() {
             let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(Engine::new(catalog))));
             let dir = std::env::temp_dir().join(format!("marquee-bench-endpoint-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
-            let store = marquee::store::Database::Sqlite(dir.join("marquee.db")).open().unwrap();
+            let store = marquee::store::Database::Sqlite(dir.join("marquee.db")).open().await.unwrap();
             // No REST calls happen in this bench: nothing here is deferred.
             let access = Arc::new(marquee::discord::access::HttpAccess::new(0));
             let router = Arc::new(marquee::router::Router::new(engine, store, access));

@@ -19,7 +19,7 @@ use marquee::discord::ratelimit::RateLimiter;
 use marquee::discord::rest::Rest;
 use marquee::highlights::runner::Runner;
 use marquee::store::sqlite::SqliteStore;
-use marquee::store::Store;
+use marquee::store::{Database, SlotState, Store};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
@@ -46,7 +46,7 @@ async fn run() {
     let now = Utc::now();
     let at: NaiveTime = (now - Duration::seconds(30)).time();
     for c in 0..channels {
-        store.subscribe(c % 50, 10_000 + c, at, "UTC", now - Duration::hours(1)).unwrap();
+        store.subscribe(c % 50, 10_000 + c, at, "UTC", now - Duration::hours(1)).await.unwrap();
     }
     let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(
         marquee::catalog::Catalog::bundled().unwrap(),
@@ -71,7 +71,13 @@ async fn run() {
     let creates: Vec<StdDuration> =
         requests.iter().filter(|r| r.method == "POST").map(|r| r.at.duration_since(started)).collect();
     let answered = report.posted;
-    let last_answered = store.slots().unwrap().iter().filter(|s| s.state == "posted").count();
+    let last_answered = Database::Sqlite(dir.join("m.db"))
+        .slots()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.state == SlotState::Posted)
+        .count();
     let span = creates.iter().max().copied().unwrap_or_default();
     println!(
         "highlights{}: {channels} channels due at once, 1 % of creates stalled {stall:?}: posted {answered} \

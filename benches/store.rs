@@ -1,6 +1,7 @@
 //! The store under load: `cargo bench --bench store -- --bench`.
 //!
-//! (a) One store call: `subscriptions(Some(guild))` 1 000 times in a row from a plain thread.
+//! (a) One store call: `subscriptions(Some(guild))` 1 000 times in a row, each awaited from a
+//!     plain thread (`block_on` of the multi-threaded runtime the store was opened on).
 //! (b) N concurrent `/highlights list` interactions through the router (what `serve` and the
 //!     gateway run for each interaction), on a multi-threaded runtime as `serve` has, for
 //!     N = 1, 8 and 32: rounds of N interactions at once; the time of a round and each
@@ -47,15 +48,16 @@ fn main() {
 }
 
 fn run(name: &str, database: Database) {
-    let store = database.open().unwrap_or_else(|e| panic!("{name}: {e}"));
-    if store.subscriptions(Some(fake_discord::GUILD_ID)).unwrap().is_empty() {
-        seed(store.as_ref());
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let store = runtime.block_on(database.open()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    if runtime.block_on(store.subscriptions(Some(fake_discord::GUILD_ID))).unwrap().is_empty() {
+        runtime.block_on(seed(store.as_ref()));
     }
 
     let mut samples = Vec::with_capacity(CALLS);
     for _ in 0..CALLS {
         let t = Instant::now();
-        let subs = store.subscriptions(Some(fake_discord::GUILD_ID)).unwrap();
+        let subs = runtime.block_on(store.subscriptions(Some(fake_discord::GUILD_ID))).unwrap();
         samples.push(t.elapsed());
         assert_eq!(subs.len(), 3);
     }
@@ -64,7 +66,6 @@ fn run(name: &str, database: Database) {
         summary(&mut samples)
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let catalog = marquee::catalog::Catalog::bundled().unwrap();
     let engine =
         Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(catalog))));
@@ -110,16 +111,19 @@ fn run(name: &str, database: Database) {
 }
 
 /// Subscriptions over `SERVERS` servers; the measured server (the payloads' guild) has three.
-fn seed(store: &dyn Store) {
+async fn seed(store: &dyn Store) {
     let now = Utc::now();
     let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
     for g in 1..=SERVERS {
         for c in 0..2 {
-            store.subscribe(g, g * 10 + c, nine, "Europe/Paris", now).unwrap();
+            store.subscribe(g, g * 10 + c, nine, "Europe/Paris", now).await.unwrap();
         }
     }
     for c in 0..3 {
-        store.subscribe(fake_discord::GUILD_ID, fake_discord::CHANNEL_ID + c, nine, "UTC", now).unwrap();
+        store
+            .subscribe(fake_discord::GUILD_ID, fake_discord::CHANNEL_ID + c, nine, "UTC", now)
+            .await
+            .unwrap();
     }
 }
 

@@ -48,12 +48,9 @@ impl Health {
             }
         }
         // A server that is down or unreachable fails the ping.
-        let store = self.store.clone();
-        let query = tokio::task::spawn_blocking(move || store.ping());
-        let problem = match tokio::time::timeout(DATABASE_TIMEOUT, query).await {
-            Ok(Ok(Ok(()))) => None,
-            Ok(Ok(Err(e))) => Some(e.to_string()),
-            Ok(Err(e)) => Some(format!("database check failed: {e}")),
+        let problem = match tokio::time::timeout(DATABASE_TIMEOUT, self.store.ping()).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(crate::store::Chain(&e).to_string()),
             Err(_) => Some(format!("no answer within {DATABASE_TIMEOUT:?}")),
         };
         if let Some(problem) = problem {

@@ -29,14 +29,14 @@ pub fn run(
     marquee::metrics::get().keep_queries(settings.export_queries);
 
     let engine = Arc::new(super::engine(content)?);
-    let store = open_store(&database)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let store = open_store(&runtime, &database)?;
     tracing::info!(
         items = engine.items().len(),
         guild = ?settings.guild_id,
         database = %database,
         "catalog and database loaded; connecting"
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let shared = Arc::new(SharedEngine::new(engine));
     runtime.block_on(async {
         spawn_reloaders(&shared, content, watch);
@@ -86,9 +86,9 @@ pub fn serve(
     init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
     let engine = Arc::new(super::engine(content)?);
-    let store = open_store(&database)?;
-    let shared = Arc::new(SharedEngine::new(engine));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let store = open_store(&runtime, &database)?;
+    let shared = Arc::new(SharedEngine::new(engine));
     runtime.block_on(async {
         let http = Arc::new(discord::http_client(&settings.token, settings.api_base.as_deref()));
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));
@@ -117,9 +117,9 @@ pub fn serve(
 
 /// Opens the store. A database that cannot be opened (corrupt, newer schema, unreachable)
 /// stops the process with a clear message and is left untouched: nothing is lost, and a
-/// service manager's restart loop does no harm.
-pub fn open_store(database: &Database) -> Result<Arc<dyn Store>, Failure> {
-    Ok(database.open()?)
+/// service manager's restart loop does no harm. Opened on `runtime`, which then runs it.
+pub fn open_store(runtime: &tokio::runtime::Runtime, database: &Database) -> Result<Arc<dyn Store>, Failure> {
+    Ok(runtime.block_on(database.open())?)
 }
 
 /// Starts the admin listener (metrics and health) when asked for; a port that cannot be bound is

@@ -2,7 +2,7 @@
 
 use super::failure::Failure;
 use marquee::store::copy::copy;
-use marquee::store::Database;
+use marquee::store::{Chain, Database};
 use std::time::Instant;
 
 /// Copies `from` into `to`. A URL that cannot be used is a usage failure (exit 2), a failed
@@ -13,7 +13,10 @@ pub fn copy_command(from: &str, to: &str, replace: bool) -> Result<(), Failure> 
     };
     let (from, to) = (parse("--from", from)?, parse("--to", to)?);
     let started = Instant::now();
-    let counts = copy(&from, &to, replace).map_err(|e| Failure::Runtime(anyhow::anyhow!("db copy: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let counts = runtime
+        .block_on(copy(&from, &to, replace))
+        .map_err(|e| Failure::Runtime(anyhow::anyhow!("db copy: {}", Chain(&e))))?;
     println!("copied {counts} from {from} to {to} in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -75,4 +75,12 @@ macro_rules! runtime_failure {
         }
     )*};
 }
-runtime_failure!(anyhow::Error, std::io::Error, serde_json::Error, marquee::store::StoreError);
+runtime_failure!(anyhow::Error, std::io::Error, serde_json::Error);
+
+/// A store error is printed as `store::Chain` puts it: tokio-postgres repeats its cause in its
+/// own message, which `{:#}` would print twice.
+impl From<marquee::store::StoreError> for Failure {
+    fn from(e: marquee::store::StoreError) -> Failure {
+        Failure::Runtime(anyhow::anyhow!("{}", marquee::store::Chain(&e)))
+    }
+}

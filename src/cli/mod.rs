@@ -536,8 +536,15 @@ fn highlights_preview(
     content: Option<&Path>,
 ) -> Result<(), Failure> {
     let engine = engine(content)?;
-    let store = bot::open_store(&env.database()?)?;
-    let picks = marquee::highlights::coming(store.as_ref(), &engine, guild, chrono::Utc::now(), days)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let store = bot::open_store(&runtime, &env.database()?)?;
+    let picks = runtime.block_on(marquee::highlights::coming(
+        store.as_ref(),
+        &engine,
+        guild,
+        chrono::Utc::now(),
+        days,
+    ))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {

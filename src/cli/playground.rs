@@ -47,9 +47,9 @@ pub fn run(
         }
         (None, None) => unreachable!("a temporary folder is made when no file is given"),
     };
-    let store = super::bot::open_store(&Database::Sqlite(path.clone()))?;
-    let shared = Arc::new(SharedEngine::new(engine));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let store = super::bot::open_store(&runtime, &Database::Sqlite(path.clone()))?;
+    let shared = Arc::new(SharedEngine::new(engine));
     let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let mut page = Playground::new(shared, store, content.map(Path::to_path_buf));

@@ -40,17 +40,17 @@ pub enum HighlightRequest {
 }
 
 /// The answer to a highlight command, its text in `lang` (the member's language).
-pub fn respond(
+pub async fn respond(
     store: &dyn Store,
     engine: &Engine,
     request: &HighlightRequest,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Response {
-    match handle(store, engine, request, now, lang) {
+    match handle(store, engine, request, now, lang).await {
         Ok(r) => r,
         Err(e) => {
-            tracing::error!(error = %e, ?request, "highlights command failed");
+            tracing::error!(error = %crate::store::Chain(&e), ?request, "highlights command failed");
             Response::Message(render::error(lang.text("reply.database")))
         }
     }
@@ -66,7 +66,7 @@ fn permission_name(lang: Lang, english: &'static str) -> &'static str {
     }
 }
 
-fn handle(
+async fn handle(
     store: &dyn Store,
     engine: &Engine,
     request: &HighlightRequest,
@@ -111,8 +111,9 @@ fn handle(
                 )));
             }
             let locale = crate::locale::clean_locale(guild_locale.as_deref());
-            let sub =
-                store.subscribe_with_locale(*guild_id, *channel_id, at, tz.name(), locale.as_deref(), now)?;
+            let sub = store
+                .subscribe_with_locale(*guild_id, *channel_id, at, tz.name(), locale.as_deref(), now)
+                .await?;
             let next = schedule::next_after(sub.time, tz, now);
             Response::Message(Reply {
                 content: Some(lang.fill(
@@ -132,7 +133,7 @@ fn handle(
             if !can_manage {
                 return Ok(needs_manage());
             }
-            let n = store.unsubscribe(*guild_id, *channel_id)?;
+            let n = store.unsubscribe(*guild_id, *channel_id).await?;
             private(match (n, channel_id) {
                 (0, Some(c)) => lang.fill("reply.not_subscribed", &[("channel", &format!("<#{c}>"))]),
                 (0, None) => lang.text("reply.none_to_remove").into(),
@@ -141,7 +142,7 @@ fn handle(
             })
         }
         HighlightRequest::List { guild_id } => {
-            let subs = store.subscriptions(Some(*guild_id))?;
+            let subs = store.subscriptions(Some(*guild_id)).await?;
             if subs.is_empty() {
                 return Ok(private(lang.text("reply.list_empty").into()));
             }
@@ -162,8 +163,8 @@ fn handle(
             private(format!("{}\n{}", lang.text("reply.list_title"), lines.join("\n")))
         }
         HighlightRequest::Today { guild_id } => {
-            let today = super::server_today(store, *guild_id, now)?;
-            let rotation = store.rotation(*guild_id, today)?;
+            let today = super::server_today(store, *guild_id, now).await?;
+            let rotation = store.rotation(*guild_id, today).await?;
             match today_reply(engine, &rotation, today, lang) {
                 Some(reply) => Response::Message(reply),
                 None => private(lang.text("reply.catalog_empty").into()),

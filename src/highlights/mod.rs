@@ -18,12 +18,12 @@ use chrono::NaiveDate;
 
 /// Today's date for a server: in its first subscription's timezone, else UTC. `/highlight`
 /// and `marquee highlights preview` count days the same way.
-pub fn server_today(
+pub async fn server_today(
     store: &dyn crate::store::Store,
     guild_id: u64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::store::Result<NaiveDate> {
-    let subs = store.subscriptions(Some(guild_id))?;
+    let subs = store.subscriptions(Some(guild_id)).await?;
     let tz = subs.first().and_then(|s| schedule::parse_timezone(&s.timezone)).unwrap_or(chrono_tz::Tz::UTC);
     Ok(now.with_timezone(&tz).date_naive())
 }
@@ -46,15 +46,15 @@ pub fn pick<'e>(
 /// A server's picks for the `days` days from its today (`server_today`) on, creating its
 /// rotation if it has none: what `marquee highlights preview` prints and the playground's
 /// calendar shows.
-pub fn coming<'e>(
+pub async fn coming<'e>(
     store: &dyn crate::store::Store,
     engine: &'e Engine,
     guild_id: u64,
     now: chrono::DateTime<chrono::Utc>,
     days: u16,
 ) -> crate::store::Result<Vec<(NaiveDate, &'e crate::catalog::Item)>> {
-    let today = server_today(store, guild_id, now)?;
-    let rotation = store.rotation(guild_id, today)?;
+    let today = server_today(store, guild_id, now).await?;
+    let rotation = store.rotation(guild_id, today).await?;
     Ok((0..i64::from(days))
         .filter_map(|d| {
             let date = today + chrono::Duration::days(d);

@@ -15,7 +15,7 @@ use super::schedule::{self, Slot};
 use super::today_reply;
 use crate::reply::message_body;
 use crate::search::SharedEngine;
-use crate::store::{Claim, Store, StoreError, Subscription};
+use crate::store::{Chain, Claim, Store, StoreError, Subscription};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
 use serenity::futures::StreamExt;
@@ -169,17 +169,6 @@ impl Runner {
         fresh.then(|| BusyGuard(self, (id, date)))
     }
 
-    /// Runs a store call off the async threads (SQLite may wait on a lock).
-    async fn db<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
-            .await
-            .unwrap_or_else(|e| Err(StoreError::Other(format!("store task failed: {e}"))))
-    }
-
     /// Does everything due at `now`: the due slots are posted concurrently (at most
     /// `concurrency` at once). Never panics; problems are logged and counted.
     pub async fn tick(&self, now: DateTime<Utc>) -> TickReport {
@@ -188,10 +177,10 @@ impl Runner {
         let started = std::time::Instant::now();
         let clock = move || now + Duration::from_std(started.elapsed()).unwrap_or_default();
         let mut report = TickReport::default();
-        let subscriptions = match self.db(|s| s.subscriptions(None)).await {
+        let subscriptions = match self.store.subscriptions(None).await {
             Ok(s) => s,
             Err(e) => {
-                error!(error = %e, "highlights: cannot read subscriptions; will retry");
+                error!(error = %Chain(&e), "highlights: cannot read subscriptions; will retry");
                 report.errors += 1;
                 return report;
             }
@@ -201,7 +190,7 @@ impl Runner {
             let Some(tz) = schedule::parse_timezone(&sub.timezone) else {
                 warn!(subscription = sub.id, timezone = %sub.timezone, "highlights: unknown timezone; pausing");
                 let id = sub.id;
-                let paused = self.db(move |s| s.pause(id, "unknown timezone")).await;
+                let paused = self.store.pause(id, "unknown timezone").await;
                 logged(paused, id, "pause the subscription", &mut report);
                 report.paused += 1;
                 continue;
@@ -214,9 +203,7 @@ impl Runner {
                 match slot {
                     Slot::Missed { date, at } => {
                         let id = sub.id;
-                        match self
-                            .db(move |s| s.record_skip(id, date, "not posted within the catch-up window"))
-                            .await
+                        match self.store.record_skip(id, date, "not posted within the catch-up window").await
                         {
                             Ok(true) => {
                                 warn!(subscription = id, %date, scheduled = %at, "highlights: missed the catch-up window; skipping the day");
@@ -225,7 +212,7 @@ impl Runner {
                             }
                             Ok(false) => self.mark_done(id, date),
                             Err(e) => {
-                                error!(error = %e, "highlights: cannot record a skip");
+                                error!(error = %Chain(&e), "highlights: cannot record a skip");
                                 report.errors += 1;
                             }
                         }
@@ -259,11 +246,11 @@ impl Runner {
         clock: &(impl Fn() -> DateTime<Utc> + Sync),
         report: &mut TickReport,
     ) {
-        let (id, owner, lease, now) = (sub.id, self.owner.clone(), self.lease, clock());
-        let claim = match self.db(move |s| s.claim(id, date, &owner, now, lease)).await {
+        let id = sub.id;
+        let claim = match self.store.claim(id, date, &self.owner, clock(), self.lease).await {
             Ok(c) => c,
             Err(e) => {
-                warn!(subscription = id, error = %e, "highlights: cannot claim a slot; will retry");
+                warn!(subscription = id, error = %Chain(&e), "highlights: cannot claim a slot; will retry");
                 report.errors += 1;
                 return;
             }
@@ -279,11 +266,10 @@ impl Runner {
                 return;
             }
         };
-        let guild = sub.guild_id;
-        let rotation = match self.db(move |s| s.rotation(guild, date)).await {
+        let rotation = match self.store.rotation(sub.guild_id, date).await {
             Ok(r) => r,
             Err(e) => {
-                error!(error = %e, "highlights: cannot read the rotation");
+                error!(error = %Chain(&e), "highlights: cannot read the rotation");
                 report.errors += 1;
                 return;
             }
@@ -303,10 +289,10 @@ impl Runner {
             match self.poster.find_post(sub.channel_id, since, &marks).await {
                 Ok(Some(message_id)) => {
                     info!(subscription = id, %date, attempt, "highlights: an earlier attempt had posted; recording it");
-                    match self.db(move |s| s.record_post(id, date, message_id)).await {
+                    match self.store.record_post(id, date, message_id).await {
                         Ok(()) => self.mark_done(id, date),
                         Err(e) => {
-                            error!(subscription = id, error = %e, "highlights: found the post but could not record it")
+                            error!(subscription = id, error = %Chain(&e), "highlights: found the post but could not record it")
                         }
                     }
                     report.posted += 1;
@@ -332,7 +318,7 @@ impl Runner {
         body["enforce_nonce"] = Value::Bool(true);
         match self.poster.post(sub.channel_id, &body).await {
             Ok(message_id) => {
-                match self.db(move |s| s.record_post(id, date, message_id)).await {
+                match self.store.record_post(id, date, message_id).await {
                     Ok(()) => {
                         self.mark_done(id, date);
                         info!(subscription = id, channel = sub.channel_id, %date, attempt, "highlights: posted")
@@ -340,17 +326,16 @@ impl Runner {
                     // Posted but not recorded: the claim is retaken after the lease, and the
                     // retry finds this message (or Discord's nonce check does) before posting.
                     Err(e) => {
-                        error!(subscription = id, error = %e, "highlights: posted but could not record it")
+                        error!(subscription = id, error = %Chain(&e), "highlights: posted but could not record it")
                     }
                 }
                 report.posted += 1;
             }
             Err(PostError::Gone(reason)) => {
                 warn!(subscription = id, channel = sub.channel_id, %reason, "highlights: channel unavailable; pausing the subscription");
-                let r = reason.clone();
-                let paused = self.db(move |s| s.pause(id, &r)).await;
+                let paused = self.store.pause(id, &reason).await;
                 logged(paused, id, "pause the subscription", report);
-                let skipped = self.db(move |s| s.record_skip(id, date, &reason).map(|_| ())).await;
+                let skipped = self.store.record_skip(id, date, &reason).await.map(drop);
                 logged(skipped, id, "record the skipped day", report);
                 report.paused += 1;
             }
@@ -386,7 +371,7 @@ impl Runner {
         )
         .unwrap_or(retry_at);
         warn!(subscription = id, channel = sub.channel_id, %date, attempt, %retry_at, "highlights: {why}; will retry");
-        let later = self.db(move |s| s.retry_later(id, date, retry_at)).await;
+        let later = self.store.retry_later(id, date, retry_at).await;
         logged(later, id, "schedule the retry", report);
         report.retrying += 1;
     }
@@ -396,7 +381,7 @@ impl Runner {
 /// an operator sees why a subscription was not paused or a retry not scheduled.
 fn logged(result: Result<(), StoreError>, subscription: i64, what: &str, report: &mut TickReport) {
     if let Err(e) = result {
-        error!(subscription, error = %e, "highlights: could not {what}; will try again on a later tick");
+        error!(subscription, error = %Chain(&e), "highlights: could not {what}; will try again on a later tick");
         report.errors += 1;
     }
 }

@@ -180,11 +180,11 @@ impl Playground {
 
     /// The server's coming highlights, from the store, as `highlights preview` lists them.
     pub async fn calendar(&self) -> (StatusCode, Value) {
-        let (store, engine) = (self.router.store.clone(), self.router.engine.get());
-        let days = tokio::task::spawn_blocking(move || {
-            let subscribed = !store.subscriptions(Some(GUILD))?.is_empty();
+        let (store, engine) = (self.router.store.as_ref(), self.router.engine.get());
+        let days = async {
+            let subscribed = !store.subscriptions(Some(GUILD)).await?.is_empty();
             let picks =
-                crate::highlights::coming(store.as_ref(), &engine, GUILD, chrono::Utc::now(), CALENDAR_DAYS)?;
+                crate::highlights::coming(store, &engine, GUILD, chrono::Utc::now(), CALENDAR_DAYS).await?;
             Ok::<_, crate::store::StoreError>((
                 subscribed,
                 picks
@@ -199,18 +199,18 @@ impl Playground {
                     })
                     .collect::<Vec<_>>(),
             ))
-        })
+        }
         .await;
         match days {
             // `subscribed`: whether any channel gets these (the page lists them only then).
-            Ok(Ok((subscribed, days))) => (
+            Ok((subscribed, days)) => (
                 StatusCode::OK,
                 json!({ "guild_id": GUILD.to_string(), "subscribed": subscribed, "days": days }),
             ),
-            Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": format!("database: {e}") })),
-            Err(e) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": format!("calendar failed: {e}") }))
-            }
+            Err(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "message": format!("database: {}", crate::store::Chain(&e)) }),
+            ),
         }
     }
 

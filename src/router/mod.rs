@@ -404,7 +404,8 @@ impl Router {
     }
 }
 
-/// Runs a highlight command over the store: blocking I/O, so off the async threads.
+/// Runs a highlight command over the store, as a task of its own: a panic answering is an
+/// apology, as `catch_unwind` makes it for the catalog's commands, not a lost interaction.
 async fn highlight(
     store: Arc<dyn Store>,
     engine: Arc<crate::search::Engine>,
@@ -413,11 +414,10 @@ async fn highlight(
     lang: Lang,
 ) -> Response {
     let autocomplete = matches!(request, HighlightRequest::TimezoneAutocomplete { .. });
-    tokio::task::spawn_blocking(move || {
-        highlight_commands::respond(store.as_ref(), &engine, &request, clock(), lang)
-    })
-    .await
-    .unwrap_or_else(|e| {
+    let answer = tokio::spawn(async move {
+        highlight_commands::respond(store.as_ref(), &engine, &request, clock(), lang).await
+    });
+    answer.await.unwrap_or_else(|e| {
         error!(error = %e, "highlight command panicked");
         failure(lang, autocomplete)
     })

@@ -2,7 +2,7 @@
 //! backend stores them, how many there are, and what can go wrong. Both backends implement
 //! `Bulk`; it lives below them and below `copy`, so that none of the three depends on another.
 
-use super::{Rotation, Store, StoreError, Subscription};
+use super::{Rotation, SlotState, Store, StoreError, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
 
@@ -11,7 +11,7 @@ use std::fmt;
 pub struct SlotRecord {
     pub subscription_id: i64,
     pub date: NaiveDate,
-    pub state: String,
+    pub state: SlotState,
     pub owner: Option<String>,
     pub claimed_at: Option<DateTime<Utc>>,
     pub retry_at: Option<DateTime<Utc>>,
@@ -55,10 +55,10 @@ pub enum CopyError {
     SourceMissing(String),
     #[error("the source {0} holds nothing to copy")]
     SourceEmpty(String),
-    #[error("reading the source {0}: {1}")]
-    Source(String, StoreError),
-    #[error("writing the target {0}: {1} (nothing was written)")]
-    Target(String, StoreError),
+    #[error("reading the source {0}")]
+    Source(String, #[source] StoreError),
+    #[error("writing the target {0} (nothing was written)")]
+    Target(String, #[source] StoreError),
     #[error(
         "the target {0} already holds {1}: nothing was written (copy into an empty database, or pass \
          --replace to delete what it holds and copy in its place)"
@@ -67,31 +67,31 @@ pub enum CopyError {
 }
 
 /// One side of a copy, as each backend stores the rows.
+#[async_trait::async_trait]
 pub(super) trait Bulk: Store {
-    fn all_rotations(&self) -> Result<Vec<(u64, Rotation)>, StoreError>;
-    /// Subscriptions as stored, refusing a row this Marquee cannot read (not defaulting it).
-    fn all_subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;
+    async fn all_rotations(&self) -> Result<Vec<(u64, Rotation)>, StoreError>;
+    async fn all_subscriptions(&self) -> Result<Vec<Subscription>, StoreError>;
     /// Up to `limit` slots after `after` in (subscription, date) order.
-    fn slots_after(
+    async fn slots_after(
         &self,
         after: Option<(i64, NaiveDate)>,
         limit: usize,
     ) -> Result<Vec<SlotRecord>, StoreError>;
-    /// Runs `work` in one transaction, committed only if `work` succeeds. The outer error is
-    /// the transaction's own (begin, commit).
-    fn transaction(
-        &self,
-        work: &mut dyn FnMut(&mut dyn Writer) -> Result<(), CopyError>,
-    ) -> Result<Result<(), CopyError>, StoreError>;
+    /// Begins the one transaction a copy writes in: nothing is kept unless `Writer::commit`
+    /// is called, and dropping the writer unfinished rolls back too.
+    async fn begin(&self) -> Result<Box<dyn Writer + '_>, StoreError>;
 }
 
-/// Writes inside the transaction of `Bulk::transaction`.
-pub(super) trait Writer {
-    fn counts(&mut self) -> Result<Counts, StoreError>;
+/// Writes inside the transaction of `Bulk::begin`.
+#[async_trait::async_trait]
+pub(super) trait Writer: Send {
+    async fn counts(&mut self) -> Result<Counts, StoreError>;
     /// Deletes every subscription, rotation and slot.
-    fn clear(&mut self) -> Result<(), StoreError>;
+    async fn clear(&mut self) -> Result<(), StoreError>;
     /// Inserts subscriptions with their ids (the slots refer to them).
-    fn subscriptions(&mut self, rows: &[Subscription]) -> Result<(), StoreError>;
-    fn rotations(&mut self, rows: &[(u64, Rotation)]) -> Result<(), StoreError>;
-    fn slots(&mut self, rows: &[SlotRecord]) -> Result<(), StoreError>;
+    async fn subscriptions(&mut self, rows: &[Subscription]) -> Result<(), StoreError>;
+    async fn rotations(&mut self, rows: &[(u64, Rotation)]) -> Result<(), StoreError>;
+    async fn slots(&mut self, rows: &[SlotRecord]) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

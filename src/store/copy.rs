@@ -25,7 +25,7 @@ fn same(a: &Database, b: &Database) -> bool {
 }
 
 /// Copies everything `from` holds into `to` (see the module's comment); returns what it copied.
-pub fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, CopyError> {
+pub async fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, CopyError> {
     let (shown_from, shown_to) = (from.to_string(), to.to_string());
     if same(from, to) {
         return Err(CopyError::Same(shown_from));
@@ -39,48 +39,54 @@ pub fn copy(from: &Database, to: &Database, replace: bool) -> Result<Counts, Cop
     }
     let source_err = |e| CopyError::Source(shown_from.clone(), e);
     let target_err = |e| CopyError::Target(shown_to.clone(), e);
-    let source = from.open_bulk().map_err(source_err)?;
-    let subscriptions = source.all_subscriptions().map_err(source_err)?;
-    let rotations = source.all_rotations().map_err(source_err)?;
-    let first = source.slots_after(None, PAGE).map_err(source_err)?;
+    let source = from.open_bulk().await.map_err(source_err)?;
+    let subscriptions = source.all_subscriptions().await.map_err(source_err)?;
+    let rotations = source.all_rotations().await.map_err(source_err)?;
+    let first = source.slots_after(None, PAGE).await.map_err(source_err)?;
     if subscriptions.is_empty() && rotations.is_empty() && first.is_empty() {
         return Err(CopyError::SourceEmpty(shown_from));
     }
     // Opening runs the target's migrations, before anything is written.
-    let target = to.open_bulk().map_err(target_err)?;
-    let mut copied = Counts::default();
-    let outcome = target
-        .transaction(&mut |w| {
-            let held = w.counts().map_err(target_err)?;
-            if !held.is_empty() {
-                if !replace {
-                    return Err(CopyError::NotEmpty(shown_to.clone(), held));
-                }
-                w.clear().map_err(target_err)?;
+    let target = to.open_bulk().await.map_err(target_err)?;
+    let mut writer = target.begin().await.map_err(target_err)?;
+    let written = async {
+        let held = writer.counts().await.map_err(target_err)?;
+        if !held.is_empty() {
+            if !replace {
+                return Err(CopyError::NotEmpty(shown_to.clone(), held));
             }
-            copied = Counts::default();
-            for chunk in subscriptions.chunks(PAGE) {
-                w.subscriptions(chunk).map_err(target_err)?;
-                copied.subscriptions += chunk.len() as u64;
+            writer.clear().await.map_err(target_err)?;
+        }
+        let mut copied = Counts::default();
+        for chunk in subscriptions.chunks(PAGE) {
+            writer.subscriptions(chunk).await.map_err(target_err)?;
+            copied.subscriptions += chunk.len() as u64;
+        }
+        for chunk in rotations.chunks(PAGE) {
+            writer.rotations(chunk).await.map_err(target_err)?;
+            copied.rotations += chunk.len() as u64;
+        }
+        let mut page = first;
+        while !page.is_empty() {
+            writer.slots(&page).await.map_err(target_err)?;
+            copied.slots += page.len() as u64;
+            if page.len() < PAGE {
+                break;
             }
-            for chunk in rotations.chunks(PAGE) {
-                w.rotations(chunk).map_err(target_err)?;
-                copied.rotations += chunk.len() as u64;
-            }
-            let mut page = first.clone();
-            while !page.is_empty() {
-                w.slots(&page).map_err(target_err)?;
-                copied.slots += page.len() as u64;
-                if page.len() < PAGE {
-                    break;
-                }
-                let last = page.last().map(|s| (s.subscription_id, s.date));
-                page = source.slots_after(last, PAGE).map_err(source_err)?;
-            }
-            Ok(())
-        })
-        .map_err(target_err)?;
-    outcome.map(|()| copied)
+            let last = page.last().map(|s| (s.subscription_id, s.date));
+            page = source.slots_after(last, PAGE).await.map_err(source_err)?;
+        }
+        Ok(copied)
+    }
+    .await;
+    match written {
+        Ok(copied) => writer.commit().await.map_err(target_err).map(|()| copied),
+        Err(e) => {
+            // What failed is the error to report; a rollback that fails too keeps nothing either.
+            let _ = writer.rollback().await;
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Where the state lives, from DATABASE_URL: a SQLite file or a PostgreSQL server.
 
 use super::bulk::Bulk;
-use super::pg_target::Target;
-use super::{postgres::PostgresStore, sqlite::SqliteStore, Store, StoreError};
+use super::postgres::{PostgresStore, Target};
+use super::{sqlite::SqliteStore, SlotRow, Store, StoreError};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,20 +37,51 @@ impl Database {
         Ok(Database::Sqlite(PathBuf::from(path)))
     }
 
-    /// Opens the store, creating or upgrading its schema.
-    pub fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
-        let store: Arc<dyn Bulk> = self.open_bulk()?.into();
+    /// Opens the store, creating or upgrading its schema. Open it on the runtime that will use
+    /// it: PostgreSQL's connections are driven there.
+    pub async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
+        let store: Arc<dyn Bulk> = self.open_bulk().await?.into();
         Ok(store)
     }
 
     /// The one backend factory: the store with its bulk side, which `db copy` reads and writes.
-    pub(super) fn open_bulk(&self) -> Result<Box<dyn Bulk>, StoreError> {
+    pub(super) async fn open_bulk(&self) -> Result<Box<dyn Bulk>, StoreError> {
         Ok(match self {
-            Database::Sqlite(path) => Box::new(SqliteStore::open(path)?),
-            Database::Postgres(url) => Box::new(PostgresStore::open(url)?),
+            Database::Sqlite(path) => {
+                let path = path.clone();
+                let opened = tokio::task::spawn_blocking(move || SqliteStore::open(&path));
+                Box::new(opened.await.map_err(StoreError::Task)??)
+            }
+            Database::Postgres(url) => Box::new(PostgresStore::open(url).await?),
         })
     }
+
+    /// Every slot, in (subscription, date) order, read as `db copy` reads them. Not part of
+    /// `Store`: the scheduler never lists slots; tests, benches and operators checking a
+    /// database do.
+    pub async fn slots(&self) -> Result<Vec<SlotRow>, StoreError> {
+        let store = self.open_bulk().await?;
+        let mut slots = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.slots_after(after, SLOTS_PAGE).await?;
+            after = page.last().map(|s| (s.subscription_id, s.date));
+            let last_page = page.len() < SLOTS_PAGE;
+            slots.extend(page.into_iter().map(|s| SlotRow {
+                subscription_id: s.subscription_id,
+                date: s.date,
+                state: s.state,
+                message_id: s.message_id.map(|m| m as u64),
+            }));
+            if last_page {
+                return Ok(slots);
+            }
+        }
+    }
 }
+
+/// Slots per page read by `Database::slots`.
+const SLOTS_PAGE: usize = 10_000;
 
 /// Safe to log: a PostgreSQL password is replaced by `***`.
 impl fmt::Display for Database {

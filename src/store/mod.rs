@@ -1,21 +1,33 @@
 //! Persistent state for daily highlights: subscriptions, each server's rotation, and the
 //! (subscription, local date) slots that make posting exactly-once.
 //!
-//! `Store` is the whole contract the scheduler and commands rely on. Two backends implement it:
-//! `sqlite::SqliteStore`, a file beside the bot (one machine, nothing to install), and
-//! `postgres::PostgresStore`, one database shared by many bot processes. Either way the claim
-//! is atomic across processes, which is what keeps highlights exactly-once.
+//! `Store` is the whole contract the scheduler and commands rely on, and it is async: callers
+//! just `.await` it. Two backends implement it: `sqlite::SqliteStore`, a file beside the bot
+//! (one machine, nothing to install), which runs each call on a blocking thread because
+//! rusqlite is synchronous; and `postgres::PostgresStore`, one database shared by many bot
+//! processes, async on its pool. Either way the claim is atomic across processes, which is what
+//! keeps highlights exactly-once.
+
+/// The columns each backend's `subscription` reads, in its order, as a literal so that
+/// statements using them stay `'static` (defined before the backends' modules, which use it).
+macro_rules! subscription_columns {
+    () => {
+        "id, guild_id, channel_id, time, timezone, paused, created_at, locale"
+    };
+}
 
 mod bulk;
 pub mod copy;
+mod error;
 mod location;
-mod pg_target;
 pub mod postgres;
 pub mod sqlite;
 
+pub use error::{Cause, Chain, Corrupt, StoreError};
 pub use location::Database;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
@@ -52,31 +64,57 @@ pub enum Claim {
     Done,
 }
 
+/// Where a slot stands; stored as its name (`as_str`), which the schemas' CHECK lists too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SlotState {
+    /// A process holds it and is posting (or will retry at its retry time).
+    Claimed,
+    Posted,
+    Skipped,
+}
+
+impl SlotState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotState::Claimed => "claimed",
+            SlotState::Posted => "posted",
+            SlotState::Skipped => "skipped",
+        }
+    }
+
+    /// The state stored as `name` in the slot `row`; any other value is a corrupt row.
+    fn parse(name: &str, row: impl FnOnce() -> String) -> Result<SlotState> {
+        match name {
+            "claimed" => Ok(SlotState::Claimed),
+            "posted" => Ok(SlotState::Posted),
+            "skipped" => Ok(SlotState::Skipped),
+            other => Err(Corrupt::new("slots", row(), "state", other, "claimed, posted or skipped").into()),
+        }
+    }
+}
+
+impl fmt::Display for SlotState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A slot as tests and operators look at it (`Database::slots`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotRow {
     pub subscription_id: i64,
     pub date: NaiveDate,
-    /// "claimed", "posted" or "skipped".
-    pub state: String,
+    pub state: SlotState,
     pub message_id: Option<u64>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database {path}: {message}")]
-    Open { path: String, message: String },
-    #[error("database is busy or unreachable — will retry: {0}")]
-    Busy(String),
-    #[error("database error: {0}")]
-    Other(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+#[async_trait::async_trait]
 pub trait Store: Send + Sync {
     /// Adds or replaces the subscription of `channel_id` (un-pausing it), with the server's
     /// language for its posts (`None`: English).
-    fn subscribe_with_locale(
+    async fn subscribe_with_locale(
         &self,
         guild_id: u64,
         channel_id: u64,
@@ -86,7 +124,7 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Subscription>;
     /// `subscribe_with_locale` with no language: posts in English.
-    fn subscribe(
+    async fn subscribe(
         &self,
         guild_id: u64,
         channel_id: u64,
@@ -94,22 +132,22 @@ pub trait Store: Send + Sync {
         timezone: &str,
         now: DateTime<Utc>,
     ) -> Result<Subscription> {
-        self.subscribe_with_locale(guild_id, channel_id, time, timezone, None, now)
+        self.subscribe_with_locale(guild_id, channel_id, time, timezone, None, now).await
     }
     /// Removes the subscription of one channel, or of every channel of the server.
-    fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
+    async fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
     /// Subscriptions of one server, or of all servers.
-    fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>>;
+    async fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>>;
     /// One round trip to the database (`SELECT 1`): the readiness probe's question, which reads
     /// no table and so costs the same however many subscriptions there are.
-    fn ping(&self) -> Result<()>;
-    fn pause(&self, subscription_id: i64, reason: &str) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+    async fn pause(&self, subscription_id: i64, reason: &str) -> Result<()>;
     /// The server's rotation, created (with a fresh random seed, starting `today`) if missing.
-    fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation>;
+    async fn rotation(&self, guild_id: u64, today: NaiveDate) -> Result<Rotation>;
     /// Claims slot (subscription, date) for `owner`. A claim with a retry time (see
     /// `retry_later`) is free once that time has passed, and not before, however long the
     /// backoff; a claim without one, older than `lease`, is taken over (its holder crashed).
-    fn claim(
+    async fn claim(
         &self,
         subscription_id: i64,
         date: NaiveDate,
@@ -118,15 +156,14 @@ pub trait Store: Send + Sync {
         lease: chrono::Duration,
     ) -> Result<Claim>;
     /// Records the posted message: the slot is done.
-    fn record_post(&self, subscription_id: i64, date: NaiveDate, message_id: u64) -> Result<()>;
+    async fn record_post(&self, subscription_id: i64, date: NaiveDate, message_id: u64) -> Result<()>;
     /// Keeps the claim until `retry_at` (after a 429, a 5xx or no answer), then lets anyone
     /// retry it: the claim is extended to the retry time.
-    fn retry_later(&self, subscription_id: i64, date: NaiveDate, retry_at: DateTime<Utc>) -> Result<()>;
+    async fn retry_later(&self, subscription_id: i64, date: NaiveDate, retry_at: DateTime<Utc>)
+        -> Result<()>;
     /// Marks a slot skipped (missed beyond the catch-up window, or channel gone). Returns true
     /// if this call marked it, so the skip is logged once.
-    fn record_skip(&self, subscription_id: i64, date: NaiveDate, reason: &str) -> Result<bool>;
-    /// Every slot, for tests, the simulation and operators.
-    fn slots(&self) -> Result<Vec<SlotRow>>;
+    async fn record_skip(&self, subscription_id: i64, date: NaiveDate, reason: &str) -> Result<bool>;
 }
 
 /// A new server's rotation seed: any source of variety will do, it is stored from then on.

@@ -43,39 +43,48 @@ fn copy(dir: &Path, from: &str, to: &str, replace: bool) -> Output {
 
 /// What a database of a running bot holds: subscriptions in three servers (one paused, with
 /// and without a language), their rotations, and slots in every state.
-fn fill(store: &dyn Store) {
+async fn fill(store: &dyn Store) {
     let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
     let created = at("2026-02-20T08:00:00Z");
-    store.subscribe_with_locale(11, 1100, nine, "Europe/Berlin", Some("de"), created).unwrap();
-    store.subscribe_with_locale(11, 1101, nine, "Europe/Berlin", None, created).unwrap();
-    let tokyo = store.subscribe_with_locale(22, 2200, nine, "Asia/Tokyo", Some("ja"), created).unwrap();
+    store.subscribe_with_locale(11, 1100, nine, "Europe/Berlin", Some("de"), created).await.unwrap();
+    store.subscribe_with_locale(11, 1101, nine, "Europe/Berlin", None, created).await.unwrap();
+    let tokyo = store.subscribe_with_locale(22, 2200, nine, "Asia/Tokyo", Some("ja"), created).await.unwrap();
     store
         .subscribe(33, 3300, NaiveTime::from_hms_opt(18, 30, 0).unwrap(), "America/New_York", created)
+        .await
         .unwrap();
-    let gone = store.subscribe(33, 3301, nine, "UTC", created).unwrap();
-    store.pause(gone.id, "the channel was deleted").unwrap();
+    let gone = store.subscribe(33, 3301, nine, "UTC", created).await.unwrap();
+    store.pause(gone.id, "the channel was deleted").await.unwrap();
     for (g, epoch) in GUILDS.iter().zip([1, 5, 9]) {
-        store.rotation(*g, date(epoch)).unwrap();
+        store.rotation(*g, date(epoch)).await.unwrap();
     }
     let lease = Duration::minutes(10);
     let t = at("2026-03-10T09:00:00Z");
     for d in 1..=3 {
-        assert_eq!(store.claim(tokyo.id, date(d), "bot-a", t, lease).unwrap(), Claim::Mine { attempt: 1 });
-        store.record_post(tokyo.id, date(d), 9_000_000_000_000_000_000 + u64::from(d)).unwrap();
+        assert_eq!(
+            store.claim(tokyo.id, date(d), "bot-a", t, lease).await.unwrap(),
+            Claim::Mine { attempt: 1 }
+        );
+        store.record_post(tokyo.id, date(d), 9_000_000_000_000_000_000 + u64::from(d)).await.unwrap();
     }
-    assert!(store.record_skip(gone.id, date(3), "the channel was deleted").unwrap());
+    assert!(store.record_skip(gone.id, date(3), "the channel was deleted").await.unwrap());
     // Held by another process that may still be posting, and one waiting for its retry time.
-    store.claim(tokyo.id, date(4), "bot-a", t, lease).unwrap();
-    store.claim(tokyo.id, date(5), "bot-a", t, lease).unwrap();
-    store.retry_later(tokyo.id, date(5), t + Duration::minutes(1)).unwrap();
+    store.claim(tokyo.id, date(4), "bot-a", t, lease).await.unwrap();
+    store.claim(tokyo.id, date(5), "bot-a", t, lease).await.unwrap();
+    store.retry_later(tokyo.id, date(5), t + Duration::minutes(1)).await.unwrap();
 }
 
-fn assert_same(a: &dyn Store, b: &dyn Store) {
-    assert_eq!(a.subscriptions(None).unwrap(), b.subscriptions(None).unwrap());
-    assert_eq!(a.slots().unwrap(), b.slots().unwrap());
+async fn assert_same(a: &Database, b: &Database) {
+    let (a_store, b_store) = (a.open().await.unwrap(), b.open().await.unwrap());
+    assert_eq!(a_store.subscriptions(None).await.unwrap(), b_store.subscriptions(None).await.unwrap());
+    assert_eq!(a.slots().await.unwrap(), b.slots().await.unwrap());
     for g in GUILDS {
         // An existing rotation is returned as it is, whatever day is asked.
-        assert_eq!(a.rotation(g, date(28)).unwrap(), b.rotation(g, date(28)).unwrap(), "server {g}");
+        assert_eq!(
+            a_store.rotation(g, date(28)).await.unwrap(),
+            b_store.rotation(g, date(28)).await.unwrap(),
+            "server {g}"
+        );
     }
 }
 
@@ -94,14 +103,14 @@ fn previews(dir: &Path, database: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn sqlite_to_postgres_and_back_keeps_everything() {
+#[tokio::test]
+async fn sqlite_to_postgres_and_back_keeps_everything() {
     let Some(pg) = marquee_testkit::pg::database("copy-both") else { return };
     let dir = TempDir::new("db-copy-both");
     let file = dir.0.join("marquee.db");
     let sqlite = file.display().to_string();
-    let source = Database::Sqlite(file.clone()).open().unwrap();
-    fill(source.as_ref());
+    let source = Database::Sqlite(file.clone()).open().await.unwrap();
+    fill(source.as_ref()).await;
 
     let out = copy(&dir.0, &sqlite, &pg.url, false);
     let said = text(&out.stdout);
@@ -111,8 +120,8 @@ fn sqlite_to_postgres_and_back_keeps_everything() {
         said.contains("marquee_ci:***@") && !said.contains(&pg.url),
         "the password is never shown: {said}"
     );
-    let target = Database::Postgres(pg.url.clone()).open().unwrap();
-    assert_same(source.as_ref(), target.as_ref());
+    let target = Database::Postgres(pg.url.clone()).open().await.unwrap();
+    assert_same(&Database::Sqlite(file.clone()), &Database::Postgres(pg.url.clone())).await;
     assert_eq!(previews(&dir.0, &sqlite), previews(&dir.0, &pg.url), "the same coming picks");
 
     // And back, into a new SQLite file.
@@ -120,33 +129,39 @@ fn sqlite_to_postgres_and_back_keeps_everything() {
     let back = back_file.display().to_string();
     let out = copy(&dir.0, &pg.url, &back, false);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_same(source.as_ref(), Database::Sqlite(back_file).open().unwrap().as_ref());
+    assert_same(&Database::Sqlite(file.clone()), &Database::Sqlite(back_file)).await;
     assert_eq!(previews(&dir.0, &back), previews(&dir.0, &pg.url));
 
     // The copied claims behave as the originals: a live claim stays held, a due retry is taken
     // as the second attempt, and new subscriptions are numbered after the copied ones.
-    let tokyo = target.subscriptions(Some(22)).unwrap()[0].id;
+    let tokyo = target.subscriptions(Some(22)).await.unwrap()[0].id;
     let later = at("2026-03-10T09:02:00Z");
-    assert_eq!(target.claim(tokyo, date(4), "bot-b", later, Duration::minutes(10)).unwrap(), Claim::Held);
     assert_eq!(
-        target.claim(tokyo, date(5), "bot-b", later, Duration::minutes(10)).unwrap(),
+        target.claim(tokyo, date(4), "bot-b", later, Duration::minutes(10)).await.unwrap(),
+        Claim::Held
+    );
+    assert_eq!(
+        target.claim(tokyo, date(5), "bot-b", later, Duration::minutes(10)).await.unwrap(),
         Claim::Mine { attempt: 2 }
     );
-    assert_eq!(target.claim(tokyo, date(1), "bot-b", later, Duration::minutes(10)).unwrap(), Claim::Done);
-    let highest = source.subscriptions(None).unwrap().iter().map(|s| s.id).max().unwrap();
-    let new = target.subscribe(44, 4400, NaiveTime::MIN, "UTC", later).unwrap();
+    assert_eq!(
+        target.claim(tokyo, date(1), "bot-b", later, Duration::minutes(10)).await.unwrap(),
+        Claim::Done
+    );
+    let highest = source.subscriptions(None).await.unwrap().iter().map(|s| s.id).max().unwrap();
+    let new = target.subscribe(44, 4400, NaiveTime::MIN, "UTC", later).await.unwrap();
     assert!(new.id > highest, "{} after {highest}", new.id);
 }
 
-#[test]
-fn a_target_that_holds_data_is_refused_unless_replaced() {
+#[tokio::test]
+async fn a_target_that_holds_data_is_refused_unless_replaced() {
     let Some(pg) = marquee_testkit::pg::database("copy-refuse") else { return };
     let dir = TempDir::new("db-copy-refuse");
     let file = dir.0.join("marquee.db");
-    let source = Database::Sqlite(file.clone()).open().unwrap();
-    fill(source.as_ref());
-    let target = Database::Postgres(pg.url.clone()).open().unwrap();
-    let theirs = target.subscribe(77, 7700, NaiveTime::MIN, "UTC", at("2026-01-01T00:00:00Z")).unwrap();
+    let source = Database::Sqlite(file.clone()).open().await.unwrap();
+    fill(source.as_ref()).await;
+    let target = Database::Postgres(pg.url.clone()).open().await.unwrap();
+    let theirs = target.subscribe(77, 7700, NaiveTime::MIN, "UTC", at("2026-01-01T00:00:00Z")).await.unwrap();
 
     let out = copy(&dir.0, &file.display().to_string(), &pg.url, false);
     let e = text(&out.stderr);
@@ -156,22 +171,22 @@ fn a_target_that_holds_data_is_refused_unless_replaced() {
         "{e}"
     );
     assert!(e.contains("--replace") && !e.contains(&pg.url), "{e}");
-    assert_eq!(target.subscriptions(None).unwrap(), [theirs], "untouched");
+    assert_eq!(target.subscriptions(None).await.unwrap(), [theirs], "untouched");
 
     let out = copy(&dir.0, &file.display().to_string(), &pg.url, true);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_same(source.as_ref(), target.as_ref());
+    assert_same(&Database::Sqlite(file.clone()), &Database::Postgres(pg.url.clone())).await;
 }
 
 /// The source turns out unreadable on its 25 001st slot, after two pages were written: the
 /// target — SQLite, and PostgreSQL when configured — keeps exactly what it held.
-#[test]
-fn a_failure_mid_copy_leaves_the_target_unchanged() {
+#[tokio::test]
+async fn a_failure_mid_copy_leaves_the_target_unchanged() {
     let dir = TempDir::new("db-copy-fail");
     let file = dir.0.join("source.db");
-    let source = Database::Sqlite(file.clone()).open().unwrap();
-    fill(source.as_ref());
-    let tokyo = source.subscriptions(Some(22)).unwrap()[0].id;
+    let source = Database::Sqlite(file.clone()).open().await.unwrap();
+    fill(source.as_ref()).await;
+    let tokyo = source.subscriptions(Some(22)).await.unwrap()[0].id;
     drop(source);
     let conn = rusqlite::Connection::open(&file).unwrap();
     conn.execute_batch("BEGIN").unwrap();
@@ -193,13 +208,17 @@ fn a_failure_mid_copy_leaves_the_target_unchanged() {
     drop(conn);
 
     for db in TestDb::all("copy-fail") {
-        let target = db.open();
-        let theirs = target.subscribe(77, 7700, NaiveTime::MIN, "UTC", at("2026-01-01T00:00:00Z")).unwrap();
-        target.claim(theirs.id, date(1), "bot-a", at("2026-03-01T00:00:00Z"), Duration::minutes(1)).unwrap();
+        let target = db.open().await;
+        let theirs =
+            target.subscribe(77, 7700, NaiveTime::MIN, "UTC", at("2026-01-01T00:00:00Z")).await.unwrap();
+        target
+            .claim(theirs.id, date(1), "bot-a", at("2026-03-01T00:00:00Z"), Duration::minutes(1))
+            .await
+            .unwrap();
         let before = (
-            target.subscriptions(None).unwrap(),
-            target.slots().unwrap(),
-            target.rotation(77, date(2)).unwrap(),
+            target.subscriptions(None).await.unwrap(),
+            db.slots().await,
+            target.rotation(77, date(2)).await.unwrap(),
         );
 
         let out = copy(&dir.0, &file.display().to_string(), &db.url(), true);
@@ -207,19 +226,19 @@ fn a_failure_mid_copy_leaves_the_target_unchanged() {
         assert_eq!(out.status.code(), Some(1), "{}: {e}", db.name());
         assert!(e.contains("reading the source") && e.contains("\"someday\""), "{}: {e}", db.name());
         let after = (
-            target.subscriptions(None).unwrap(),
-            target.slots().unwrap(),
-            target.rotation(77, date(2)).unwrap(),
+            target.subscriptions(None).await.unwrap(),
+            db.slots().await,
+            target.rotation(77, date(2)).await.unwrap(),
         );
         assert_eq!(after, before, "{}: the target is as it was", db.name());
     }
 }
 
-#[test]
-fn mistakes_are_refused_before_anything_is_written() {
+#[tokio::test]
+async fn mistakes_are_refused_before_anything_is_written() {
     let dir = TempDir::new("db-copy-mistakes");
     let file = dir.0.join("marquee.db");
-    fill(Database::Sqlite(file.clone()).open().unwrap().as_ref());
+    fill(Database::Sqlite(file.clone()).open().await.unwrap().as_ref()).await;
     let path = file.display().to_string();
 
     let out = copy(&dir.0, &path, &format!("sqlite:{path}"), true);
@@ -232,7 +251,7 @@ fn mistakes_are_refused_before_anything_is_written() {
     assert!(!missing.exists() && !dir.0.join("new.db").exists(), "neither side was created");
 
     let empty = dir.0.join("empty.db");
-    Database::Sqlite(empty.clone()).open().unwrap();
+    Database::Sqlite(empty.clone()).open().await.unwrap();
     let out = copy(&dir.0, &empty.display().to_string(), &dir.0.join("new.db").display().to_string(), false);
     assert!(text(&out.stderr).contains("holds nothing to copy"), "{}", text(&out.stderr));
 
@@ -245,8 +264,5 @@ fn mistakes_are_refused_before_anything_is_written() {
     let copy_file = dir.0.join("copy.db");
     let out = copy(&dir.0, &path, &copy_file.display().to_string(), false);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_same(
-        Database::Sqlite(file).open().unwrap().as_ref(),
-        Database::Sqlite(copy_file).open().unwrap().as_ref(),
-    );
+    assert_same(&Database::Sqlite(file), &Database::Sqlite(copy_file)).await;
 }

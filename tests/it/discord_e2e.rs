@@ -9,7 +9,7 @@ use std::time::Duration;
 async fn started(
 ) -> (FakeDiscord, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let fake = FakeDiscord::start().await;
-    let (stop, handle) = start_bot(&fake);
+    let (stop, handle) = start_bot(&fake).await;
     fake.wait_ready().await;
     (fake, stop, handle)
 }
@@ -338,7 +338,7 @@ async fn server_errors_while_asking_for_the_shard_count_are_waited_out() {
     for _ in 0..2 {
         fake.fault(Fault { path_part: "/gateway/bot".into(), status: 502, delay: Duration::ZERO });
     }
-    let (stop, handle) = start_bot(&fake);
+    let (stop, handle) = start_bot(&fake).await;
     fake.wait_ready().await;
     let asked = fake.requests().iter().filter(|r| r.path.ends_with("/gateway/bot")).count();
     assert_eq!(asked, 3, "two failures, then the answer");

@@ -463,8 +463,8 @@ fn the_spec_check_can_fail() {
     assert!(!v.is_valid(&json!({ "type": 8, "data": { "choices": [{ "value": "x" }] } })));
 }
 
-#[test]
-fn highlight_replies_are_valid() {
+#[tokio::test]
+async fn highlight_replies_are_valid() {
     use marquee::highlights::commands::{respond as highlight, HighlightRequest as H};
     use marquee::store::sqlite::SqliteStore;
     let dir = crate::support::TempDir::new("spec-hl");
@@ -518,7 +518,7 @@ fn highlight_replies_are_valid() {
     ];
     for lang in Lang::ALL {
         for request in &requests {
-            let body = callback_body(&highlight(&store, &engine, request, now, lang));
+            let body = callback_body(&highlight(&store, &engine, request, now, lang).await);
             check_callback_rules(&body);
             if let Some(v) = &callback {
                 assert_valid(v, &body, &format!("the reply to {request:?} in {lang:?}"));

@@ -136,7 +136,7 @@ async fn highlight_commands_are_answered_alike_on_one_store() {
     );
     let gateway = doors.gateway(&unsubscribe).await.unwrap();
     let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap();
-    doors.store.subscribe(GUILD_ID, CHANNEL_ID, at, "Europe/Paris", chrono::Utc::now()).unwrap();
+    doors.store.subscribe(GUILD_ID, CHANNEL_ID, at, "Europe/Paris", chrono::Utc::now()).await.unwrap();
     let (status, endpoint) = doors.endpoint(&unsubscribe).await;
     assert_eq!(status, 200);
     assert_eq!(gateway, endpoint);
@@ -202,7 +202,7 @@ async fn the_members_language_is_answered_alike_by_both_doors() {
     sub["guild_locale"] = json!("fr");
     let sent = doors.both(&sub).await;
     assert!(text(&sent).starts_with(&format!("<#{CHANNEL_ID}> abonniert")), "{sent:?}");
-    let stored = doors.store.subscriptions(Some(GUILD_ID)).unwrap();
+    let stored = doors.store.subscriptions(Some(GUILD_ID)).await.unwrap();
     assert_eq!(stored[0].locale.as_deref(), Some("fr"));
     let today = doors.both(&in_locale(payloads::command(22, "highlight", &[]), "pt-BR")).await;
     assert!(
@@ -266,7 +266,8 @@ async fn playground_answers(p: &Value) -> Value {
     static PAGE: std::sync::OnceLock<marquee::playground::Playground> = std::sync::OnceLock::new();
     let page = PAGE.get_or_init(|| {
         let dir = crate::support::TempDir::new("doors-playground");
-        let store = marquee::store::Database::Sqlite(dir.0.join("p.db")).open().unwrap();
+        let store =
+            std::sync::Arc::new(marquee::store::sqlite::SqliteStore::open(&dir.0.join("p.db")).unwrap());
         std::mem::forget(dir);
         let engine = std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(
             marquee::search::Engine::new(crate::support::bundled()),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 async fn start() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (router, rest, _db) = crate::support::router(None, "endpoint");
+    let (router, rest, _db) = crate::support::router(None, "endpoint").await;
     let endpoint = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, rest));
     tokio::spawn(marquee::endpoint::serve(listener, endpoint, std::future::pending()));
     addr

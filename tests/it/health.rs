@@ -36,7 +36,7 @@ async fn healthz_follows_the_gateway_and_the_database() {
         Some(p) => marquee::store::Database::Postgres(p.url.clone()),
         None => marquee::store::Database::Sqlite(dir.0.join("marquee.db")),
     };
-    let (_stop, _bot, health) = crate::support::start_bot_watched(&fake, database, dir);
+    let (_stop, _bot, health) = crate::support::start_bot_watched(&fake, database, dir).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(marquee::admin::serve(listener, health, std::future::pending()));

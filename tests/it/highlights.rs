@@ -10,7 +10,7 @@ use marquee::highlights::runner::{PostError, Poster, Runner, TickReport};
 use marquee::highlights::schedule;
 use marquee::search::Engine;
 use marquee::store::sqlite::SqliteStore;
-use marquee::store::Store;
+use marquee::store::{Database, SlotState, Store};
 use marquee_testkit::fake_discord::{FakeDiscord, Fault, BOT_ID, TOKEN};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -57,10 +57,11 @@ async fn one_post_per_local_day_across_midnight_and_daylight_saving_in_two_timez
     let fake = FakeDiscord::start().await;
     let dir = TempDir::new("hl-dst");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("m.db")).unwrap());
+    let database = Database::Sqlite(dir.0.join("m.db"));
     let start = utc("2026-03-05T00:00:00Z");
     // New York jumps 02:00 → 03:00 on March 8; Paris on March 29. 02:30 does not exist there.
-    let ny = store.subscribe(1, 101, time(2, 30), "America/New_York", start).unwrap();
-    let paris = store.subscribe(2, 202, time(0, 5), "Europe/Paris", start).unwrap();
+    let ny = store.subscribe(1, 101, time(2, 30), "America/New_York", start).await.unwrap();
+    let paris = store.subscribe(2, 202, time(0, 5), "Europe/Paris", start).await.unwrap();
     let r = runner(store.clone(), http_poster(&fake), "a");
     let step = Duration::minutes(10);
     let end = utc("2026-04-06T00:00:00Z");
@@ -71,17 +72,17 @@ async fn one_post_per_local_day_across_midnight_and_daylight_saving_in_two_timez
         let report = r.tick(now).await;
         assert_eq!(report.errors, 0);
         if fake.created_messages().len() > before {
-            for s in store.slots().unwrap().into_iter().filter(|s| s.state == "posted") {
+            for s in database.slots().await.unwrap().into_iter().filter(|s| s.state == SlotState::Posted) {
                 posted_at.entry((s.subscription_id as u64, s.date)).or_insert(now);
             }
         }
         now += step;
     }
-    let slots = store.slots().unwrap();
+    let slots = database.slots().await.unwrap();
     for (sub, tz) in [(&ny, chrono_tz::America::New_York), (&paris, chrono_tz::Europe::Paris)] {
         let days: Vec<NaiveDate> =
             slots.iter().filter(|s| s.subscription_id == sub.id).map(|s| s.date).collect();
-        assert!(slots.iter().filter(|s| s.subscription_id == sub.id).all(|s| s.state == "posted"));
+        assert!(slots.iter().filter(|s| s.subscription_id == sub.id).all(|s| s.state == SlotState::Posted));
         // Every local day from the first to the last, once each, no gaps.
         let first = start.with_timezone(&tz).date_naive();
         let last = (end - Duration::minutes(1)).with_timezone(&tz).date_naive();
@@ -129,14 +130,14 @@ async fn a_crash_between_claim_and_post_is_recovered_with_exactly_one_message() 
         let date = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
 
         for (case, posted_before_crash) in [(0u64, false), (1, true)] {
-            let store: Arc<dyn Store> = db.open();
-            let sub = store.subscribe(10 + case, 300 + case, time(9, 0), "UTC", created).unwrap();
+            let store: Arc<dyn Store> = db.open().await;
+            let sub = store.subscribe(10 + case, 300 + case, time(9, 0), "UTC", created).await.unwrap();
             // Process A claims the slot, maybe gets its message to Discord, then dies before
             // recording it.
-            let claim = store.claim(sub.id, date, "process-a", at, Duration::seconds(60)).unwrap();
+            let claim = store.claim(sub.id, date, "process-a", at, Duration::seconds(60)).await.unwrap();
             assert_eq!(claim, marquee::store::Claim::Mine { attempt: 1 });
             if posted_before_crash {
-                let rotation = store.rotation(sub.guild_id, date).unwrap();
+                let rotation = store.rotation(sub.guild_id, date).await.unwrap();
                 let reply =
                     marquee::highlights::today_reply(&engine(), &rotation, date, marquee::locale::Lang::En)
                         .unwrap();
@@ -148,7 +149,7 @@ async fn a_crash_between_claim_and_post_is_recovered_with_exactly_one_message() 
             drop(store);
 
             // Process B starts on the same database file.
-            let store: Arc<dyn Store> = db.open();
+            let store: Arc<dyn Store> = db.open().await;
             let b = runner(store.clone(), http_poster(&fake), "process-b");
             assert_eq!(b.tick(at + Duration::seconds(30)).await.held, 1, "A's claim is still leased");
             let report = b.tick(at + Duration::seconds(90)).await;
@@ -162,8 +163,8 @@ async fn a_crash_between_claim_and_post_is_recovered_with_exactly_one_message() 
                 "{}: exactly one message (posted before the crash: {posted_before_crash})",
                 db.name()
             );
-            let slot = store.slots().unwrap().into_iter().find(|s| s.subscription_id == sub.id).unwrap();
-            assert_eq!(slot.state, "posted");
+            let slot = db.slots().await.into_iter().find(|s| s.subscription_id == sub.id).unwrap();
+            assert_eq!(slot.state, SlotState::Posted);
             assert!(slot.message_id.is_some());
         }
     }
@@ -175,8 +176,8 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
     let dir = TempDir::new("hl-faults");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("m.db")).unwrap());
     let created = utc("2026-06-01T00:00:00Z");
-    let forbidden = store.subscribe(1, 401, time(9, 0), "UTC", created).unwrap();
-    let flaky = store.subscribe(2, 402, time(9, 0), "UTC", created).unwrap();
+    let forbidden = store.subscribe(1, 401, time(9, 0), "UTC", created).await.unwrap();
+    let flaky = store.subscribe(2, 402, time(9, 0), "UTC", created).await.unwrap();
     fake.fault(Fault {
         path_part: "/channels/401/messages".into(),
         status: 403,
@@ -192,7 +193,7 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
 
     let report = r.tick(at).await;
     assert_eq!((report.paused, report.retrying, report.posted), (1, 1, 0), "{report:?}");
-    let subs = store.subscriptions(None).unwrap();
+    let subs = store.subscriptions(None).await.unwrap();
     let paused = subs.iter().find(|s| s.id == forbidden.id).unwrap();
     assert!(paused.paused.as_deref().unwrap().contains("403"), "{paused:?}");
 
@@ -215,7 +216,8 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
         &marquee::highlights::commands::HighlightRequest::List { guild_id: 1 },
         at,
         marquee::locale::Lang::En,
-    );
+    )
+    .await;
     let body = marquee::reply::callback_body(&list);
     assert!(body["data"]["content"].as_str().unwrap().contains("paused: the bot lost access"), "{body}");
 }
@@ -224,7 +226,7 @@ async fn lost_access_pauses_and_server_errors_are_retried_with_backoff() {
 async fn two_processes_on_one_database_post_once_per_slot() {
     for db in TestDb::all("hl-two") {
         let fake = FakeDiscord::start().await;
-        let (a_store, b_store) = (db.open(), db.open());
+        let (a_store, b_store) = (db.open().await, db.open().await);
         let start = utc("2026-01-01T00:00:00Z");
         for i in 0..5u64 {
             a_store
@@ -235,6 +237,7 @@ async fn two_processes_on_one_database_post_once_per_slot() {
                     ["UTC", "Asia/Tokyo", "America/Los_Angeles"][i as usize % 3],
                     start,
                 )
+                .await
                 .unwrap();
         }
         let a = runner(a_store, http_poster(&fake), "a");
@@ -245,8 +248,8 @@ async fn two_processes_on_one_database_post_once_per_slot() {
             assert_eq!(ra.errors + rb.errors, 0);
             now += Duration::minutes(20);
         }
-        let slots = b_store.slots().unwrap();
-        assert!(slots.iter().all(|s| s.state == "posted"));
+        let slots = db.slots().await;
+        assert!(slots.iter().all(|s| s.state == SlotState::Posted));
         let mut per_slot: HashMap<(String, Option<String>), usize> = HashMap::new();
         for m in fake.created_messages() {
             *per_slot.entry((m.channel, m.nonce)).or_default() += 1;
@@ -265,7 +268,7 @@ async fn a_locked_database_delays_posts_without_losing_anything() {
     let dir = TempDir::new("hl-locked");
     let path = dir.0.join("m.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    store.subscribe(1, 601, time(9, 0), "UTC", utc("2026-06-01T00:00:00Z")).unwrap();
+    store.subscribe(1, 601, time(9, 0), "UTC", utc("2026-06-01T00:00:00Z")).await.unwrap();
     let r = runner(store.clone(), http_poster(&fake), "a");
     // Another process holds the write lock.
     let blocker = rusqlite::Connection::open(&path).unwrap();
@@ -276,7 +279,7 @@ async fn a_locked_database_delays_posts_without_losing_anything() {
     drop(blocker);
     let report = r.tick(utc("2026-06-01T09:10:00Z")).await;
     assert_eq!(report.posted, 1, "{report:?}");
-    assert_eq!(store.subscriptions(None).unwrap().len(), 1);
+    assert_eq!(store.subscriptions(None).await.unwrap().len(), 1);
 }
 
 #[test]
@@ -431,11 +434,13 @@ async fn simulate_a_year(db: &TestDb) {
         "America/Los_Angeles",
         "Asia/Kolkata",
     ];
-    let store: Arc<dyn Store> = db.open();
+    let store: Arc<dyn Store> = db.open().await;
     let mut subs = Vec::new();
     for i in 0..50u64 {
         let t = time((i * 7 % 24) as u32, (i * 13 % 60) as u32);
-        subs.push(store.subscribe(i % 20, 1000 + i, t, zones[i as usize % zones.len()], start).unwrap());
+        subs.push(
+            store.subscribe(i % 20, 1000 + i, t, zones[i as usize % zones.len()], start).await.unwrap(),
+        );
     }
     drop(store);
 
@@ -451,7 +456,7 @@ async fn simulate_a_year(db: &TestDb) {
     let mut generation = 0;
     while now < end {
         generation += 1;
-        let store: Arc<dyn Store> = db.open();
+        let store: Arc<dyn Store> = db.open().await;
         let healthy = runner(store.clone(), discord.clone(), &format!("gen{generation}"));
         let crashing =
             runner(store.clone(), Arc::new(CrashAfterPost(discord.clone())), &format!("gen{generation}"));
@@ -475,8 +480,8 @@ async fn simulate_a_year(db: &TestDb) {
             now += step;
         }
     }
-    let store = db.open();
-    let slots = store.slots().unwrap();
+    let store = db.open().await;
+    let slots = db.slots().await;
     let mut expected = 0;
     let mut missed_in_window = 0;
     let mut missed = 0;
@@ -491,7 +496,7 @@ async fn simulate_a_year(db: &TestDb) {
             if at >= start {
                 expected += 1;
                 let slot = slots.iter().find(|s| s.subscription_id == sub.id && s.date == d);
-                if slot.is_none_or(|s| s.state != "posted") {
+                if slot.is_none_or(|s| s.state != SlotState::Posted) {
                     missed += 1;
                     // A miss is allowed only if the bot did not run during the whole window.
                     let window_end = at + Duration::hours(6);
@@ -515,14 +520,14 @@ async fn simulate_a_year(db: &TestDb) {
     let n = engine.items().len();
     let mut repeats = 0;
     let mut guilds: BTreeMap<u64, Vec<NaiveDate>> = BTreeMap::new();
-    for s in slots.iter().filter(|s| s.state == "posted") {
+    for s in slots.iter().filter(|s| s.state == SlotState::Posted) {
         let sub = subs.iter().find(|x| x.id == s.subscription_id).unwrap();
         guilds.entry(sub.guild_id).or_default().push(s.date);
     }
     for (guild, mut dates) in guilds {
         dates.sort();
         dates.dedup();
-        let rotation = store.rotation(guild, start.date_naive()).unwrap();
+        let rotation = store.rotation(guild, start.date_naive()).await.unwrap();
         let epoch = rotation.epoch;
         let mut by_cycle: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for d in dates {
@@ -574,7 +579,7 @@ async fn daily_posts_speak_their_servers_language() {
     ]);
     let mut expected = HashMap::new();
     for (guild, locale, header, field) in servers {
-        store.subscribe_with_locale(guild, 800 + guild, time(9, 0), "UTC", locale, created).unwrap();
+        store.subscribe_with_locale(guild, 800 + guild, time(9, 0), "UTC", locale, created).await.unwrap();
         expected.insert((800 + guild).to_string(), (header, field));
     }
     let report = runner(store, http_poster(&fake), "a").tick(utc("2026-11-27T09:00:30Z")).await;

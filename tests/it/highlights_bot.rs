@@ -35,7 +35,7 @@ fn subscribe(channel: u64, time: &str, tz: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_list_today_and_unsubscribe() {
     let fake = FakeDiscord::start().await;
-    let (_stop, _handle) = start_bot(&fake);
+    let (_stop, _handle) = start_bot(&fake).await;
     fake.wait_ready().await;
     fake.wait_request("/commands", 0).await;
 

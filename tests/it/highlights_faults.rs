@@ -10,7 +10,7 @@ use marquee::discord::poster::HttpPoster;
 use marquee::discord::rest::Rest;
 use marquee::highlights::runner::{Poster, Runner, TickReport};
 use marquee::store::sqlite::SqliteStore;
-use marquee::store::Store;
+use marquee::store::{Database, Store};
 use marquee_testkit::fake_discord::{Act, Body, FakeDiscord, BOT_ID, TOKEN};
 use serde_json::json;
 use std::sync::Arc;
@@ -31,6 +31,7 @@ const DEADLINE: StdDuration = StdDuration::from_millis(700);
 struct Setup {
     fake: FakeDiscord,
     store: Arc<dyn Store>,
+    database: Database,
     runner: Runner,
     _dir: TempDir,
 }
@@ -40,14 +41,16 @@ async fn setup(tag: &str, channels: impl IntoIterator<Item = u64>) -> Setup {
     fake.set_clock(at());
     fake.set_nonce_window(StdDuration::from_millis(300));
     let dir = TempDir::new(tag);
+    let database = Database::Sqlite(dir.0.join("m.db"));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("m.db")).unwrap());
     for c in channels {
         store
             .subscribe(1, c, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), "UTC", at() - Duration::days(1))
+            .await
             .unwrap();
     }
     let runner = runner(&fake, store.clone(), "a");
-    Setup { fake, store, runner, _dir: dir }
+    Setup { fake, store, database, runner, _dir: dir }
 }
 
 fn poster(fake: &FakeDiscord) -> Arc<dyn Poster> {
@@ -76,7 +79,7 @@ impl Setup {
     }
 
     /// The bot's plain messages in `channel` (its posts), and the slot's recorded message id.
-    fn posts(&self, channel: u64) -> (Vec<u64>, Option<u64>) {
+    async fn posts(&self, channel: u64) -> (Vec<u64>, Option<u64>) {
         let posts = self
             .fake
             .channel_messages(channel)
@@ -84,17 +87,28 @@ impl Setup {
             .filter(|m| m.author == BOT_ID && m.kind == 0)
             .map(|m| m.id)
             .collect();
-        let sub =
-            self.store.subscriptions(None).unwrap().into_iter().find(|s| s.channel_id == channel).unwrap();
+        let sub = self
+            .store
+            .subscriptions(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.channel_id == channel)
+            .unwrap();
         let today = at().date_naive();
-        let slot =
-            self.store.slots().unwrap().into_iter().find(|s| s.subscription_id == sub.id && s.date == today);
+        let slot = self
+            .database
+            .slots()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.subscription_id == sub.id && s.date == today);
         (posts, slot.and_then(|s| s.message_id))
     }
 
     /// Exactly one post in `channel`, and it is the one recorded.
-    fn assert_one_post(&self, channel: u64) {
-        let (posts, recorded) = self.posts(channel);
+    async fn assert_one_post(&self, channel: u64) {
+        let (posts, recorded) = self.posts(channel).await;
         assert_eq!(posts.len(), 1, "channel {channel}: posts {posts:?}");
         assert_eq!(recorded, Some(posts[0]), "channel {channel}: the post is the one recorded");
     }
@@ -116,7 +130,7 @@ async fn a_members_highlight_answer_is_never_taken_for_the_post() {
     let second = s.tick(at() + Duration::seconds(40)).await;
     assert_eq!(second.posted, 1, "{second:?}");
     assert_eq!(s.creates(1001), 2, "the retry posted instead of taking the answer for the post");
-    s.assert_one_post(1001);
+    s.assert_one_post(1001).await;
 }
 
 /// Defect 2: in a busy channel the look-up read the oldest 100 messages of its span and never
@@ -139,7 +153,7 @@ async fn in_a_busy_channel_after_an_outage_longer_than_the_nonce_window_the_post
     let second = s.tick(at() + Duration::minutes(2)).await;
     assert_eq!(second.posted, 1, "{second:?}");
     assert_eq!(s.creates(1002), 1, "found by the look-up, not posted again");
-    s.assert_one_post(1002);
+    s.assert_one_post(1002).await;
     let pages =
         s.fake.requests().iter().filter(|r| r.method == "GET" && r.path.contains("/1002/messages")).count();
     assert!((3..=5).contains(&pages), "read from the newest side back to the post: {pages} pages");
@@ -162,7 +176,7 @@ async fn a_failed_lookup_is_retried_later_never_posted_blind() {
     let third = s.tick(at() + Duration::seconds(110)).await;
     assert_eq!(third.posted, 1, "{third:?}");
     assert_eq!(s.creates(1003), 1);
-    s.assert_one_post(1003);
+    s.assert_one_post(1003).await;
 }
 
 /// Defect 4: one stalled create held up every other channel's post.
@@ -216,7 +230,7 @@ async fn retries_follow_the_documented_backoff_from_the_failure() {
     // Failures at 0, 30, 90, 210 s; the retry after each is the first 5-second tick after
     // 30 s, 60 s, 120 s, 240 s (the failure time is a few ms after its tick).
     assert_eq!(attempts, [0, 35, 100, 225, 470], "the create attempts, in seconds");
-    s.assert_one_post(1004);
+    s.assert_one_post(1004).await;
 }
 
 /// Defect 5: a route 429's `retry_after` (75 s) is obeyed by the scheduler, beyond the backoff.
@@ -239,7 +253,7 @@ async fn a_route_429_is_retried_no_sooner_than_its_retry_after() {
     s.runner.poster = poster(&s.fake);
     assert_eq!(s.tick(at() + Duration::seconds(80)).await.posted, 1);
     assert_eq!(s.creates(1005), 2);
-    s.assert_one_post(1005);
+    s.assert_one_post(1005).await;
 }
 
 /// Defect 5: after a global 429 nothing is sent until its `retry_after` has passed; short ones
@@ -267,7 +281,7 @@ async fn a_global_429_stops_every_channel_and_the_global_limit_is_kept() {
     assert_eq!(s.fake.global_429s(), 0, "the process kept to the limit on its own");
     assert!(s.fake.max_per_second("/channels/") <= 50, "{} per second", s.fake.max_per_second("/channels/"));
     for c in channels {
-        s.assert_one_post(c);
+        s.assert_one_post(c).await;
     }
 }
 
@@ -363,7 +377,7 @@ async fn every_fault_at_once_is_retried_to_one_post_each() {
     let second = s.tick(at() + Duration::seconds(40)).await;
     assert_eq!(first.posted + second.posted, channels.len(), "{first:?} {second:?}");
     for c in channels {
-        s.assert_one_post(c);
+        s.assert_one_post(c).await;
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::support::{payloads, TempDir, TestDb};
 use chrono::{Duration, Timelike, Utc};
+use marquee::store::SlotState;
 use marquee_testkit::fake_discord::{FakeDiscord, Fault, TOKEN};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -39,20 +40,19 @@ pub(crate) fn kill(child: &mut Child, signal: &str) {
 }
 
 /// Subscribes `channels` (of `guild`) with a post time two minutes ago (UTC): due at once.
-pub(crate) fn subscribe_due(db: &TestDb, guild: u64, channels: &[u64]) {
-    let store = db.open();
+pub(crate) async fn subscribe_due(db: &TestDb, guild: u64, channels: &[u64]) {
+    let store = db.open().await;
     let now = Utc::now();
     let at = (now - Duration::minutes(2)).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
     for &c in channels {
-        store.subscribe(guild, c, at, "UTC", now - Duration::minutes(30)).unwrap();
+        store.subscribe(guild, c, at, "UTC", now - Duration::minutes(30)).await.unwrap();
     }
 }
 
 pub(crate) async fn wait_posted(db: &TestDb, n: usize) {
     let deadline = std::time::Instant::now() + StdDuration::from_secs(20);
-    let store = db.open();
     loop {
-        let posted = store.slots().unwrap().iter().filter(|s| s.state == "posted").count();
+        let posted = db.slots().await.iter().filter(|s| s.state == SlotState::Posted).count();
         if posted >= n {
             return;
         }
@@ -60,7 +60,7 @@ pub(crate) async fn wait_posted(db: &TestDb, n: usize) {
             std::time::Instant::now() < deadline,
             "{}: only {posted} of {n} slots posted: {:?}",
             db.name(),
-            store.slots()
+            db.slots().await
         );
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
@@ -71,7 +71,7 @@ async fn killed_between_claim_and_record_then_restarted_posts_exactly_once() {
     for db in TestDb::all("hl-kill") {
         let fake = FakeDiscord::start().await;
         let dir = TempDir::new("hl-kill");
-        subscribe_due(&db, 77, &[901]);
+        subscribe_due(&db, 77, &[901]).await;
         // Discord accepts the create but answers slowly; the bot is killed before the answer.
         fake.fault(Fault {
             path_part: "/channels/901/messages".into(),
@@ -83,8 +83,8 @@ async fn killed_between_claim_and_record_then_restarted_posts_exactly_once() {
         kill(&mut a, "KILL");
         tokio::time::sleep(StdDuration::from_millis(2500)).await;
         assert_eq!(fake.created_messages().len(), 1, "Discord created the message");
-        let slot = db.open().slots().unwrap();
-        assert_eq!(slot[0].state, "claimed", "the kill came between claim and record");
+        let slot = db.slots().await;
+        assert_eq!(slot[0].state, SlotState::Claimed, "the kill came between claim and record");
 
         let posts_before = fake
             .requests()
@@ -101,7 +101,7 @@ async fn killed_between_claim_and_record_then_restarted_posts_exactly_once() {
             .count();
         assert_eq!(fake.created_messages().len(), 1, "{}: exactly one message", db.name());
         assert_eq!(posts_after, posts_before, "the restarted bot found the message instead of posting again");
-        let slot = db.open().slots().unwrap();
+        let slot = db.slots().await;
         assert_eq!(slot[0].message_id, Some(fake.created_messages()[0].id));
     }
 }
@@ -112,7 +112,7 @@ async fn two_bot_processes_on_one_database_post_each_slot_once() {
         let fake = FakeDiscord::start().await;
         let dir = TempDir::new("hl-two-procs");
         let channels = [911, 912, 913, 914];
-        subscribe_due(&db, 77, &channels);
+        subscribe_due(&db, 77, &channels).await;
         let mut a = spawn_bot(&fake, &db, &dir, &[]);
         let mut b = spawn_bot(&fake, &db, &dir, &[]);
         wait_posted(&db, channels.len()).await;
@@ -141,8 +141,8 @@ async fn two_shard_processes_on_one_postgres_database() {
     let fake = FakeDiscord::start().await;
     let dir = TempDir::new("shards");
     // Servers on either shard ((guild_id >> 22) % 2), with highlights due now.
-    subscribe_due(&db, 2 << 22, &[921, 922]);
-    subscribe_due(&db, 3 << 22, &[931, 932]);
+    subscribe_due(&db, 2 << 22, &[921, 922]).await;
+    subscribe_due(&db, 3 << 22, &[931, 932]).await;
     let mut a = spawn_bot(&fake, &db, &dir, &["--shards", "0-0", "--total-shards", "2"]);
     let mut b = spawn_bot(&fake, &db, &dir, &["--shards", "1-1", "--total-shards", "2"]);
     fake.wait_for("both shards identified", StdDuration::from_secs(20), |f| {

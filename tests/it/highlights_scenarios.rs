@@ -14,6 +14,7 @@
 
 use crate::highlights_process::{bot_command, kill, subscribe_due, wait_posted};
 use crate::support::{payloads, TempDir, TestDb};
+use marquee::store::SlotState;
 use marquee_testkit::fake_discord::{Act, Body, FakeDiscord, BOT_ID, CHANNEL_ID, GUILD_ID};
 use std::process::Child;
 use std::time::Duration;
@@ -128,7 +129,7 @@ impl Scenario {
         let (fake, dir) = (FakeDiscord::start().await, TempDir::new("hl-scenario"));
         fake.set_nonce_window(self.nonce_window);
         fake.enforce_global_limit(50);
-        subscribe_due(&db, GUILD_ID, &self.channels);
+        subscribe_due(&db, GUILD_ID, &self.channels).await;
         for &c in &self.channels {
             fake.add_member_messages(c, self.busy, Duration::from_secs(6 * 3600));
         }
@@ -161,13 +162,13 @@ impl Scenario {
                     bot = start(&fake, &db, &dir);
                 }
                 Step::GatewayDown(d) => {
-                    let before = posted(&db);
+                    let before = posted(&db).await;
                     fake.refuse_gateway(true);
                     fake.drop_gateway();
                     tokio::time::sleep(*d).await;
                     assert!(!fake.gateway_open(), "{}: the gateway stayed down", self.name);
                     assert!(
-                        posted(&db) > before,
+                        posted(&db).await > before,
                         "{}: nothing was posted while the gateway was down",
                         self.name
                     );
@@ -233,8 +234,8 @@ fn start(fake: &FakeDiscord, db: &TestDb, dir: &TempDir) -> Bot {
         .unwrap()
 }
 
-fn posted(db: &TestDb) -> usize {
-    db.open().slots().unwrap().iter().filter(|s| s.state == "posted").count()
+async fn posted(db: &TestDb) -> usize {
+    db.slots().await.iter().filter(|s| s.state == SlotState::Posted).count()
 }
 
 /// Posts in each channel: the bot's own messages made by a create (not its interaction answers).

@@ -85,7 +85,11 @@ async fn answers_are_the_routers_own() {
     let (_, answer) = post(&mut client, "/api/interaction", &subscribe).await;
     assert_eq!(answer["body"]["type"], 5);
     assert!(answer["edit"]["content"].as_str().unwrap().contains("09:30"), "{answer}");
-    assert_eq!(served.store.subscriptions(Some(playground::GUILD)).unwrap().len(), 1, "in the real store");
+    assert_eq!(
+        served.store.subscriptions(Some(playground::GUILD)).await.unwrap().len(),
+        1,
+        "in the real store"
+    );
 
     // A mention: the router's channel-message body, or null when the bot is not asked.
     let content = format!("<@{BOT}> the crown");
@@ -129,6 +133,7 @@ async fn the_page_commands_and_calendar_are_served() {
     let engine = served.engine.get();
     let picks =
         marquee::highlights::coming(served.store.as_ref(), &engine, playground::GUILD, chrono::Utc::now(), 7)
+            .await
             .unwrap();
     let ids: Vec<&str> = days.iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(ids, picks.iter().map(|(_, item)| item.id.as_str()).collect::<Vec<_>>());

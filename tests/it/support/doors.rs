@@ -30,20 +30,20 @@ impl Doors {
         let fake = FakeDiscord::start().await;
         let dir = super::TempDir::new(tag);
         let database = marquee::store::Database::Sqlite(dir.0.join("marquee.db"));
-        let store = database.open().unwrap();
+        let store = database.open().await.unwrap();
         let engine = Arc::new(marquee::search::SharedEngine::new(Arc::new(marquee::search::Engine::new(
             super::bundled(),
         ))));
         let http = Arc::new(marquee::discord::http_client(TOKEN, Some(&fake.api_base())));
         let access = Arc::new(marquee::discord::access::HttpAccess::with_http(BOT_ID, http.clone()));
-        let router = Arc::new(marquee::router::Router::new(engine, database.open().unwrap(), access));
+        let router = Arc::new(marquee::router::Router::new(engine, database.open().await.unwrap(), access));
         let endpoint_router = router.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = listener.local_addr().unwrap();
         let rest = marquee::discord::rest::Rest::new(TOKEN, Some(&fake.api_base()), Default::default());
         let door = Arc::new(Endpoint::new(verifier(PUBLIC).unwrap(), router, Arc::new(rest)));
         tokio::spawn(marquee::endpoint::serve(listener, door, std::future::pending()));
-        let bot = super::start_bot_on(&fake, database, dir);
+        let bot = super::start_bot_on(&fake, database, dir).await;
         fake.wait_ready().await;
         // The gateway registers the commands; the endpoint reads their ids back, as `serve`
         // does, so both doors write commands as the same mentions.

@@ -181,27 +181,27 @@ pub use marquee_testkit::{distractors, fake_discord, http_client, payloads, pg};
 
 /// The bot, running in this process against `fake`, until the returned sender is dropped or
 /// sent to. `content` overrides the bundled catalog.
-pub fn start_bot(
+pub async fn start_bot(
     fake: &fake_discord::FakeDiscord,
 ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let dir = TempDir::new("bot-db");
     let database = marquee::store::Database::Sqlite(dir.0.join("marquee.db"));
-    start_bot_on(fake, database, dir)
+    start_bot_on(fake, database, dir).await
 }
 
 /// The bot on `database`; `keep` lives until the bot stops (e.g. the database's folder).
-pub fn start_bot_on<K: Send + 'static>(
+pub async fn start_bot_on<K: Send + 'static>(
     fake: &fake_discord::FakeDiscord,
     database: marquee::store::Database,
     keep: K,
 ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
-    let (stop, bot, _health) = start_bot_watched(fake, database, keep);
+    let (stop, bot, _health) = start_bot_watched(fake, database, keep).await;
     (stop, bot)
 }
 
 /// `start_bot_on`, with the health its gateway reports its shards to (as `marquee run` hands
 /// it to the admin listener).
-pub fn start_bot_watched<K: Send + 'static>(
+pub async fn start_bot_watched<K: Send + 'static>(
     fake: &fake_discord::FakeDiscord,
     database: marquee::store::Database,
     keep: K,
@@ -221,7 +221,7 @@ pub fn start_bot_watched<K: Send + 'static>(
     };
     let engine =
         std::sync::Arc::new(marquee::search::SharedEngine::new(std::sync::Arc::new(Engine::new(bundled()))));
-    let store: std::sync::Arc<dyn marquee::store::Store> = database.open().unwrap();
+    let store: std::sync::Arc<dyn marquee::store::Store> = database.open().await.unwrap();
     let health = std::sync::Arc::new(marquee::health::Health::new(store.clone()));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(marquee::discord::run(settings, engine, store, health.clone(), async move {
@@ -234,7 +234,7 @@ pub fn start_bot_watched<K: Send + 'static>(
 /// A router as the doors build it: the bundled catalog, a SQLite store in a temp dir (returned,
 /// so it lives as long as the router), and REST calls (channel access, deferred edits) sent to
 /// `fake`, or nowhere when there is none.
-pub fn router(
+pub async fn router(
     fake: Option<&fake_discord::FakeDiscord>,
     tag: &str,
 ) -> (std::sync::Arc<marquee::router::Router>, std::sync::Arc<marquee::discord::rest::Rest>, TestDb) {
@@ -247,7 +247,7 @@ pub fn router(
     let rest = marquee::discord::rest::Rest::new(fake_discord::TOKEN, api.as_deref(), Default::default());
     let me = fake.map_or(0, |_| fake_discord::BOT_ID);
     let access = Arc::new(marquee::discord::access::HttpAccess::with_http(me, http));
-    (Arc::new(marquee::router::Router::new(engine, db.open(), access)), Arc::new(rest), db)
+    (Arc::new(marquee::router::Router::new(engine, db.open().await, access)), Arc::new(rest), db)
 }
 
 /// A database to run a store test on: a SQLite file, or a PostgreSQL database when a server is
@@ -292,8 +292,13 @@ impl TestDb {
     }
 
     /// A new connection (another "process" on the same database).
-    pub fn open(&self) -> std::sync::Arc<dyn marquee::store::Store> {
-        self.database().open().unwrap_or_else(|e| panic!("{}: {e}", self.name()))
+    pub async fn open(&self) -> std::sync::Arc<dyn marquee::store::Store> {
+        self.database().open().await.unwrap_or_else(|e| panic!("{}: {e}", self.name()))
+    }
+
+    /// Every slot of the database.
+    pub async fn slots(&self) -> Vec<marquee::store::SlotRow> {
+        self.database().slots().await.unwrap_or_else(|e| panic!("{}: {e}", self.name()))
     }
 }
 
