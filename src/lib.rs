@@ -18,7 +18,7 @@
 //! * [`locale`]: the member's language and the UI strings of each.
 //! * [`reply`]: replies as values, every Discord limit ([`reply::limits`]) and the encoding as
 //!   Discord JSON — the one reply path.
-//! * [`commands`]: what each catalog command answers (a `Request` to a `Response`), and the slash
+//! * [`commands`]: what each catalog command answers (a `CatalogRequest` to a `Response`), and the slash
 //!   command definitions as registered.
 //!
 //! Around it:

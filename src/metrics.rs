@@ -7,7 +7,7 @@
 //! The queries that found nothing are what content editors need: the most frequent ones are
 //! exported as `marquee_no_result_query_top{query}`, from a bounded in-memory tally.
 
-use crate::commands::Request;
+use crate::commands::CatalogRequest;
 use crate::reply::Response;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
@@ -106,14 +106,14 @@ pub fn get() -> &'static Metrics {
 impl Metrics {
     /// Records one answered request: its command, and for searches the time and whether
     /// anything was found.
-    pub fn observe(&self, label: &str, request: &Request, response: &Response, took: Duration) {
+    pub fn observe(&self, label: &str, request: &CatalogRequest, response: &Response, took: Duration) {
         self.commands.with_label_values(&[label]).inc();
         match request {
-            Request::Autocomplete { .. } => {
+            CatalogRequest::Autocomplete { .. } => {
                 self.autocomplete.inc();
                 self.search_seconds.observe(took.as_secs_f64());
             }
-            Request::Find { query, .. } | Request::Mention { text: query } => {
+            CatalogRequest::Find { query, .. } | CatalogRequest::Mention { text: query } => {
                 self.search_seconds.observe(took.as_secs_f64());
                 let found = matches!(response, Response::Message(r) if !r.embeds.is_empty());
                 if !found && !query.trim().is_empty() {

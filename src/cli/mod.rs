@@ -498,7 +498,7 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
 }
 
 fn preview(args: PreviewArgs) -> Result<(), Failure> {
-    use marquee::commands::{respond, Command as Cmd, Request};
+    use marquee::commands::{respond, CatalogRequest, Command as Cmd};
     let engine = engine(args.content.content.as_deref())?;
     let command = match args.command {
         PreviewCommand::Search => Cmd::Search,
@@ -509,12 +509,12 @@ fn preview(args: PreviewArgs) -> Result<(), Failure> {
         PreviewCommand::Help => Cmd::Help,
     };
     let request = match (args.autocomplete, command) {
-        (Some(text), command) => Request::Autocomplete { command, text, kind: args.kind },
-        (None, Cmd::Random) => Request::Random { kind: args.kind, seed: args.seed },
-        (None, Cmd::About) => Request::About,
-        (None, Cmd::Help) => Request::Help,
+        (Some(text), command) => CatalogRequest::Autocomplete { command, text, kind: args.kind },
+        (None, Cmd::Random) => CatalogRequest::Random { kind: args.kind, seed: args.seed },
+        (None, Cmd::About) => CatalogRequest::About,
+        (None, Cmd::Help) => CatalogRequest::Help,
         (None, command) => match args.query {
-            Some(query) => Request::Find { command, query, kind: args.kind, year: args.year },
+            Some(query) => CatalogRequest::Find { command, query, kind: args.kind, year: args.year },
             None => {
                 return Err(Failure::usage(format!(
                     "`marquee preview --command {}` needs a QUERY",

@@ -1,7 +1,7 @@
-//! What each command does, as plain functions from a `Request` to a `Response`.
+//! What each command does, as plain functions from a `CatalogRequest` to a `Response`.
 //!
 //! The router (`router::route`, `Router::mention`) turns an interaction or a mention into a
-//! `Request`, whichever door it came through; `marquee preview` builds one from the command line.
+//! `CatalogRequest`, whichever door it came through; `marquee preview` builds one from the command line.
 //! Both then call `respond`, so there is one reply path.
 
 pub mod command_ids;
@@ -65,7 +65,7 @@ impl Command {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Request {
+pub enum CatalogRequest {
     /// `/search`, `/video`, `/casestudy` (and a mention, as `Search`).
     Find {
         command: Command,
@@ -126,19 +126,19 @@ impl Shown<'_> {
     }
 }
 
-impl Request {
+impl CatalogRequest {
     /// The name logs and metrics use for this kind of request.
     pub fn label(&self) -> &'static str {
         match self {
-            Request::Find { command, .. } => command.name(),
-            Request::Random { .. } => "random",
-            Request::About => "about",
-            Request::Help => "help",
-            Request::Pick { .. } => "pick",
-            Request::Autocomplete { .. } => "autocomplete",
-            Request::Mention { .. } => "mention",
-            Request::FindInMessage { .. } => "find-in-message",
-            Request::Share { .. } => "share",
+            CatalogRequest::Find { command, .. } => command.name(),
+            CatalogRequest::Random { .. } => "random",
+            CatalogRequest::About => "about",
+            CatalogRequest::Help => "help",
+            CatalogRequest::Pick { .. } => "pick",
+            CatalogRequest::Autocomplete { .. } => "autocomplete",
+            CatalogRequest::Mention { .. } => "mention",
+            CatalogRequest::FindInMessage { .. } => "find-in-message",
+            CatalogRequest::Share { .. } => "share",
         }
     }
 }
@@ -146,23 +146,23 @@ impl Request {
 /// The answer to `request` in `lang` (the member's language: UI text, and the catalog's
 /// titles and summaries where the catalog has them in that language), public and with commands
 /// as plain text.
-pub fn respond(engine: &Engine, request: &Request, lang: Lang) -> Response {
+pub fn respond(engine: &Engine, request: &CatalogRequest, lang: Lang) -> Response {
     respond_shown(engine, request, lang, Shown::plain())
 }
 
 /// The answer to `request`, shown as `shown` says: privately (a story card then carries Share)
 /// and with commands as mentions of their registered ids.
-pub fn respond_shown(engine: &Engine, request: &Request, lang: Lang, shown: Shown) -> Response {
-    let private = shown.private || matches!(request, Request::FindInMessage { .. });
+pub fn respond_shown(engine: &Engine, request: &CatalogRequest, lang: Lang, shown: Shown) -> Response {
+    let private = shown.private || matches!(request, CatalogRequest::FindInMessage { .. });
     let (mut response, card) = answer(engine, request, lang);
     // Help, about and usage are Marquee's own words; a story card's text is the catalog's.
-    let own_words =
-        card.is_none() && matches!(request, Request::Help | Request::About | Request::Mention { .. });
+    let own_words = card.is_none()
+        && matches!(request, CatalogRequest::Help | CatalogRequest::About | CatalogRequest::Mention { .. });
     match &mut response {
         Response::Message(reply) | Response::Update(reply) => {
             if private {
                 // An update (a menu pick) keeps its message's visibility; a new message is private.
-                reply.ephemeral |= !matches!(request, Request::Pick { .. });
+                reply.ephemeral |= !matches!(request, CatalogRequest::Pick { .. });
                 if let Some(item) = card.and_then(|id| engine.get(&id)) {
                     reply.rows.push(render::share_row(lang, item));
                 }
@@ -192,14 +192,14 @@ fn linkify(reply: &mut Reply, ids: &CommandIds, embeds: bool) {
 }
 
 /// The reply, and the id of the story it shows as a card (for Share).
-fn answer(engine: &Engine, request: &Request, lang: Lang) -> (Response, Option<String>) {
+fn answer(engine: &Engine, request: &CatalogRequest, lang: Lang) -> (Response, Option<String>) {
     let card = |reply: Reply, item: Option<&Item>| (Response::Message(reply), item.map(|i| i.id.clone()));
     let response = match request {
-        Request::Find { command, query, kind, year } => {
+        CatalogRequest::Find { command, query, kind, year } => {
             let (reply, item) = find(engine, lang, *command, query, *kind, *year);
             return card(reply, item);
         }
-        Request::FindInMessage { text } => {
+        CatalogRequest::FindInMessage { text } => {
             let text = message_text::searchable(text);
             if text.is_empty() {
                 return card(render::error(lang.text("reply.no_text")), None);
@@ -207,20 +207,20 @@ fn answer(engine: &Engine, request: &Request, lang: Lang) -> (Response, Option<S
             let (reply, item) = find(engine, lang, Command::Search, &text, None, None);
             return card(reply, item);
         }
-        Request::Random { kind, seed } => {
+        CatalogRequest::Random { kind, seed } => {
             let (reply, item) = random(engine, lang, *kind, *seed);
             return card(reply, item);
         }
-        Request::Share { id, by } => match engine.get(id) {
+        CatalogRequest::Share { id, by } => match engine.get(id) {
             Some(item) => Response::Message(render::shared(lang, item, *by)),
             None => Response::Message(render::error(lang.text("reply.gone"))),
         },
-        Request::About => {
+        CatalogRequest::About => {
             let counts = crate::catalog::count_by_kind(engine.items());
             Response::Message(render::about(lang, &counts, env!("CARGO_PKG_VERSION")))
         }
-        Request::Help => Response::Message(render::help(lang)),
-        Request::Pick { id, listed } => match engine.get(id) {
+        CatalogRequest::Help => Response::Message(render::help(lang)),
+        CatalogRequest::Pick { id, listed } => match engine.get(id) {
             Some(item) => {
                 let listed: Vec<&Item> = listed.iter().filter_map(|l| engine.get(l)).collect();
                 let listed = if listed.iter().any(|i| i.id == item.id) { listed } else { vec![item] };
@@ -228,10 +228,10 @@ fn answer(engine: &Engine, request: &Request, lang: Lang) -> (Response, Option<S
             }
             None => Response::Message(render::error(lang.text("reply.gone"))),
         },
-        Request::Autocomplete { command, text, kind } => {
+        CatalogRequest::Autocomplete { command, text, kind } => {
             Response::Choices(autocomplete(engine, lang, *command, text, *kind))
         }
-        Request::Mention { text } => {
+        CatalogRequest::Mention { text } => {
             let text = text.trim();
             if text.is_empty() || text.eq_ignore_ascii_case("help") {
                 Response::Message(render::usage(lang))

@@ -20,7 +20,6 @@ use serde_json::Value;
 use serenity::all::{
     ChannelId, Context, Event, GuildId, Interaction as SerenityInteraction, RawEventHandler,
 };
-use serenity::async_trait;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -241,7 +240,7 @@ fn interaction_json(interaction: &SerenityInteraction) -> Value {
     json
 }
 
-#[async_trait]
+#[async_trait::async_trait]
 impl RawEventHandler for Handler {
     async fn raw_event(&self, ctx: Context, event: Event) {
         match event {

@@ -39,7 +39,7 @@ impl PostError {
     }
 }
 
-#[serenity::async_trait]
+#[async_trait::async_trait]
 pub trait Poster: Send + Sync {
     /// Creates a message in `channel_id`; returns its id.
     async fn post(&self, channel_id: u64, body: &Value) -> Result<u64, PostError>;

@@ -37,7 +37,7 @@ pub enum Request {
     Ping,
     /// Catalog commands, autocomplete, menu picks, Share, "Find in Marquee"; `private` when
     /// only the member is to see the answer.
-    Catalog { request: commands::Request, private: bool },
+    Catalog { request: commands::CatalogRequest, private: bool },
     /// `/highlights …`, `/highlight`, timezone autocomplete. `access_known` when Discord sent
     /// the bot's permissions in the channel, so no REST look-up is needed.
     Highlights { request: HighlightRequest, access_known: bool },
@@ -88,7 +88,7 @@ const MESSAGE_COMMAND: u64 = 3;
 /// The Use External Apps permission: members' own apps may answer publicly in the server.
 const USE_EXTERNAL_APPS: u64 = 1 << 50;
 
-fn catalog(request: commands::Request, private: bool) -> Request {
+fn catalog(request: commands::CatalogRequest, private: bool) -> Request {
     Request::Catalog { request, private }
 }
 
@@ -99,7 +99,7 @@ fn command(i: &Interaction) -> Request {
             return Request::Unknown { autocomplete: false };
         }
         let text = i.target_message().unwrap_or_default().to_string();
-        return catalog(commands::Request::FindInMessage { text }, true);
+        return catalog(commands::CatalogRequest::FindInMessage { text }, true);
     }
     if name == "highlights" || name == "highlight" {
         return highlights(i);
@@ -109,15 +109,15 @@ fn command(i: &Interaction) -> Request {
     let private = option(options, "private").and_then(|o| o.value.as_bool()).unwrap_or(false);
     catalog(
         match command {
-            Command::Search | Command::Video | Command::CaseStudy => commands::Request::Find {
+            Command::Search | Command::Video | Command::CaseStudy => commands::CatalogRequest::Find {
                 command,
                 query: option(options, "query").and_then(|o| o.as_str()).unwrap_or_default().to_string(),
                 kind: kind_option(options),
                 year: option(options, "year").and_then(|o| o.as_i64()).and_then(|y| u16::try_from(y).ok()),
             },
-            Command::Random => commands::Request::Random { kind: kind_option(options), seed: i.id },
-            Command::About => commands::Request::About,
-            Command::Help => commands::Request::Help,
+            Command::Random => commands::CatalogRequest::Random { kind: kind_option(options), seed: i.id },
+            Command::About => commands::CatalogRequest::About,
+            Command::Help => commands::CatalogRequest::Help,
         },
         private,
     )
@@ -137,7 +137,7 @@ fn autocomplete(i: &Interaction) -> Request {
     // The focused option is the one being typed; `query` is the only one that autocompletes.
     let typed = options.iter().find(|o| o.focused).or_else(|| option(options, "query"));
     let text = typed.and_then(|o| o.as_str()).unwrap_or_default().to_string();
-    catalog(commands::Request::Autocomplete { command, text, kind: kind_option(options) }, false)
+    catalog(commands::CatalogRequest::Autocomplete { command, text, kind: kind_option(options) }, false)
 }
 
 fn component(i: &Interaction) -> Request {
@@ -160,7 +160,7 @@ fn component(i: &Interaction) -> Request {
         .collect();
     // A private card's menu keeps its Share button.
     let private = i.message.as_ref().is_some_and(|m| m.flags & EPHEMERAL != 0);
-    catalog(commands::Request::Pick { id: id.clone(), listed }, private)
+    catalog(commands::CatalogRequest::Pick { id: id.clone(), listed }, private)
 }
 
 /// Share: the card posted to the channel as the interaction's answer. In a server where the app
@@ -173,7 +173,7 @@ fn share(i: &Interaction, id: &str) -> Request {
         return Request::ShareBlocked;
     }
     let by = i.user_id().unwrap_or_default();
-    catalog(commands::Request::Share { id: id.to_string(), by }, false)
+    catalog(commands::CatalogRequest::Share { id: id.to_string(), by }, false)
 }
 
 fn highlights(i: &Interaction) -> Request {
@@ -290,7 +290,7 @@ impl Router {
                 }))
                 .unwrap_or_else(|_| {
                     error!(?request, "answering panicked");
-                    failure(lang, matches!(request, commands::Request::Autocomplete { .. }))
+                    failure(lang, matches!(request, commands::CatalogRequest::Autocomplete { .. }))
                 });
                 metrics.observe(label, &request, &response, started.elapsed());
                 now(callback_body(&response))
@@ -355,7 +355,7 @@ impl Router {
         let started = Instant::now();
         let engine = self.engine.get();
         let lang = engine.vocabulary().written_in(&text);
-        let request = commands::Request::Mention { text };
+        let request = commands::CatalogRequest::Mention { text };
         let ids = self.command_ids();
         let shown = Shown { private: false, ids: &ids };
         let response = std::panic::catch_unwind(AssertUnwindSafe(|| {

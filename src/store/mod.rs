@@ -136,7 +136,9 @@ pub trait Store: Send + Sync {
     }
     /// Removes the subscription of one channel, or of every channel of the server.
     async fn unsubscribe(&self, guild_id: u64, channel_id: Option<u64>) -> Result<usize>;
-    /// Subscriptions of one server, or of all servers.
+    /// Subscriptions of one server, or of all servers. A row this Marquee cannot read is left
+    /// out and logged as an error naming it (so one bad row stops no other server's posts);
+    /// `db copy`, which must copy everything, refuses it instead.
     async fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>>;
     /// One round trip to the database (`SELECT 1`): the readiness probe's question, which reads
     /// no table and so costs the same however many subscriptions there are.

@@ -110,6 +110,19 @@ impl SqliteStore {
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
 
+    /// The subscriptions of one server, or of all.
+    async fn listing(&self, guild_id: Option<u64>, unreadable: Unreadable) -> Result<Vec<Subscription>> {
+        self.run(move |conn| {
+            let sql = concat!(
+                "SELECT ",
+                subscription_columns!(),
+                " FROM subscriptions WHERE ?1 IS NULL OR guild_id = ?1 ORDER BY id"
+            );
+            subscriptions(conn, sql, params![guild_id.map(|g| g as i64)], unreadable)
+        })
+        .await
+    }
+
     /// Runs `work` on the connection, on a blocking thread.
     async fn run<T: Send + 'static>(
         &self,
@@ -137,12 +150,34 @@ fn subscription(r: &rusqlite::Row<'_>) -> Result<Subscription> {
     })
 }
 
-fn subscriptions(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Subscription>> {
+/// What to do with a subscription row this Marquee cannot read.
+#[derive(Clone, Copy)]
+enum Unreadable {
+    /// Refuse the whole read: a copy must be whole.
+    Refuse,
+    /// Leave the row out and log it, naming it: one server's unreadable row must not stop
+    /// every other server's highlights. The log repeats each time the row is read, until the
+    /// operator fixes or removes it.
+    Skip,
+}
+
+fn subscriptions(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    unreadable: Unreadable,
+) -> Result<Vec<Subscription>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params)?;
     let mut subscriptions = Vec::new();
     while let Some(r) = rows.next()? {
-        subscriptions.push(subscription(r)?);
+        match (subscription(r), unreadable) {
+            (Ok(s), _) => subscriptions.push(s),
+            (Err(StoreError::Corrupt(c)), Unreadable::Skip) => {
+                tracing::error!(error = %c, "store: leaving out a subscription this Marquee cannot read")
+            }
+            (Err(e), _) => return Err(e),
+        }
     }
     Ok(subscriptions)
 }
@@ -182,7 +217,7 @@ impl Store for SqliteStore {
             )?;
             let sql =
                 concat!("SELECT ", subscription_columns!(), " FROM subscriptions WHERE channel_id = ?1");
-            let mut found = subscriptions(conn, sql, params![channel_id as i64])?;
+            let mut found = subscriptions(conn, sql, params![channel_id as i64], Unreadable::Refuse)?;
             found.pop().ok_or(StoreError::Failed(Cause::Sqlite(rusqlite::Error::QueryReturnedNoRows)))
         })
         .await
@@ -208,15 +243,7 @@ impl Store for SqliteStore {
     }
 
     async fn subscriptions(&self, guild_id: Option<u64>) -> Result<Vec<Subscription>> {
-        self.run(move |conn| {
-            let sql = concat!(
-                "SELECT ",
-                subscription_columns!(),
-                " FROM subscriptions WHERE ?1 IS NULL OR guild_id = ?1 ORDER BY id"
-            );
-            subscriptions(conn, sql, params![guild_id.map(|g| g as i64)])
-        })
-        .await
+        self.listing(guild_id, Unreadable::Skip).await
     }
 
     async fn pause(&self, subscription_id: i64, reason: &str) -> Result<()> {
@@ -366,7 +393,7 @@ fn optional_timestamp(ts: Option<i64>, row: &str, column: &'static str) -> Resul
 #[async_trait::async_trait]
 impl Bulk for SqliteStore {
     async fn all_subscriptions(&self) -> Result<Vec<Subscription>> {
-        self.subscriptions(None).await
+        self.listing(None, Unreadable::Refuse).await
     }
 
     async fn all_rotations(&self) -> Result<Vec<(u64, Rotation)>> {

@@ -4,7 +4,7 @@
 //! misses, including for content far over every limit.
 
 use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
-use marquee::commands::{definitions, respond, respond_shown, Command, CommandIds, Request, Shown};
+use marquee::commands::{definitions, respond, respond_shown, CatalogRequest, Command, CommandIds, Shown};
 use marquee::locale::Lang;
 use marquee::reply::{callback_body, channel_reply_body, Response};
 use marquee::search::Engine;
@@ -178,7 +178,7 @@ fn engines() -> Vec<Engine> {
     ]
 }
 
-fn requests() -> Vec<Request> {
+fn requests() -> Vec<CatalogRequest> {
     let mut out = Vec::new();
     for q in [
         "the crown",
@@ -192,32 +192,32 @@ fn requests() -> Vec<Request> {
         &"x".repeat(10_000),
     ] {
         for command in [Command::Search, Command::Video, Command::CaseStudy] {
-            out.push(Request::Find { command, query: q.to_string(), kind: None, year: None });
-            out.push(Request::Autocomplete { command, text: q.to_string(), kind: None });
+            out.push(CatalogRequest::Find { command, query: q.to_string(), kind: None, year: None });
+            out.push(CatalogRequest::Autocomplete { command, text: q.to_string(), kind: None });
         }
-        out.push(Request::Mention { text: q.to_string() });
+        out.push(CatalogRequest::Mention { text: q.to_string() });
     }
-    out.push(Request::Autocomplete { command: Command::Search, text: String::new(), kind: None });
-    out.push(Request::Random { kind: None, seed: 7 });
-    out.push(Request::Random { kind: Some(Kind::Podcast), seed: 1 });
-    out.push(Request::About);
-    out.push(Request::Help);
-    out.push(Request::Mention { text: "help".into() });
+    out.push(CatalogRequest::Autocomplete { command: Command::Search, text: String::new(), kind: None });
+    out.push(CatalogRequest::Random { kind: None, seed: 7 });
+    out.push(CatalogRequest::Random { kind: Some(Kind::Podcast), seed: 1 });
+    out.push(CatalogRequest::About);
+    out.push(CatalogRequest::Help);
+    out.push(CatalogRequest::Mention { text: "help".into() });
     for text in ["<@1> the crown? https://x.example/crown", "<@&2> <#3>", &"spinnaker ".repeat(600)] {
-        out.push(Request::FindInMessage { text: text.to_string() });
+        out.push(CatalogRequest::FindInMessage { text: text.to_string() });
     }
     for id in ["the-crown-in-the-cloud", "monster", "no-such-story"] {
-        out.push(Request::Share { id: id.into(), by: 1034315047838687264 });
+        out.push(CatalogRequest::Share { id: id.into(), by: 1034315047838687264 });
     }
-    out.push(Request::Pick {
+    out.push(CatalogRequest::Pick {
         id: "monster".into(),
         listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
     });
-    out.push(Request::Pick {
+    out.push(CatalogRequest::Pick {
         id: "reinvent-2020-consoleme".into(),
         listed: vec!["monster".into(), "reinvent-2020-consoleme".into()],
     });
-    out.push(Request::Pick {
+    out.push(CatalogRequest::Pick {
         id: "the-crown-in-the-cloud".into(),
         listed: vec!["monster".into(), "the-crown-in-the-cloud".into()],
     });
@@ -364,7 +364,7 @@ fn every_reply_is_valid_even_over_every_limit() {
             if let Some(v) = &callback {
                 assert_valid(v, &body, &format!("the callback for {request:?} in {lang:?}"));
             }
-            if let (Request::Mention { .. }, Response::Message(reply)) = (&request, &response) {
+            if let (CatalogRequest::Mention { .. }, Response::Message(reply)) = (&request, &response) {
                 let body = channel_reply_body(reply, 42);
                 check_message_rules(&body);
                 assert_eq!(body["allowed_mentions"]["replied_user"], false);
@@ -383,7 +383,7 @@ fn every_reply_is_valid_even_over_every_limit() {
 fn preview_prints_exactly_what_the_bot_sends() {
     let engine = Engine::new(crate::support::bundled());
     let request =
-        Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None };
+        CatalogRequest::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None };
     let expected = callback_body(&respond(&engine, &request, Lang::En));
     let (code, out, err) = crate::support::marquee(&["preview", "the crown"], None);
     assert_eq!(code, 0, "{err}");
@@ -530,7 +530,7 @@ async fn highlight_replies_are_valid() {
 #[test]
 fn a_kind_outside_the_command_finds_nothing_in_search_and_autocomplete() {
     let engine = Engine::new(crate::support::bundled());
-    let find = Request::Find {
+    let find = CatalogRequest::Find {
         command: Command::Video,
         query: "consoleme".into(),
         kind: Some(Kind::Blog),
@@ -539,9 +539,13 @@ fn a_kind_outside_the_command_finds_nothing_in_search_and_autocomplete() {
     let body = callback_body(&respond(&engine, &find, Lang::En));
     assert_eq!(body["data"]["flags"], 64, "{body}");
     assert!(body["data"]["embeds"].as_array().unwrap().is_empty());
-    let auto =
-        Request::Autocomplete { command: Command::Video, text: "consoleme".into(), kind: Some(Kind::Blog) };
+    let auto = CatalogRequest::Autocomplete {
+        command: Command::Video,
+        text: "consoleme".into(),
+        kind: Some(Kind::Blog),
+    };
     assert_eq!(callback_body(&respond(&engine, &auto, Lang::En))["data"]["choices"], json!([]));
-    let auto = Request::Autocomplete { command: Command::Video, text: String::new(), kind: Some(Kind::Blog) };
+    let auto =
+        CatalogRequest::Autocomplete { command: Command::Video, text: String::new(), kind: Some(Kind::Blog) };
     assert_eq!(callback_body(&respond(&engine, &auto, Lang::En))["data"]["choices"], json!([]));
 }

@@ -1,6 +1,6 @@
 //! The HTTP interactions endpoint: signatures, limits, and the same answers as the gateway.
 
-use marquee::commands::{respond, Command, Request};
+use marquee::commands::{respond, CatalogRequest, Command};
 use marquee::endpoint::{verifier, Endpoint};
 use marquee::reply::callback_body;
 use marquee::search::Engine;
@@ -40,7 +40,7 @@ async fn ping_and_commands_are_answered_like_the_gateway() {
     assert_eq!(status, 200);
     let expected = callback_body(&respond(
         &engine,
-        &Request::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None },
+        &CatalogRequest::Find { command: Command::Search, query: "the crown".into(), kind: None, year: None },
         marquee::locale::Lang::En,
     ));
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), expected, "one reply path, two transports");

@@ -2,7 +2,7 @@
 //! as Discord shapes it (only the fields `route` reads) and what it must become.
 
 use marquee::catalog::Kind;
-use marquee::commands::{Command, Request as Catalog};
+use marquee::commands::{CatalogRequest as Catalog, Command};
 use marquee::highlights::commands::HighlightRequest as H;
 use marquee::router::incoming::Interaction;
 use marquee::router::{route, Request};
