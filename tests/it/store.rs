@@ -387,7 +387,7 @@ async fn a_corrupt_row_is_refused_by_every_reader_naming_it() {
                 )
                 .unwrap();
                 let row = format!("subscription {}", sub.id);
-                assert_eq!(store.subscriptions(None).await.unwrap(), [other.clone()]);
+                assert_eq!(store.subscriptions(None).await.unwrap(), [other]);
                 assert_eq!(store.subscriptions(Some(1)).await.unwrap(), []);
                 let target = marquee::store::Database::Sqlite(dir.0.join("copy.db"));
                 let refused = marquee::store::copy::copy(&db.database(), &target, false).await;
