@@ -74,7 +74,12 @@ impl RateLimiter {
             let now = Instant::now();
             match self.reserve_as(bucket, now, deadline.saturating_duration_since(now), global) {
                 Wait::Until(at) => {
-                    tokio::time::sleep_until(at).await;
+                    // Not `sleep_until` a moment already here: tokio's timer wakes on its next
+                    // millisecond tick, which added about a millisecond to every interaction
+                    // answer (bench `discord`: p50 0.3 ms → 1.5 ms).
+                    if at > Instant::now() {
+                        tokio::time::sleep_until(at).await;
+                    }
                     // A 429 that came in while this one waited for its place stops it too.
                     if self.until(bucket, global).is_none_or(|u| u <= Instant::now()) {
                         return Ok(());
@@ -151,6 +156,21 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A free place is taken at once, without a trip through the timer (which would add up to
+    /// a millisecond to every interaction answer): the first poll is ready.
+    #[tokio::test]
+    async fn a_free_place_is_taken_without_waiting_for_the_timer() {
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+        let limiter = RateLimiter::new(50);
+        for global in [false, true] {
+            let acquire =
+                std::pin::pin!(limiter.acquire(if global { "g" } else { "b" }, Duration::ZERO, global));
+            let polled = acquire.poll(&mut Context::from_waker(Waker::noop()));
+            assert!(matches!(polled, Poll::Ready(Ok(()))), "global {global}: {polled:?}");
+        }
+    }
 
     #[test]
     fn never_more_than_the_limit_in_any_window() {

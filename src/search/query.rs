@@ -309,7 +309,7 @@ fn abbreviations(index: &Index, matcher: &SkimMatcherV2, typed: &str, out: &mut 
 
 /// Whether every character of `short` occurs in `long` in order: a cheap test that rules out
 /// most words before the subsequence scorer (which allocates) looks at them.
-fn is_subsequence(short: &str, long: &str) -> bool {
+pub fn is_subsequence(short: &str, long: &str) -> bool {
     let mut rest = long.chars();
     short.chars().all(|c| rest.any(|l| l == c))
 }
