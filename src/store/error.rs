@@ -40,9 +40,10 @@ pub enum Cause {
     Pool(#[source] deadpool_postgres::PoolError),
 }
 
-/// A stored value this Marquee cannot read. Every reader — the scheduler's, the commands',
-/// `db copy`'s — refuses such a row, naming it, rather than read a default in its place (a
-/// date of 1970 would be posted or copied as if it were true); the row is left as it is.
+/// A stored value this Marquee cannot read. No reader reads a default in its place (a date of
+/// 1970 would be posted or copied as if it were true): readers refuse the row with this error,
+/// naming it, except the listing of subscriptions, which leaves the row out and logs this error
+/// (see `Store::subscriptions`). The row is left as it is.
 #[derive(Debug, thiserror::Error)]
 #[error("corrupt row in {table} ({row}): {column} is {value:?}, expected {expected}; it was left as it is")]
 pub struct Corrupt {
