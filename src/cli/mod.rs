@@ -416,7 +416,8 @@ fn check(dir: Option<&Path>) -> Result<(), Failure> {
 fn search(args: SearchArgs) -> Result<(), Failure> {
     let engine = engine(args.content.content.as_deref())?;
     let filters = cli_filters(&args.kind, args.year);
-    let options = SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into() };
+    let options =
+        SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into(), names_in: None };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.stdin {

@@ -254,7 +254,7 @@ fn options(command: Command, kind: Option<Kind>, year: Option<u16>, limit: usize
         Some(_) => return None,
         None => command.kinds().to_vec(),
     };
-    Some(SearchOptions { kinds, year, limit })
+    Some(SearchOptions { kinds, year, limit, names_in: None })
 }
 
 /// The reply to a search, and the story it shows (none when nothing matched).
@@ -300,7 +300,7 @@ fn without_filters(
     kind: Option<Kind>,
     year: Option<u16>,
 ) -> Reply {
-    let opts = SearchOptions { kinds: command.kinds().to_vec(), year: None, limit: LISTED };
+    let opts = SearchOptions { kinds: command.kinds().to_vec(), year: None, limit: LISTED, names_in: None };
     let unfiltered = engine.search(query, &opts);
     let items: Vec<&Item> = unfiltered.hits.iter().map(|h| h.item).collect();
     render::no_match_filtered(lang, query, &render::filters(lang, kind, year), &items)
@@ -354,6 +354,7 @@ fn autocomplete(
     if text.trim().is_empty() {
         return render::choices(lang, &featured(engine, &opts.kinds));
     }
+    let opts = SearchOptions { names_in: Some(lang.catalog_locale().unwrap_or("en")), ..opts };
     let found = engine.complete(text, &opts);
     if found.is_empty() && !crate::search::asks_something(text) {
         // Only greetings and question words so far ("hey, is there a"): nothing to narrow by yet.

@@ -92,6 +92,12 @@ impl Engine {
         let read = |doc: u32, choice: &mut Choice| {
             let n = &self.names[doc as usize];
             for (i, name) in n.folded.iter().chain(&n.people).enumerate() {
+                // A title in another language than the member's is not what the list shows
+                // them; the search's reading still finds it by its words.
+                let language = n.languages.get(i).and_then(Option::as_deref);
+                if language.is_some_and(|l| options.names_in.is_some_and(|m| m != l)) {
+                    continue;
+                }
                 // The letters in order are what fuzzy-matcher needs to match at all, and a scan
                 // for them costs a fraction of its scoring: most names of a catalog in six
                 // languages fail it.

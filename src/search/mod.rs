@@ -184,6 +184,10 @@ pub struct SearchOptions {
     pub kinds: Vec<Kind>,
     pub year: Option<u16>,
     pub limit: usize,
+    /// The member's language as a catalog locale key ("de", "pt-BR"; "en" for English):
+    /// autocomplete reads titles in it and in English only, since the choices are shown in it.
+    /// `None` reads the titles of every language.
+    pub names_in: Option<&'static str>,
 }
 
 impl SearchOptions {

@@ -23,6 +23,9 @@ pub struct Names {
     pub folded: Vec<String>,
     /// The same names as their search words, to recognise a query that is exactly a name.
     pub keys: Vec<String>,
+    /// The language of each of `folded`: `None` for the English title and aliases, the locale
+    /// key for a translated title.
+    pub languages: Vec<Option<String>>,
     /// Folded names of the item's people: autocomplete offers an item as its speaker's name is
     /// typed.
     pub people: Vec<String>,
@@ -32,9 +35,14 @@ impl Names {
     pub fn of(item: &crate::catalog::Item) -> Names {
         let local = item.locales.values().filter_map(|l| l.title.as_ref());
         let names = || std::iter::once(&item.title).chain(&item.aliases).chain(local.clone());
+        let english = 1 + item.aliases.len();
+        let languages = (0..english)
+            .map(|_| None)
+            .chain(item.locales.iter().filter(|(_, l)| l.title.is_some()).map(|(k, _)| Some(k.clone())));
         Names {
             folded: names().map(|n| text::folded(n)).collect(),
             keys: names().map(|n| super::name_key(n)).collect(),
+            languages: languages.collect(),
             people: item.people.iter().map(|p| text::folded(&p.name)).collect(),
         }
     }

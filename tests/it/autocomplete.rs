@@ -21,8 +21,38 @@ fn skim<'a>(items: &'a [Item], typed: &str) -> Vec<&'a str> {
     scored.into_iter().map(|(_, id)| id).collect()
 }
 
+/// As an English-speaking member gets them: titles read in English only.
 fn ours<'a>(engine: &'a Engine, typed: &str) -> Vec<&'a str> {
-    engine.complete(typed, &SearchOptions::limit(25)).iter().map(|i| i.id.as_str()).collect()
+    in_language(engine, typed, "en")
+}
+
+fn in_language<'a>(engine: &'a Engine, typed: &str, language: &'static str) -> Vec<&'a str> {
+    let options = SearchOptions { names_in: Some(language), ..SearchOptions::limit(25) };
+    engine.complete(typed, &options).iter().map(|i| i.id.as_str()).collect()
+}
+
+/// A member types a title in their own language (the one the choices are shown in): every
+/// translated title is in the top 3 once typed, whether or not its words are in English too.
+#[test]
+fn typing_a_title_in_ones_own_language_finds_it() {
+    let catalog = bundled();
+    let engine = Engine::new(catalog.clone());
+    let mut typed = 0;
+    let languages = marquee::locale::Lang::ALL.iter().filter_map(|l| l.catalog_locale());
+    for language in languages {
+        for item in &catalog.items {
+            let Some(title) = item.locales.get(language).and_then(|t| t.title.as_ref()) else { continue };
+            let prefix: String = title.to_lowercase().chars().take(MAX_KEYS).collect();
+            let top = in_language(&engine, &prefix, language);
+            assert!(
+                top.iter().take(3).any(|id| *id == item.id),
+                "{language} {prefix:?}: {top:?} ({})",
+                item.id
+            );
+            typed += 1;
+        }
+    }
+    assert!(typed >= 5 * 25, "{typed} translated titles typed");
 }
 
 /// Keys typed until `id` is in the first three and stays there (`MAX_KEYS + 1` if never).

@@ -40,7 +40,8 @@ fn kind_and_year_filters() {
     assert_eq!(hits.first().map(|h| h.item.id.as_str()), Some("quote-chawla-ses"));
     assert!(hits.iter().all(|h| h.item.kind == Kind::Quote));
 
-    let talks_2020 = SearchOptions { kinds: vec![Kind::Talk], year: Some(2020), limit: 10 };
+    let talks_2020 =
+        SearchOptions { kinds: vec![Kind::Talk], year: Some(2020), limit: 10, ..Default::default() };
     let hits = engine.search("netflix", &talks_2020).hits;
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h.item.kind == Kind::Talk && h.item.year == Some(2020)));
