@@ -2,8 +2,9 @@
 //!
 //! A search answers a finished question and may stay silent; autocomplete offers, and an empty
 //! list reads as a broken bot. So it reads the typed text two ways and merges them:
-//! - as names being typed: fuzzy-matcher's subsequence scorer over every item's title, aliases
-//!   and people (so "t", "the c", "the crw", "fix th" all find what they begin), with names that
+//! - as names being typed: fuzzy-matcher's subsequence scorer over every item's title (in English
+//!   and, with `SearchOptions::names_in`, the member's language only), aliases and people (so
+//!   "t", "the c", "the crw", "fix th" all find what they begin), with names that
 //!   hold the typed text as a run of whole words and a word's beginning ("fix th" in "fix this
 //!   podcast") first;
 //! - as a query: the search's own ranking (every candidate, answered or not), which understands
