@@ -95,6 +95,7 @@ impl Engine {
             for (i, name) in n.folded.iter().chain(&n.people).enumerate() {
                 // A title in another language than the member's is not what the list shows
                 // them; the search's reading still finds it by its words.
+                // (People follow the names and have no language: `get` is `None` for them.)
                 let language = n.languages.get(i).and_then(Option::as_deref);
                 if language.is_some_and(|l| options.names_in.is_some_and(|m| m != l)) {
                     continue;

@@ -33,17 +33,14 @@ pub struct Names {
 
 impl Names {
     pub fn of(item: &crate::catalog::Item) -> Names {
-        let local = item.locales.values().filter_map(|l| l.title.as_ref());
-        let names = || std::iter::once(&item.title).chain(&item.aliases).chain(local.clone());
-        let english = 1 + item.aliases.len();
-        let languages = (0..english)
-            .map(|_| None)
-            .chain(item.locales.iter().filter(|(_, l)| l.title.is_some()).map(|(k, _)| Some(k.clone())));
+        let english = std::iter::once(&item.title).chain(&item.aliases).map(|n| (n, None));
+        let local = item.locales.iter().filter_map(|(k, l)| Some((l.title.as_ref()?, Some(k.clone()))));
+        let names: Vec<(&String, Option<String>)> = english.chain(local).collect();
         Names {
-            folded: names().map(|n| text::folded(n)).collect(),
-            keys: names().map(|n| super::name_key(n)).collect(),
-            languages: languages.collect(),
+            folded: names.iter().map(|(n, _)| text::folded(n)).collect(),
+            keys: names.iter().map(|(n, _)| super::name_key(n)).collect(),
             people: item.people.iter().map(|p| text::folded(&p.name)).collect(),
+            languages: names.into_iter().map(|(_, l)| l).collect(),
         }
     }
 }
