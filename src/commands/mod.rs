@@ -266,6 +266,10 @@ fn find<'e>(
     kind: Option<Kind>,
     year: Option<u16>,
 ) -> (Reply, Option<&'e Item>) {
+    // Mentions, channel references, custom emoji and links are not words of a question: a role
+    // mention's 18 digits would count against every story as a word none of them holds.
+    let stripped = message_text::searchable(query);
+    let query = if stripped.is_empty() { query } else { stripped.as_str() };
     let Some(opts) = options(command, kind, year, LISTED) else {
         return (without_filters(engine, lang, command, query, kind, year), None);
     };

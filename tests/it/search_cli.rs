@@ -73,6 +73,17 @@ fn bad_arguments_get_clap_messages_and_exit_2() {
 }
 
 /// `/search query:crown year:2019`: the words find the crown, the year does not. The reply
+/// A question with a role mention, a channel reference and a custom emoji in it is answered by
+/// its words: what `/search` and a mention of the bot do with the text a member typed.
+#[test]
+fn references_in_a_question_are_not_searched() {
+    let (code, out, _) =
+        marquee(&["preview", "<@&123456789012345678> <#42> **spinnaker** <:party:99>"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("Spinnaker"), "{out}");
+    assert!(!out.contains("Nothing in the catalog"), "{out}");
+}
+
 /// names the filter and offers what the words find without it — in Discord (`preview` prints
 /// the bot's body) and on the command line.
 #[test]
