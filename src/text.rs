@@ -118,8 +118,79 @@ fn push_folded(ch: char, out: &mut String) -> bool {
     any
 }
 
+/// What may stand between the groups of a number's thousands: "100,000", "100.000" (German,
+/// Portuguese), "100 000" (French and Spanish, often with a no-break or thin space), "100'000".
+const THOUSANDS_SEPARATORS: [char; 7] = [',', '.', ' ', '\'', '\u{a0}', '\u{2009}', '\u{202f}'];
+
+/// The end of the run of ASCII digits starting at byte `from`.
+fn digits_end(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+/// `text` with every number written as one word of digits: its thousands separators dropped
+/// ("100,000", "100.000" and "100 000" are all "100000") and a "k" after it read as thousands
+/// ("100k"). Members write a figure however they like, and each translation of the catalog
+/// writes it with its own separator; split at the separator, "000" would be a word that matches
+/// every figure. A group joins only when it has exactly three digits and the number before it
+/// began with one to three, so years in a list ("2017, 2018") stay apart.
+fn join_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    // text[..copied] is already in `out` (when anything was rewritten).
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // An ASCII digit is always a char boundary, so slicing at `i` is safe.
+        let starts =
+            bytes[i].is_ascii_digit() && !text[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let first_end = digits_end(bytes, i);
+        let mut groups = vec![(i, first_end)];
+        let mut end = first_end;
+        if first_end - i <= 3 {
+            while let Some(sep) = text[end..].chars().next().filter(|c| THOUSANDS_SEPARATORS.contains(c)) {
+                let start = end + sep.len_utf8();
+                let group_end = digits_end(bytes, start);
+                let alone = !text[group_end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() && c != 'k' && c != 'K');
+                if group_end - start != 3 || !alone {
+                    break;
+                }
+                groups.push((start, group_end));
+                end = group_end;
+            }
+        }
+        let thousands = matches!(bytes.get(end), Some(b'k' | b'K'))
+            && !text[end + 1..].chars().next().is_some_and(char::is_alphanumeric);
+        if groups.len() > 1 || thousands {
+            out.push_str(&text[copied..i]);
+            for &(start, group_end) in &groups {
+                out.push_str(&text[start..group_end]);
+            }
+            if thousands {
+                out.push_str("000");
+                end += 1;
+            }
+            copied = end;
+        }
+        i = end.max(i + 1);
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Calls `f` with each word of `text`, folded but not stemmed and with stopwords kept, in order.
+/// Numbers are one word however their thousands are written (see `join_numbers`).
 pub fn for_each_raw_word(text: &str, mut f: impl FnMut(&str)) {
+    let text = &*join_numbers(text);
     if text.is_ascii() {
         // Most catalog text: words are already slices of it, after lowercasing.
         let mut current = String::new();
@@ -326,6 +397,25 @@ pub fn words(text: &str) -> Vec<Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_one_word_however_its_thousands_are_written() {
+        for written in ["100,000", "100.000", "100 000", "100\u{202f}000", "100k", "100K"] {
+            assert_eq!(
+                raw_words(&format!("over {written} servers")),
+                ["over", "100000", "servers"],
+                "{written:?}"
+            );
+        }
+        assert_eq!(raw_words("1,000,000 views"), ["1000000", "views"]);
+        // Years in a list, decimals, a fourth digit and words with digits stay as they are.
+        assert_eq!(raw_words("2017, 2018"), ["2017", "2018"]);
+        assert_eq!(raw_words("1.5 million"), ["1", "5", "million"]);
+        assert_eq!(raw_words("100,0000"), ["100", "0000"]);
+        assert_eq!(raw_words("ec2 g5 100kg"), ["ec2", "g5", "100kg"]);
+        assert_eq!(raw_words("190 countries"), ["190", "countries"]);
+        assert_eq!(raw_words("über 100.000 Server"), ["uber", "100000", "server"]);
+    }
 
     #[test]
     fn stopwords() {

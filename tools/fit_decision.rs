@@ -17,7 +17,8 @@
 //! model and thresholds are fitted on the other four and judged on it alone.
 //!
 //! Sets: tests/queries-{dev,extra,chat,holdout}.toml and tests/queries-unseen/*.toml except
-//! holdout-final.toml, which is never read here (it is the set reported last, never tuned on).
+//! holdout-final.toml and holdout-fresh.toml, which are never read here (they are the sets
+//! reported last, never tuned on).
 //! `--check` fits and prints without writing.
 
 use marquee::catalog::Catalog;
@@ -481,7 +482,7 @@ fn source(
     let _ = writeln!(s, "//! Fitted on {queries} readings of labelled queries ({on} on-topic; each query on the bundled catalog and");
     let _ =
         writeln!(s, "//! among {DISTRACTORS} distractors), {rows} ranked candidates, of the sets named in");
-    let _ = writeln!(s, "//! tools/fit_decision.rs (never tests/queries-unseen/holdout-final.toml).");
+    let _ = writeln!(s, "//! tools/fit_decision.rs (never tests/queries-unseen/holdout-*.toml).");
     let _ = writeln!(s, "//! {FOLDS}-fold cross-validated (folds by query; each fold's model and thresholds fitted on the others):");
     let _ = writeln!(s, "//! {}", cv.line());
     let _ = writeln!(s, "//! The same model fitted on all of them, on all of them:");

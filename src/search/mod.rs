@@ -111,7 +111,7 @@
 //! "did you mean", and so is a leader holding a typed word no other item holds.
 //! `tools/fit_decision.rs` fits both models and the thresholds on the labelled sets, read on the
 //! bundled catalog and among 100 000 distractors (never on
-//! tests/queries-unseen/holdout-final.toml), and writes them, with their 5-fold cross-validated
+//! tests/queries-unseen/holdout-*.toml), and writes them, with their 5-fold cross-validated
 //! figures, to `weights.rs`.
 //!
 //! Two readings come before the model. A query of 4+ characters that begins the name of one item
