@@ -209,6 +209,33 @@ fn main() {
         ranked_3 as f64 / on as f64
     );
 
+    if let Some(i) = args.iter().position(|a| a == "--dump") {
+        // Every row as CSV, for trying other models outside this tool.
+        let mut out = format!(
+            "query,fold,catalog,on_topic,rank,right,sure,clear,suggestible,crowded,{}\n",
+            FEATURES.join(",")
+        );
+        for (qi, q) in queries.iter().enumerate() {
+            for (rank, r) in q.candidates.iter().enumerate() {
+                let x: Vec<String> = r.x.iter().map(|v| format!("{v}")).collect();
+                let b = |v: bool| u8::from(v);
+                let _ = writeln!(
+                    out,
+                    "{qi},{},{},{},{rank},{},{},{},{},{},{}",
+                    q.fold_key % FOLDS,
+                    q.catalog.len(),
+                    b(q.on_topic),
+                    b(r.right),
+                    b(r.sure),
+                    b(r.clear),
+                    b(r.suggestible),
+                    b(r.crowded),
+                    x.join(",")
+                );
+            }
+        }
+        std::fs::write(&args[i + 1], out).expect("the dump file is writable");
+    }
     // Cross-validation: folds by query, interleaved so every set is in every fold.
     let mut cv = Figures::default();
     for fold in 0..FOLDS {

@@ -142,14 +142,32 @@ fn dev_set_quality_among_100k_distractors() {
 #[test]
 fn unseen_sets_quality() {
     let engine = Engine::new(bundled());
-    println!("set: top-1 / top-3 / wrong first / offered right (of on-topic) / silent (of off-topic)");
+    println!(
+        "set: top-1 / top-3 / wrong first / offered right (of on-topic) / silent (of off-topic) / ranked right first"
+    );
     for name in UNSEEN_SETS.iter().chain(&UNSEEN_HOLDOUTS) {
         let cases = unseen_cases(name);
         assert!(cases.len() >= 50, "{name}: {} cases, fewer than 50", cases.len());
         let q = measure(&engine, &cases);
+        // The ranking alone, before the decision's silence: what the decision leaves unanswered.
+        let on_topic: Vec<&Case> = cases.iter().filter(|c| !c.expect.is_empty()).collect();
+        let ranked_first = on_topic
+            .iter()
+            .filter(|c| {
+                let judged = engine.judge(&c.query, &SearchOptions::limit(3));
+                judged.first().is_some_and(|j| c.expect.contains(&j.item.id))
+            })
+            .count();
         println!(
-            "{name}: {:.3} / {:.3} / {} / {} of {} / {} of {}",
-            q.top1, q.top3, q.wrong_first, q.offered_right, q.on_topic, q.off_topic_silent, q.off_topic
+            "{name}: {:.3} / {:.3} / {} / {} of {} / {} of {} / {:.3}",
+            q.top1,
+            q.top3,
+            q.wrong_first,
+            q.offered_right,
+            q.on_topic,
+            q.off_topic_silent,
+            q.off_topic,
+            ranked_first as f64 / on_topic.len().max(1) as f64
         );
         let mut locales: Vec<&str> = cases.iter().filter_map(|c| c.locale.as_deref()).collect();
         locales.sort_unstable();
