@@ -99,9 +99,9 @@
 //! Each ranked candidate gets features — coverage, named, focus, ln(1 + evidence), evidence per
 //! unit of weight, margin to its best rival, likeness, exact name, specific (weight matched as
 //! typed over the rarity of a one-item word), typed share, browsing, ln(words asked), rarest word
-//! matched, share of words nothing knows, whether it leads, and three products (coverage ×
-//! margin, coverage × ln(words asked), specific × margin) — and a logistic model gives the
-//! probability that it is the story asked for. There are two models: one for candidates in a
+//! matched, share of words nothing knows, whether it leads — and a logistic model over them and
+//! the product of every pair of them (`decide::terms`) gives the probability that it is the story
+//! asked for. There are two models: one for candidates in a
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
 //! distractors), one for the rest, because evidence, margins and rarity mean different things
 //! in the two. The first candidate at or above its model's answer threshold (or named exactly by
@@ -159,7 +159,7 @@ use index::Index;
 use rerank::{Names, Ranked};
 use std::sync::{Mutex, OnceLock};
 
-pub use decide::FEATURES;
+pub use decide::{term_name, terms, FEATURES, TERMS};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shared::{when_changed, SharedEngine};
 

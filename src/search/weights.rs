@@ -5,60 +5,294 @@
 //! among 100000 distractors), 18329 ranked candidates, of the sets named in
 //! tools/fit_decision.rs (never tests/queries-unseen/holdout-*.toml).
 //! 5-fold cross-validated (folds by query; each fold's model and thresholds fitted on the others):
-//! right first 0.914, wrong first 0.008, silent but offered right 0.032 (of 1108 on-topic); off-topic silent 0.940, offered 0.056 (of 302)
+//! right first 0.931, wrong first 0.013, silent but offered right 0.015 (of 1108 on-topic); off-topic silent 0.940, offered 0.043 (of 302)
 //! Each set left out in turn (its model and thresholds fitted on the other sets alone):
-//! right first 0.907, wrong first 0.010, silent but offered right 0.032 (of 1108 on-topic); off-topic silent 0.944, offered 0.099 (of 302)
+//! right first 0.931, wrong first 0.013, silent but offered right 0.012 (of 1108 on-topic); off-topic silent 0.950, offered 0.119 (of 302)
 //! The same model fitted on all of them, on all of them:
-//! right first 0.923, wrong first 0.007, silent but offered right 0.037 (of 1108 on-topic); off-topic silent 0.960, offered 0.083 (of 302)
+//! right first 0.940, wrong first 0.007, silent but offered right 0.016 (of 1108 on-topic); off-topic silent 0.964, offered 0.043 (of 302)
 
-/// Per feature of `decide::FEATURES`, its weight in the log-odds that a candidate is right.
-pub const WEIGHTS: [f32; 18] = [
-    7.569263,    // coverage
-    0.19560471,  // named
-    3.8531141,   // focus
-    0.10616938,  // log_evidence
-    0.18400863,  // strength
-    -0.53985226, // margin
-    1.5599012,   // likeness
-    6.006888,    // exact_name
-    2.0705538,   // specific
-    -1.6905425,  // typed_share
-    5.5060515,   // browsing
-    0.643753,    // log_asked
-    -2.275876,   // rarest
-    -0.26112756, // unknown
-    1.265813,    // leader
-    2.4039037,   // covered_margin
-    -0.47391152, // covered_length
-    1.0286908,   // specific_margin
+/// Per term of `decide::terms`, its weight in the log-odds that a candidate is right.
+pub const WEIGHTS: [f32; 135] = [
+    0.88591635,    // coverage
+    0.027607566,   // named
+    1.3498201,     // focus
+    0.017256796,   // log_evidence
+    0.29967433,    // strength
+    0.17814462,    // margin
+    -0.5552091,    // likeness
+    0.7482668,     // exact_name
+    0.5435312,     // specific
+    -0.21698394,   // typed_share
+    0.61627895,    // browsing
+    -0.05441356,   // log_asked
+    0.51370424,    // rarest
+    -1.0688,       // unknown
+    -0.06603439,   // leader
+    0.5280432,     // coverage*coverage
+    0.08595289,    // coverage*named
+    2.131082,      // coverage*focus
+    0.3068343,     // coverage*log_evidence
+    0.3533947,     // coverage*strength
+    0.68554884,    // coverage*margin
+    -0.57785213,   // coverage*likeness
+    0.7482668,     // coverage*exact_name
+    0.57315814,    // coverage*specific
+    -0.13431767,   // coverage*typed_share
+    0.61627895,    // coverage*browsing
+    0.37886524,    // coverage*log_asked
+    0.865607,      // coverage*rarest
+    -0.98063725,   // coverage*unknown
+    0.27779222,    // coverage*leader
+    0.2314823,     // named*named
+    1.3896823,     // named*focus
+    0.07132391,    // named*log_evidence
+    -0.08782135,   // named*strength
+    0.48148382,    // named*margin
+    1.113911,      // named*likeness
+    0.7482668,     // named*exact_name
+    -0.22390093,   // named*specific
+    -1.1901407,    // named*typed_share
+    0.61627895,    // named*browsing
+    -0.3327715,    // named*log_asked
+    -0.25798556,   // named*rarest
+    2.5053792,     // named*unknown
+    0.16801758,    // named*leader
+    0.39552623,    // focus*focus
+    -0.12955333,   // focus*log_evidence
+    0.066659175,   // focus*strength
+    -0.3211737,    // focus*margin
+    3.1482005,     // focus*likeness
+    0.7832182,     // focus*exact_name
+    -0.4687188,    // focus*specific
+    0.12658575,    // focus*typed_share
+    0.00019308816, // focus*browsing
+    0.12021738,    // focus*log_asked
+    -0.5300587,    // focus*rarest
+    -1.1014055,    // focus*unknown
+    0.63159597,    // focus*leader
+    -0.03180142,   // log_evidence*log_evidence
+    0.029792478,   // log_evidence*strength
+    0.13121906,    // log_evidence*margin
+    0.10878414,    // log_evidence*likeness
+    0.08563384,    // log_evidence*exact_name
+    -0.009628328,  // log_evidence*specific
+    0.03956078,    // log_evidence*typed_share
+    0.22808969,    // log_evidence*browsing
+    -0.011078802,  // log_evidence*log_asked
+    -0.4709384,    // log_evidence*rarest
+    0.28213307,    // log_evidence*unknown
+    0.056225494,   // log_evidence*leader
+    -0.0529591,    // strength*strength
+    -0.04995067,   // strength*margin
+    -0.20357244,   // strength*likeness
+    0.20119329,    // strength*exact_name
+    0.068096176,   // strength*specific
+    -0.047197986,  // strength*typed_share
+    0.10501757,    // strength*browsing
+    0.08706573,    // strength*log_asked
+    0.09880663,    // strength*rarest
+    -0.38347426,   // strength*unknown
+    0.1478328,     // strength*leader
+    -0.84930193,   // margin*margin
+    -0.9587974,    // margin*likeness
+    -0.8912756,    // margin*exact_name
+    0.2728097,     // margin*specific
+    1.1656651,     // margin*typed_share
+    0.61627895,    // margin*browsing
+    0.09599213,    // margin*log_asked
+    -0.097175665,  // margin*rarest
+    0.58300936,    // margin*unknown
+    0.379497,      // margin*leader
+    0.52008224,    // likeness*likeness
+    0.049403783,   // likeness*exact_name
+    0.82423747,    // likeness*specific
+    -1.335183,     // likeness*typed_share
+    0.00025327987, // likeness*browsing
+    0.9314405,     // likeness*log_asked
+    0.8395646,     // likeness*rarest
+    0.0,           // likeness*unknown
+    0.51080585,    // likeness*leader
+    0.7482668,     // exact_name*exact_name
+    0.050597303,   // exact_name*specific
+    0.7482668,     // exact_name*typed_share
+    0.0,           // exact_name*browsing
+    0.63748854,    // exact_name*log_asked
+    0.19411103,    // exact_name*rarest
+    0.0,           // exact_name*unknown
+    0.7482668,     // exact_name*leader
+    0.027211372,   // specific*specific
+    0.33754537,    // specific*typed_share
+    0.61627895,    // specific*browsing
+    0.16245306,    // specific*log_asked
+    -0.1417417,    // specific*rarest
+    2.5338209,     // specific*unknown
+    0.18291536,    // specific*leader
+    -0.42316464,   // typed_share*typed_share
+    0.61627895,    // typed_share*browsing
+    0.14195412,    // typed_share*log_asked
+    -0.19818643,   // typed_share*rarest
+    -0.86007726,   // typed_share*unknown
+    0.6372274,     // typed_share*leader
+    0.61627895,    // browsing*browsing
+    0.0,           // browsing*log_asked
+    0.61627895,    // browsing*rarest
+    0.0,           // browsing*unknown
+    0.61627895,    // browsing*leader
+    0.14643091,    // log_asked*log_asked
+    -0.41962034,   // log_asked*rarest
+    1.1045233,     // log_asked*unknown
+    0.027157791,   // log_asked*leader
+    0.16037771,    // rarest*rarest
+    -1.6107721,    // rarest*unknown
+    -0.12824208,   // rarest*leader
+    -4.010025,     // unknown*unknown
+    -1.5625601,    // unknown*leader
+    -0.06603439,   // leader*leader
 ];
-pub const BIAS: f32 = -9.902838;
+pub const BIAS: f32 = -6.4906526;
 /// The same, for a candidate in a crowd of chance matches (`decide::clear_of_crowd`).
-pub const CROWDED_WEIGHTS: [f32; 18] = [
-    5.8054204,   // coverage
-    -4.742887,   // named
-    8.183758,    // focus
-    1.34517,     // log_evidence
-    -0.09963362, // strength
-    0.66227746,  // margin
-    1.6090648,   // likeness
-    7.370193,    // exact_name
-    2.837565,    // specific
-    -0.12880129, // typed_share
-    -1.5948987,  // browsing
-    -1.0735532,  // log_asked
-    -6.468583,   // rarest
-    -1.9170756,  // unknown
-    0.07920499,  // leader
-    4.5386324,   // covered_margin
-    1.6710587,   // covered_length
-    1.7183977,   // specific_margin
+pub const CROWDED_WEIGHTS: [f32; 135] = [
+    0.43945163,   // coverage
+    -0.58435786,  // named
+    3.344159,     // focus
+    0.5953031,    // log_evidence
+    0.031748086,  // strength
+    1.1897167,    // margin
+    -0.31745937,  // likeness
+    0.5976196,    // exact_name
+    0.92693955,   // specific
+    0.25290167,   // typed_share
+    -0.17011951,  // browsing
+    -0.09424704,  // log_asked
+    -0.61398226,  // rarest
+    -0.5597829,   // unknown
+    -0.31210667,  // leader
+    0.087545514,  // coverage*coverage
+    -0.47281092,  // coverage*named
+    6.1041193,    // coverage*focus
+    0.26734325,   // coverage*log_evidence
+    0.11952809,   // coverage*strength
+    1.1091703,    // coverage*margin
+    -0.3264855,   // coverage*likeness
+    0.5976196,    // coverage*exact_name
+    0.82314473,   // coverage*specific
+    -0.08500115,  // coverage*typed_share
+    -0.17011951,  // coverage*browsing
+    0.81228817,   // coverage*log_asked
+    1.1796464,    // coverage*rarest
+    -0.8542082,   // coverage*unknown
+    2.65573,      // coverage*leader
+    -0.48595646,  // named*named
+    2.5541432,    // named*focus
+    -0.27021638,  // named*log_evidence
+    -0.123378366, // named*strength
+    0.48511353,   // named*margin
+    -0.2892687,   // named*likeness
+    0.5976196,    // named*exact_name
+    -2.7406485,   // named*specific
+    -0.7355008,   // named*typed_share
+    -0.17011951,  // named*browsing
+    -0.414,       // named*log_asked
+    -0.86703384,  // named*rarest
+    -4.3893123,   // named*unknown
+    0.6842086,    // named*leader
+    -3.7161813,   // focus*focus
+    0.6030126,    // focus*log_evidence
+    0.27751842,   // focus*strength
+    -2.6641319,   // focus*margin
+    5.144398,     // focus*likeness
+    0.42836002,   // focus*exact_name
+    -1.9303689,   // focus*specific
+    -0.69675034,  // focus*typed_share
+    -0.3329459,   // focus*browsing
+    0.01630305,   // focus*log_asked
+    -0.31898057,  // focus*rarest
+    2.7286465,    // focus*unknown
+    -0.5726905,   // focus*leader
+    0.100514546,  // log_evidence*log_evidence
+    0.004125469,  // log_evidence*strength
+    0.20426658,   // log_evidence*margin
+    -0.07746689,  // log_evidence*likeness
+    0.23151292,   // log_evidence*exact_name
+    0.27654797,   // log_evidence*specific
+    0.14477867,   // log_evidence*typed_share
+    -0.096920185, // log_evidence*browsing
+    -0.006597398, // log_evidence*log_asked
+    0.08613326,   // log_evidence*rarest
+    -0.024296861, // log_evidence*unknown
+    -0.00449585,  // log_evidence*leader
+    -0.0271086,   // strength*strength
+    -0.060482997, // strength*margin
+    0.024712492,  // strength*likeness
+    0.16435094,   // strength*exact_name
+    0.15561639,   // strength*specific
+    -0.10758681,  // strength*typed_share
+    -0.06292519,  // strength*browsing
+    -0.065015115, // strength*log_asked
+    -0.12461661,  // strength*rarest
+    -0.3244048,   // strength*unknown
+    -0.5388066,   // strength*leader
+    -0.75753105,  // margin*margin
+    0.22639169,   // margin*likeness
+    -1.0467612,   // margin*exact_name
+    0.5419847,    // margin*specific
+    1.0834463,    // margin*typed_share
+    0.11465033,   // margin*browsing
+    0.24331659,   // margin*log_asked
+    0.7805316,    // margin*rarest
+    1.3203932,    // margin*unknown
+    4.805618,     // margin*leader
+    -0.31647998,  // likeness*likeness
+    0.0018878421, // likeness*exact_name
+    -0.8203256,   // likeness*specific
+    -0.3621135,   // likeness*typed_share
+    0.088232435,  // likeness*browsing
+    4.437101,     // likeness*log_asked
+    -0.6403295,   // likeness*rarest
+    0.0,          // likeness*unknown
+    1.2394253,    // likeness*leader
+    0.5976196,    // exact_name*exact_name
+    1.7090584,    // exact_name*specific
+    0.5976196,    // exact_name*typed_share
+    0.0,          // exact_name*browsing
+    2.153419,     // exact_name*log_asked
+    1.8759872,    // exact_name*rarest
+    0.0,          // exact_name*unknown
+    0.5976196,    // exact_name*leader
+    0.025950585,  // specific*specific
+    -0.07506873,  // specific*typed_share
+    -1.0528102,   // specific*browsing
+    0.08465732,   // specific*log_asked
+    -0.49573958,  // specific*rarest
+    2.8238118,    // specific*unknown
+    1.5623896,    // specific*leader
+    -0.32036653,  // typed_share*typed_share
+    -0.17011951,  // typed_share*browsing
+    0.6627952,    // typed_share*log_asked
+    -0.067933455, // typed_share*rarest
+    0.19037195,   // typed_share*unknown
+    0.4089818,    // typed_share*leader
+    -0.17011951,  // browsing*browsing
+    0.0,          // browsing*log_asked
+    -1.0528102,   // browsing*rarest
+    0.0,          // browsing*unknown
+    -0.13764593,  // browsing*leader
+    -0.10018583,  // log_asked*log_asked
+    -0.78017056,  // log_asked*rarest
+    0.21003151,   // log_asked*unknown
+    -0.8499705,   // log_asked*leader
+    -1.0881337,   // rarest*rarest
+    -3.5215282,   // rarest*unknown
+    -2.8677998,   // rarest*leader
+    -1.413509,    // unknown*unknown
+    2.0893364,    // unknown*leader
+    -0.31210667,  // leader*leader
 ];
-pub const CROWDED_BIAS: f32 = -9.271921;
+pub const CROWDED_BIAS: f32 = -7.5123396;
 /// A candidate this likely may be the answer (with `CROWDED_ANSWER_AT`: the pair that answered right
 /// most often while keeping wrong stories first to 3 % of on-topic queries, off-topic answers to 4 %).
-pub const ANSWER_AT: f32 = 0.75;
+pub const ANSWER_AT: f32 = 0.67;
 /// The same, for a candidate in a crowd (its own model), chosen with `ANSWER_AT`.
-pub const CROWDED_ANSWER_AT: f32 = 0.54;
+pub const CROWDED_ANSWER_AT: f32 = 0.42;
 /// A candidate this likely may be offered as "did you mean" when nothing is answered.
-pub const OFFER_AT: f32 = 0.27;
+pub const OFFER_AT: f32 = 0.45;
