@@ -187,3 +187,31 @@ fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool, unrivalle
     let offer = r.candidate.may_suggest() && (probability >= weights::OFFER_AT || unique_word);
     Verdict { features, probability, answer, offer, sure }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each term is what its name says, so the weights written under those names are read
+    /// against the values they were fitted on.
+    #[test]
+    fn every_term_is_the_feature_or_product_its_name_says() {
+        // Distinct primes: every product of two of them is distinct too.
+        let primes = [2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0, 19.0, 23.0, 29.0, 31.0, 37.0, 41.0, 43.0, 47.0];
+        let x: Features = primes;
+        let value = |name: &str| x[FEATURES.iter().position(|f| *f == name).unwrap()];
+        let t = terms(&x);
+        let mut names: Vec<String> = (0..TERMS).map(term_name).collect();
+        for (k, name) in names.iter().enumerate() {
+            let expected = match name.split_once('*') {
+                Some((a, b)) => value(a) * value(b),
+                None => value(name),
+            };
+            assert_eq!(t[k], expected, "term {k} ({name})");
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), TERMS, "no term is named twice");
+        assert_eq!(weights::WEIGHTS.len(), TERMS);
+    }
+}
