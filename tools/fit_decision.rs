@@ -245,30 +245,27 @@ fn main() {
         }
         std::fs::write(&args[i + 1], out).expect("the dump file is writable");
     }
-    // Cross-validation: folds by query, interleaved so every set is in every fold.
+    // Cross-validation: folds by query, interleaved so every set is in every fold. Each fold's
+    // model also judges its queries of each catalog apart.
     let mut cv = Figures::default();
+    let mut by_catalog = vec![Figures::default(); engines.len()];
     for fold in 0..FOLDS {
         let train: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS != fold).collect();
         let test: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS == fold).collect();
         let model = fit(&train);
         let (answer_at, offer_at) = thresholds(&model, &train);
         cv.add(&figures(&model, &test, answer_at, offer_at));
+        for ((name, _), part) in engines.iter().zip(&mut by_catalog) {
+            let of_catalog: Vec<&Query> = test.iter().copied().filter(|q| q.catalog == *name).collect();
+            part.add(&figures(&model, &of_catalog, answer_at, offer_at));
+        }
     }
     let all: Vec<&Query> = queries.iter().collect();
     let model = fit(&all);
     let (answer_at, offer_at) = thresholds(&model, &all);
     let fitted = figures(&model, &all, answer_at, offer_at);
     println!("cross-validated ({FOLDS} folds): {}", cv.line());
-    for (name, _) in &engines {
-        let mut part = Figures::default();
-        for fold in 0..FOLDS {
-            let train: Vec<&Query> = queries.iter().filter(|q| q.fold_key % FOLDS != fold).collect();
-            let test: Vec<&Query> =
-                queries.iter().filter(|q| q.fold_key % FOLDS == fold && q.catalog == *name).collect();
-            let model = fit(&train);
-            let (answer_at, offer_at) = thresholds(&model, &train);
-            part.add(&figures(&model, &test, answer_at, offer_at));
-        }
+    for ((name, _), part) in engines.iter().zip(&by_catalog) {
         println!("  of which {name}: {}", part.line());
     }
     // Leave one set out: each set judged by a model and thresholds fitted on the other sets
