@@ -133,7 +133,7 @@ pub fn probability(x: &Features, crowded: bool) -> f32 {
 /// are a coincidence, not an answer: the matched words must be rarer together than a word only
 /// one item holds, or name the item, or the item must stand out, or the query only asks for a
 /// kind. In a catalog the size of the bundled one no query is crowded.
-pub fn clear_of_crowd(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> bool {
+fn clear_of_crowd(parsed: &Parsed, r: &Ranked, unseen_idf: f32) -> bool {
     let c = &r.candidate;
     !r.crowded
         || c.typed >= SPECIFIC * unseen_idf
@@ -151,6 +151,8 @@ pub struct Verdict {
     pub answer: bool,
     /// It may be offered as "did you mean" when nothing is answered.
     pub offer: bool,
+    /// Clear of any crowd of chance matches (see `clear_of_crowd`): it may be answered at all.
+    pub clear: bool,
     /// Answered whatever the model says, when clear of any crowd: the query is the item's name
     /// word for word, or every word of it is held as typed by this item, one of them by no other
     /// item, and no other item matches half of it.
@@ -183,9 +185,10 @@ fn verdict(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool, unrivalle
     // a find in the page would show it: the answer, not a guess.
     let sole_holder = unique_word && unrivalled && r.candidate.typed >= parsed.total_weight * FULL_COVERAGE;
     let sure = r.exact_name || sole_holder;
-    let answer = (probability >= answer_at || sure) && clear_of_crowd(parsed, r, unseen_idf);
+    let clear = clear_of_crowd(parsed, r, unseen_idf);
+    let answer = (probability >= answer_at || sure) && clear;
     let offer = r.candidate.may_suggest() && (probability >= weights::OFFER_AT || unique_word);
-    Verdict { features, probability, answer, offer, sure }
+    Verdict { features, probability, answer, offer, clear, sure }
 }
 
 #[cfg(test)]

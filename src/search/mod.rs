@@ -111,8 +111,8 @@
 //! "did you mean", and so is a leader holding a typed word no other item holds.
 //! `tools/fit_decision.rs` fits both models and the thresholds on the labelled sets, read on the
 //! bundled catalog and among 100 000 distractors (never on
-//! tests/queries-unseen/holdout-*.toml), and writes them, with their 5-fold cross-validated
-//! figures, to `weights.rs`.
+//! tests/queries-unseen/holdout-*.toml), and writes them, with their figures 5-fold
+//! cross-validated and with each set left out in turn, to `weights.rs`.
 //!
 //! Two readings come before the model. A query of 4+ characters that begins the name of one item
 //! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
@@ -381,7 +381,7 @@ impl Engine {
                 probability: v.probability,
                 answer: v.answer,
                 offer: v.offer,
-                clear: decide::clear_of_crowd(&parsed, r, unseen),
+                clear: v.clear,
                 sure: v.sure,
                 suggestible: r.candidate.may_suggest(),
                 crowded: r.crowded,
