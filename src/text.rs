@@ -2,6 +2,7 @@
 //!
 //! A word is a run of letters or digits after compatibility decomposition with combining marks
 //! removed and case folded: "VERNĀ" and "Vernā" both become "verna", "ﬁle" becomes "file".
+//! A number is one word however its thousands are written ("100,000", "100 000", "100k").
 //! Words are then lightly stemmed (plural endings only) so "graphs" meets "graph".
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
@@ -148,7 +149,6 @@ fn join_numbers(text: &str) -> std::borrow::Cow<'_, str> {
             continue;
         }
         let first_end = digits_end(bytes, i);
-        let mut groups = vec![(i, first_end)];
         let mut end = first_end;
         if first_end - i <= 3 {
             while let Some(sep) = text[end..].chars().next().filter(|c| THOUSANDS_SEPARATORS.contains(c)) {
@@ -161,17 +161,15 @@ fn join_numbers(text: &str) -> std::borrow::Cow<'_, str> {
                 if group_end - start != 3 || !alone {
                     break;
                 }
-                groups.push((start, group_end));
                 end = group_end;
             }
         }
         let thousands = matches!(bytes.get(end), Some(b'k' | b'K'))
             && !text[end + 1..].chars().next().is_some_and(char::is_alphanumeric);
-        if groups.len() > 1 || thousands {
+        if end > first_end || thousands {
             out.push_str(&text[copied..i]);
-            for &(start, group_end) in &groups {
-                out.push_str(&text[start..group_end]);
-            }
+            // The number's digits without its separators.
+            out.extend(text[i..end].chars().filter(char::is_ascii_digit));
             if thousands {
                 out.push_str("000");
                 end += 1;
