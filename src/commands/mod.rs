@@ -196,6 +196,11 @@ fn answer(engine: &Engine, request: &CatalogRequest, lang: Lang) -> (Response, O
     let card = |reply: Reply, item: Option<&Item>| (Response::Message(reply), item.map(|i| i.id.clone()));
     let response = match request {
         CatalogRequest::Find { command, query, kind, year } => {
+            // Mentions, channel references, custom emoji and links are not words of a question
+            // (a role mention's 18 digits would count against every story as a word none holds);
+            // a query of nothing else is searched as typed, to be echoed in "nothing matches".
+            let words = message_text::searchable(query);
+            let query = if words.is_empty() { query } else { &words };
             let (reply, item) = find(engine, lang, *command, query, *kind, *year);
             return card(reply, item);
         }
@@ -232,11 +237,11 @@ fn answer(engine: &Engine, request: &CatalogRequest, lang: Lang) -> (Response, O
             Response::Choices(autocomplete(engine, lang, *command, text, *kind))
         }
         CatalogRequest::Mention { text } => {
-            let text = text.trim();
+            let text = message_text::searchable(text);
             if text.is_empty() || text.eq_ignore_ascii_case("help") {
                 Response::Message(render::usage(lang))
             } else {
-                let (mut reply, item) = find(engine, lang, Command::Search, text, None, None);
+                let (mut reply, item) = find(engine, lang, Command::Search, &text, None, None);
                 // A channel message cannot be private: say it to the channel instead.
                 reply.ephemeral = false;
                 return card(reply, item);
@@ -266,10 +271,6 @@ fn find<'e>(
     kind: Option<Kind>,
     year: Option<u16>,
 ) -> (Reply, Option<&'e Item>) {
-    // Mentions, channel references, custom emoji and links are not words of a question: a role
-    // mention's 18 digits would count against every story as a word none of them holds.
-    let stripped = message_text::searchable(query);
-    let query = if stripped.is_empty() { query } else { stripped.as_str() };
     let Some(opts) = options(command, kind, year, LISTED) else {
         return (without_filters(engine, lang, command, query, kind, year), None);
     };
