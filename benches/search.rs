@@ -207,7 +207,11 @@ fn main() {
 
         let before = rss_kib();
         let t = Instant::now();
-        let engine = Engine::new(Catalog { items: items.clone(), synonyms: real.synonyms.clone() });
+        let engine = Engine::new(Catalog {
+            items: items.clone(),
+            synonyms: real.synonyms.clone(),
+            related: real.related.clone(),
+        });
         let build = t.elapsed();
         let rss_mib = rss_kib().saturating_sub(before) as f64 / 1024.0;
 
@@ -255,7 +259,7 @@ fn main() {
         ("100 000 + bundled", {
             let mut items = catalog_items(100_000);
             items.extend(real.items.iter().cloned());
-            Engine::new(Catalog { items, synonyms: real.synonyms.clone() })
+            Engine::new(Catalog { items, synonyms: real.synonyms.clone(), related: real.related.clone() })
         }),
     ] {
         for (name, query) in worst_shapes() {

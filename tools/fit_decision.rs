@@ -9,18 +9,18 @@
 //! probability that a candidate is right. The thresholds are then chosen on the same rows: the
 //! pair of answer thresholds that answers right most often while keeping wrong stories answered
 //! first at most `MAX_WRONG_FIRST` of the on-topic queries and answered off-topic queries at most
-//! `MAX_OFF_TOPIC_ANSWERED`; the offer threshold the one that offers the right story most often
+//! `MAX_OFF_TOPIC_ANSWERED`, on each catalog apart; the offer threshold the one that offers the right story most often
 //! net of offers to off-topic queries. `--explain QUERY…` prints how the decision sees a query
 //! (`--large`: among the distractors).
 //!
 //! The figures written with the weights are 5-fold cross-validated, folds by query: each fold's
 //! model and thresholds are fitted on the other four and judged on it alone.
 //! Beside them, each set left out in turn: a model fitted on the other sets judges it. That is
-//! the closer forecast for a set of a style the fit has not read (paraphrases left out fall
-//! from 0.88 to about 0.74 right first).
+//! the closer forecast for a set of a style the fit has not read (paraphrases left out are
+//! answered right first about 0.84 of the time, where folds by query say 0.93).
 //!
 //! Sets: tests/queries-{dev,extra,chat,holdout}.toml and tests/queries-unseen/*.toml except
-//! holdout-final.toml and holdout-fresh.toml, which are never read here (they are the sets
+//! the holdout-*.toml sets, which are not in `SETS` and never read here (they are the sets
 //! reported last, never tuned on).
 //! `--check` fits and prints without writing.
 
@@ -30,7 +30,7 @@ use marquee_testkit::distractors;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-const SETS: [&str; 10] = [
+const SETS: [&str; 11] = [
     "tests/queries-dev.toml",
     "tests/queries-extra.toml",
     "tests/queries-chat.toml",
@@ -41,6 +41,7 @@ const SETS: [&str; 10] = [
     "tests/queries-unseen/chat.toml",
     "tests/queries-unseen/languages.toml",
     "tests/queries-unseen/near-topic-negatives.toml",
+    "tests/queries-unseen/mixed.toml",
 ];
 /// Wrong stories answered first, as a share of on-topic queries, that the answer thresholds may
 /// allow: the target (3 %). The fitted thresholds land far below it (0.6 % fitted on all, 1.2 %
@@ -504,10 +505,27 @@ fn figures_at(queries: &[&Query], probabilities: &[Vec<f64>], answer_at: Answer,
 fn thresholds(model: &Model, queries: &[&Query]) -> (Answer, f64) {
     let ps = probabilities(model, queries);
     let grid: Vec<f64> = (5..=98).map(|i| f64::from(i) / 100.0).collect();
+    // The bounds hold on each catalog the queries were read on, not only on the two together:
+    // members meet the bundled catalog, where an average with the distractors' reading would
+    // let more chatter through.
+    let mut catalogs: Vec<&str> = queries.iter().map(|q| q.catalog).collect();
+    catalogs.sort_unstable();
+    catalogs.dedup();
+    let readings: Vec<(Vec<&Query>, Vec<Vec<f64>>)> = catalogs
+        .iter()
+        .map(|c| {
+            let of = |(q, _): &(&&Query, &Vec<f64>)| q.catalog == *c;
+            let (qs, ps): (Vec<&Query>, Vec<Vec<f64>>) =
+                queries.iter().zip(&ps).filter(of).map(|(q, p)| (*q, p.clone())).unzip();
+            (qs, ps)
+        })
+        .collect();
     let within = |answer: Answer| {
-        let f = figures_at(queries, &ps, answer, 1.0);
-        Figures::share(f.wrong_first, f.on) <= MAX_WRONG_FIRST
-            && Figures::share(f.off_answered, f.off) <= MAX_OFF_TOPIC_ANSWERED
+        readings.iter().all(|(qs, ps)| {
+            let f = figures_at(qs, ps, answer, 1.0);
+            Figures::share(f.wrong_first, f.on) <= MAX_WRONG_FIRST
+                && Figures::share(f.off_answered, f.off) <= MAX_OFF_TOPIC_ANSWERED
+        })
     };
     let answer_at = grid
         .iter()

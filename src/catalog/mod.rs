@@ -35,6 +35,8 @@ pub struct Catalog {
     pub items: Vec<Item>,
     /// Groups of interchangeable search terms ("ses", "simple email service", "email").
     pub synonyms: Vec<Vec<String>>,
+    /// Everyday words members use for a word of the catalog: (catalog word, members' words).
+    pub related: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +116,9 @@ impl Catalog {
         for file in files {
             let src = Source::new(&file.path, &file.text);
             if file.synonyms {
-                catalog.synonyms.extend(synonyms::parse(&src, &mut problems));
+                let vocabulary = synonyms::parse(&src, &mut problems);
+                catalog.synonyms.extend(vocabulary.groups);
+                catalog.related.extend(vocabulary.related);
                 continue;
             }
             let found = parse::Findings { problems: &mut problems, warnings: &mut *warnings };

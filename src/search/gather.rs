@@ -238,3 +238,30 @@ fn score(s: &Scratch, parsed: &Parsed, doc: u32) -> Candidate {
         rarest: s.rarest[d],
     }
 }
+
+/// The largest share of the query's weight that one passage of an item matches (see
+/// `Index::passages`), each slot at its best quality there. A question whose words one sentence
+/// holds is about that sentence; the same words scattered over a summary and a title are more
+/// often a coincidence.
+pub fn together<'a>(parsed: &Parsed, passages: impl Iterator<Item = &'a [u32]>) -> f32 {
+    let counted = |s: &&Slot| s.counts && !(parsed.browsing && s.alternatives.is_empty());
+    let best = passages
+        .map(|p| {
+            parsed
+                .slots
+                .iter()
+                .filter(counted)
+                .map(|s| {
+                    let q = s
+                        .alternatives
+                        .iter()
+                        .filter(|(t, _)| p.binary_search(t).is_ok())
+                        .map(|&(_, q)| q)
+                        .fold(0.0f32, f32::max);
+                    s.weight * q
+                })
+                .sum::<f32>()
+        })
+        .fold(0.0f32, f32::max);
+    (best / parsed.total_weight).min(1.0)
+}

@@ -6,7 +6,8 @@
 //! work. Words are stemmed; synonym groups and joined word pairs ("auto scaling" → "autoscaling")
 //! are indexed as extra terms so those matches are plain lookups too.
 
-use super::text::{words, Stems};
+use super::intent::is_filler;
+use super::text::{words, Stems, Word};
 use super::typo::TypoIndex;
 use crate::catalog::{Item, Kind};
 use std::collections::HashMap;
@@ -85,6 +86,10 @@ const K1: f32 = 3.0;
 /// summary): a catalog holds far fewer than 2³¹ items.
 const NAMED: u32 = 1 << 31;
 const MAX_JOINED_LEN: usize = 24;
+/// English endings of a word's forms (see `Index::forms_of`), as the index holds them (stemmed:
+/// no plural "s"); after a final "e" is dropped, the endings that replace it.
+const ENDINGS: [&str; 6] = ["ed", "ing", "er", "ly", "ment", "ation"];
+const AFTER_E: [&str; 6] = ["e", "ed", "ing", "er", "ion", "ation"];
 
 /// Synonym groups as phrases of stems, keyed by their first stem.
 #[derive(Debug, Default)]
@@ -163,6 +168,18 @@ pub struct Index {
     named_df: Vec<u32>,
     pub typos: TypoIndex,
     pub synonyms: Synonyms,
+    /// Members' words for words of the catalog (`Catalog::related`) as phrases of stems; the
+    /// "group" of a match is the index in `related_terms`.
+    pub related: Synonyms,
+    /// The passages of each item (see `Index::passages`): the sorted terms of passage `p` are
+    /// `passage_terms[passage_ends[p - 1]..passage_ends[p]]`, and doc `d`'s passages are
+    /// `doc_passages[d]..doc_passages[d + 1]`. Flat, so 100 000 items cost no allocation each.
+    passage_terms: Vec<u32>,
+    passage_ends: Vec<u32>,
+    doc_passages: Vec<u32>,
+    /// Per entry of `related`, the terms of the catalog word members mean, in the forms the
+    /// catalog holds it.
+    pub related_terms: Vec<Vec<u32>>,
     doc_count: usize,
 }
 
@@ -212,13 +229,87 @@ fn field_terms(field: Field, ws: &Stems, synonyms: &Synonyms, mut emit: impl FnM
     }
 }
 
+/// The sentences of a prose text: split at `!?;` and line ends, Japanese stops, and a full stop
+/// followed by a space (not inside "2.5" or "re:Invent.com").
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let ends = matches!(c, '!' | '?' | ';' | '\n' | '。' | '！' | '？')
+                || (c == '.' && chars.peek().is_none_or(|(_, n)| n.is_whitespace()));
+            if ends {
+                let (sentence, after) = rest.split_at(i + c.len_utf8());
+                rest = after;
+                return Some(sentence);
+            }
+        }
+        Some(std::mem::take(&mut rest))
+    })
+}
+
+/// Passages as the build collects them (see `Index::passages`), flat.
+#[derive(Default)]
+struct Passages {
+    terms: Vec<u32>,
+    ends: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl Passages {
+    fn push_passage(&mut self, terms: impl Iterator<Item = u32>) {
+        if self.docs.is_empty() {
+            self.docs.push(0);
+        }
+        self.terms.extend(terms);
+        self.ends.push(self.terms.len() as u32);
+    }
+
+    fn end_doc(&mut self) {
+        if self.docs.is_empty() {
+            self.docs.push(0);
+        }
+        self.docs.push(self.ends.len() as u32);
+    }
+
+    /// With the terms renumbered by `new_id`, each passage sorted and without repeats.
+    fn renumbered(self, new_id: &[u32]) -> Passages {
+        let mut out = Passages { docs: self.docs, ..Passages::default() };
+        if out.docs.is_empty() {
+            out.docs.push(0);
+        }
+        out.terms.reserve(self.terms.len());
+        let mut start = 0;
+        for &end in &self.ends {
+            let from = out.terms.len();
+            out.terms.extend(self.terms[start..end as usize].iter().map(|&t| new_id[t as usize]));
+            out.terms[from..].sort_unstable();
+            let mut kept = from;
+            for i in from..out.terms.len() {
+                if i == from || out.terms[i] != out.terms[kept - 1] {
+                    out.terms[kept] = out.terms[i];
+                    kept += 1;
+                }
+            }
+            out.terms.truncate(kept);
+            out.ends.push(out.terms.len() as u32);
+            start = end as usize;
+        }
+        out.terms.shrink_to_fit();
+        out
+    }
+}
+
 /// A share in [0, 1] as one byte: how much of a name entry a term is.
 fn share_byte(words: usize, of: usize) -> u8 {
     ((words.min(of) as f32 / of.max(1) as f32) * 255.0).round() as u8
 }
 
 impl Index {
-    pub fn build(items: &[Item], synonym_groups: &[Vec<String>]) -> Index {
+    pub fn build(items: &[Item], synonym_groups: &[Vec<String>], related: &[(String, Vec<String>)]) -> Index {
         let synonyms = Synonyms::new(synonym_groups);
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: Vec<String> = Vec::new();
@@ -230,35 +321,66 @@ impl Index {
         let mut lengths: Vec<[u16; FIELDS]> = Vec::with_capacity(items.len());
         let mut occurrences: Vec<(u32, u8, u8)> = Vec::new();
         let mut ws = Stems::default();
+        let mut sentences_at = Vec::new();
+        let mut raw_passages = Passages::default();
 
         for (doc, item) in items.iter().enumerate() {
             let mut len = [0u16; FIELDS];
             occurrences.clear();
             let year = item.year.map(|y| y.to_string()).unwrap_or_default();
-            let mut intern = |term: &str, word: bool, field: Field, share: u8| {
-                let id = match ids.get(term) {
-                    Some(&id) => id,
-                    None => {
-                        let id = names.len() as u32;
-                        ids.insert(term.to_string(), id);
-                        names.push(term.to_string());
-                        is_word.push(false);
-                        id
-                    }
+            let mut intern =
+                |occurrences: &mut Vec<(u32, u8, u8)>, term: &str, word: bool, field: Field, share: u8| {
+                    let id = match ids.get(term) {
+                        Some(&id) => id,
+                        None => {
+                            let id = names.len() as u32;
+                            ids.insert(term.to_string(), id);
+                            names.push(term.to_string());
+                            is_word.push(false);
+                            id
+                        }
+                    };
+                    is_word[id as usize] |= word;
+                    occurrences.push((id, field as u8, share));
                 };
-                is_word[id as usize] |= word;
-                occurrences.push((id, field as u8, share));
-            };
+            // Where each passage's occurrences lie: names and kind words gather over all their
+            // fields, each sentence of prose is its own.
+            let (mut names_at, mut shared_at) = (Vec::new(), Vec::new());
+            sentences_at.clear();
             for (field, text) in fields(item, &year) {
-                ws.fill(text);
-                len[field as usize] = len[field as usize].saturating_add(ws.len() as u16);
-                let of = ws.len();
-                field_terms(field, &ws, &synonyms, |term, word, words| {
-                    let share = if field.names_item() { share_byte(words, of) } else { 0 };
-                    intern(term, word, field, share)
-                });
+                let prose = matches!(field, Field::Summary | Field::LocalSummary);
+                let pieces: Box<dyn Iterator<Item = &str>> =
+                    if prose { Box::new(sentences(text)) } else { Box::new(std::iter::once(text)) };
+                for piece in pieces {
+                    ws.fill(piece);
+                    len[field as usize] = len[field as usize].saturating_add(ws.len() as u16);
+                    let of = ws.len();
+                    let start = occurrences.len();
+                    field_terms(field, &ws, &synonyms, |term, word, words| {
+                        let share = if field.names_item() { share_byte(words, of) } else { 0 };
+                        intern(&mut occurrences, term, word, field, share)
+                    });
+                    let range = start..occurrences.len();
+                    match field {
+                        _ if prose => sentences_at.push(range),
+                        Field::Kind => shared_at.push(range),
+                        _ => names_at.push(range),
+                    }
+                }
             }
-            intern(&kind_term(item.kind), false, Field::Kind, 0);
+            let start = occurrences.len();
+            intern(&mut occurrences, &kind_term(item.kind), false, Field::Kind, 0);
+            shared_at.push(start..occurrences.len());
+            let shared = shared_at.iter().flat_map(|r| &occurrences[r.clone()]).map(|o| o.0);
+            let names = names_at.iter().flat_map(|r| &occurrences[r.clone()]).map(|o| o.0);
+            raw_passages.push_passage(names.chain(shared.clone()));
+            for r in &sentences_at {
+                if !r.is_empty() {
+                    raw_passages
+                        .push_passage(occurrences[r.clone()].iter().map(|o| o.0).chain(shared.clone()));
+                }
+            }
+            raw_passages.end_doc();
             occurrences.sort_unstable();
             for run in occurrences.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
                 let share = run.iter().map(|o| o.2).max().unwrap_or(0);
@@ -368,7 +490,74 @@ impl Index {
                 })
                 .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
         );
-        Index { terms, offsets, docs, scores, shares, idf, named_df, typos, synonyms, doc_count: items.len() }
+        let passages = raw_passages.renumbered(&new_id);
+        let mut index = Index {
+            terms,
+            offsets,
+            docs,
+            scores,
+            shares,
+            idf,
+            named_df,
+            typos,
+            synonyms,
+            passage_terms: passages.terms,
+            passage_ends: passages.ends,
+            doc_passages: passages.docs,
+            related: Synonyms::default(),
+            related_terms: Vec::new(),
+            doc_count: items.len(),
+        };
+        // Only words some item holds: a member's word for a word no item has finds nothing.
+        let mut groups = Vec::new();
+        for (word, members) in related {
+            let terms = index.forms_of(word);
+            // A query is read without chat filler, so a phrase with some ("went down") could
+            // never match as written: it is left out rather than read as its other words.
+            let members: Vec<String> =
+                members.iter().filter(|m| !words(m).iter().any(|w| is_filler(&w.raw))).cloned().collect();
+            if !terms.is_empty() && !members.is_empty() {
+                groups.push(members);
+                index.related_terms.push(terms);
+            }
+        }
+        index.related = Synonyms::new(&groups);
+        index
+    }
+
+    /// The terms that are forms of a dictionary word in the catalog's text ("migrate" →
+    /// migrated, migrating, migration): the word's stem, and the word (less a final "e") with an
+    /// English ending. A compound ("self-service") is its words joined, as names index it. Empty
+    /// when the catalog holds no form of it.
+    pub fn forms_of(&self, word: &str) -> Vec<u32> {
+        let ws: Vec<Word> = words(word);
+        let joined: String = ws.iter().map(|w| w.stem()).collect();
+        let mut out: Vec<u32> = self.lookup(&joined).into_iter().collect();
+        if let [w] = ws.as_slice() {
+            let raw = w.raw.as_str();
+            let (root, endings) = match raw.strip_suffix('e') {
+                Some(root) => (root, &AFTER_E[..]),
+                None => (raw, &ENDINGS[..]),
+            };
+            for ending in endings {
+                out.extend(self.lookup(&format!("{root}{ending}")));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The passages of doc `d`, each its sorted terms: the item's names (title, aliases,
+    /// people, roles, services, tags, translated titles and keywords) as one, and each sentence
+    /// of a summary as another; its kind and year belong to every passage. Words that stand
+    /// together in one sentence say more than the same words scattered over a summary.
+    pub fn passages(&self, d: u32) -> impl Iterator<Item = &[u32]> + '_ {
+        let range = self.doc_passages[d as usize] as usize..self.doc_passages[d as usize + 1] as usize;
+        range.map(|p| {
+            let start = if p == 0 { 0 } else { self.passage_ends[p - 1] as usize };
+            &self.passage_terms[start..self.passage_ends[p] as usize]
+        })
     }
 
     pub fn term(&self, id: u32) -> &str {
@@ -450,5 +639,114 @@ impl Hasher for FxHasher {
 
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Kind, Person};
+
+    fn item(summary: &str) -> Item {
+        Item {
+            id: "x".into(),
+            title: "Chaos at scale".into(),
+            kind: Kind::Talk,
+            year: Some(2020),
+            summary: summary.into(),
+            people: vec![Person { name: "Ada Lovelace".into(), role: Some("Director, Engines".into()) }],
+            services: vec![],
+            tags: vec!["resilience".into()],
+            aliases: vec![],
+            links: vec![],
+            locales: Default::default(),
+        }
+    }
+
+    /// Whether the passage holds `word` as the index stems it.
+    fn holds(index: &Index, passage: &[u32], word: &str) -> bool {
+        let stem = words(word)[0].stem().to_string();
+        passage.iter().any(|&t| index.term(t) == stem)
+    }
+
+    /// Names are one passage, each sentence of prose another (a full stop inside "2.5" is not
+    /// an end), and the kind and year belong to every passage.
+    #[test]
+    fn an_item_is_read_as_its_names_and_its_sentences() {
+        let index = Index::build(
+            &[item("Engineers break servers on purpose. Latency fell 2.5 times! Monkeys; everywhere")],
+            &[],
+            &[],
+        );
+        let p: Vec<&[u32]> = index.passages(0).collect();
+        assert_eq!(p.len(), 5);
+        for w in ["chaos", "scale", "ada", "lovelace", "director", "engines", "resilience"] {
+            assert!(holds(&index, p[0], w), "{w} is in the names");
+        }
+        assert!(holds(&index, p[1], "servers") && !holds(&index, p[1], "latency"));
+        assert!(holds(&index, p[2], "latency") && holds(&index, p[2], "times"));
+        assert!(holds(&index, p[3], "monkeys") && !holds(&index, p[3], "everywhere"));
+        assert!(holds(&index, p[4], "everywhere"));
+        for passage in &p {
+            assert!(holds(&index, passage, "talk") && holds(&index, passage, "2020"));
+        }
+    }
+
+    /// A dictionary word finds the forms the catalog holds it in, and nothing that merely begins
+    /// like it.
+    #[test]
+    fn forms_of_a_word_are_its_english_forms_only() {
+        let index = Index::build(
+            &[item("Migrating and migration. Contention, content, contents. Scaled, scaling.")],
+            &[],
+            &[],
+        );
+        let forms = |w: &str| -> Vec<&str> { index.forms_of(w).iter().map(|&t| index.term(t)).collect() };
+        assert_eq!(forms("migrate"), ["migrating", "migration"]);
+        assert_eq!(forms("content"), ["content"]);
+        assert_eq!(forms("scale"), ["scale", "scaled", "scaling"]);
+        assert!(forms("teleport").is_empty());
+    }
+
+    /// A query whose words one sentence holds is all together; the same words from two
+    /// sentences are apart, however strongly each matches.
+    #[test]
+    fn together_is_the_share_one_passage_matches() {
+        let index = Index::build(&[item("Engineers break servers on purpose. Latency fell.")], &[], &[]);
+        let matcher = fuzzy_matcher::skim::SkimMatcherV2::default();
+        let together = |q: &str| {
+            let parsed = super::super::gather::Parsed::new(&index, &matcher, q).unwrap();
+            super::super::gather::together(&parsed, index.passages(0))
+        };
+        assert!((together("break servers") - 1.0).abs() < 1e-4);
+        assert!((together("servers latency") - 0.5).abs() < 1e-4, "{}", together("servers latency"));
+        // The names are one passage, and the kind belongs to every one.
+        assert!((together("chaos ada talk") - 1.0).abs() < 1e-4);
+    }
+
+    /// A member's word for a catalog word reaches it, below the word itself; a phrase is a slot
+    /// of its own; without the entry the word reaches nothing.
+    #[test]
+    fn a_members_word_reaches_the_catalog_word() {
+        let related = [("outage".to_string(), vec!["crash".into(), "power cut".into(), "went down".into()])];
+        let items = [item("The outage that moved everything.")];
+        let with = Index::build(&items, &[], &related);
+        let without = Index::build(&items, &[], &[]);
+        let matcher = fuzzy_matcher::skim::SkimMatcherV2::default();
+        let outage = with.lookup("outage").unwrap();
+        let reaches = |index: &Index, q: &str| {
+            super::super::query::parse(index, &matcher, q)
+                .iter()
+                .flat_map(|s| s.alternatives.clone())
+                .find(|&(t, _)| index.term(t) == "outage")
+                .map(|(_, quality)| quality)
+        };
+        assert_eq!(reaches(&with, "crash"), Some(super::super::query::RELATED));
+        assert_eq!(reaches(&with, "the day of the power cut"), Some(super::super::query::RELATED));
+        // Chat filler is not read in a query, so a phrase of it is not read either.
+        assert_eq!(reaches(&with, "it went down"), None);
+        assert_eq!(reaches(&with, "outage"), Some(1.0));
+        assert_eq!(reaches(&without, "crash"), None);
+        assert_eq!(with.related_terms, vec![vec![outage]]);
     }
 }

@@ -71,7 +71,9 @@
 //! a common word weighs as a common word. Alternatives `(term, quality)`: the word itself 1.0,
 //! synonym group 1.0, kind term 1.0, completion 0.55 + 0.35 × typed/full (last word, 2+ letters:
 //! the 16 found most in names, then the commonest; an unknown word of 4+ letters before it: 4),
-//! other form of the word 0.7 (an English ending stripped, root of 5+ letters), one typo 0.75
+//! other form of the word 0.7 (an English ending stripped, root of 5+ letters), a catalog word
+//! the member's word stands for 0.6 (`[[related]]` in `content/synonyms.toml`: "crash" →
+//! outage; a phrase such as "went down" is a slot of its own), one typo 0.75
 //! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
 //! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing.
@@ -99,7 +101,9 @@
 //! Each ranked candidate gets features — coverage, named, focus, ln(1 + evidence), evidence per
 //! unit of weight, margin to its best rival, likeness, exact name, specific (weight matched as
 //! typed over the rarity of a one-item word), typed share, browsing, ln(words asked), rarest word
-//! matched, share of words nothing knows, whether it leads — and a logistic model over them and
+//! matched, share of words nothing knows, whether it leads, and *together*: the largest share of
+//! the query one passage of the item matches (its names as one passage, each sentence of a
+//! summary as another, `Index::passages`) — and a logistic model over them and
 //! the product of every pair of them (`decide::terms`) gives the probability that it is the story
 //! asked for. There are two models: one for candidates in a
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
@@ -252,9 +256,9 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(catalog: Catalog) -> Engine {
-        let Catalog { mut items, synonyms } = catalog;
+        let Catalog { mut items, synonyms, related } = catalog;
         items.sort_by(|a, b| a.id.cmp(&b.id));
-        let index = Index::build(&items, &synonyms);
+        let index = Index::build(&items, &synonyms, &related);
         let names: Vec<Names> = items.iter().map(Names::of).collect();
         let mut name_order: Vec<(u32, u16)> = names
             .iter()
@@ -433,7 +437,10 @@ impl Engine {
         let candidates = gather::gather(&self.index, &parsed, &mut scratch, allowed);
         self.put_scratch(scratch);
         let full_matches = candidates.iter().filter(|c| c.tier() == 2).count();
-        let ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit);
+        let mut ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit);
+        for r in &mut ranked {
+            r.together = gather::together(&parsed, self.index.passages(r.candidate.doc));
+        }
         Some(Ranking { parsed, ranked, full_matches })
     }
 

@@ -20,6 +20,10 @@ const ABBREVIATION: f32 = 0.55;
 const PHRASE: f32 = 0.5;
 /// Another form of the same word ("producing" → "production", "globally" → "global").
 const WORD_FORM: f32 = 0.7;
+/// Quality of a catalog word reached through a member's word for it (`Catalog::related`:
+/// "crash" → "outage"): near in meaning, not the same, so below a synonym and a word's other
+/// forms.
+pub const RELATED: f32 = 0.6;
 /// Other forms looked up per word, the most common first.
 const MAX_WORD_FORMS: usize = 8;
 /// Completions of a prefix considered per word: words in names first, then the most common.
@@ -95,6 +99,25 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         }
     }
 
+    // Members' words for catalog words: a one-word match joins that word's slot; a phrase
+    // ("went down") is a slot of its own, as a synonym phrase is.
+    let mut related_of_word: Vec<Vec<u32>> = vec![Vec::new(); ws.len()];
+    for (start, len, entry) in index.related.matches(&stems) {
+        let terms = &index.related_terms[entry as usize];
+        if len == 1 {
+            related_of_word[start].extend(terms);
+        } else if !covered[start..start + len].iter().any(|&c| c) {
+            covered[start..start + len].iter_mut().for_each(|c| *c = true);
+            let df = terms.iter().map(|&t| index.doc_freq(t)).sum::<u32>().min(index.doc_count());
+            slots.push(Slot {
+                weight: index.idf_of(df),
+                counts: true,
+                asks_kind: false,
+                alternatives: terms.iter().map(|&t| (t, RELATED)).collect(),
+            });
+        }
+    }
+
     let last = ws.len().saturating_sub(1);
     let mut abbreviated = 0;
     let mut kind_slots = Vec::new();
@@ -133,6 +156,11 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         }
         let typed = w.raw.chars().count();
         let mut completed = 0..0;
+        for &t in &related_of_word[i] {
+            if !alternatives.iter().any(|&(o, _)| o == t) {
+                alternatives.push((t, RELATED));
+            }
+        }
         word_forms(index, &w.raw, exact, &mut alternatives);
         // The last word may be unfinished (autocomplete, half-remembered names).
         if (i == last && typed >= 2) || (exact.is_none() && typed >= MIN_INNER_COMPLETION_CHARS) {
@@ -329,7 +357,7 @@ mod tests {
 
     fn index() -> Index {
         let catalog = Catalog::bundled().unwrap();
-        Index::build(&catalog.items, &catalog.synonyms)
+        Index::build(&catalog.items, &catalog.synonyms, &catalog.related)
     }
 
     /// The worst shapes of a 256-character query stay within fixed bounds of work: at most

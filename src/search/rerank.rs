@@ -59,6 +59,8 @@ pub struct Ranked {
     pub rival: f32,
     /// More candidates than `RERANK` match at least as much of the query.
     pub crowded: bool,
+    /// The largest share of the query one passage of the item matches (`gather::together`).
+    pub together: f32,
 }
 
 /// The candidates worth deciding on, best first: an exact name first, then those that match
@@ -118,6 +120,7 @@ pub fn rerank(
                 exact_name,
                 rival: 0.0,
                 crowded: peers[usize::from(c.tier())] > RERANK,
+                together: 0.0,
             }
         })
         .collect();

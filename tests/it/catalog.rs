@@ -185,6 +185,30 @@ fn synonyms_file_is_validated_too() {
 }
 
 #[test]
+fn related_words_are_read_and_validated() {
+    let dir = TempDir::new("related");
+    dir.write("x.toml", GOOD);
+    dir.write("synonyms.toml", "[[related]]\nword = \"outage\"\nmembers = [\"crash\", \"went down\"]\n");
+    let catalog = Catalog::load_dir(&dir.0).unwrap();
+    assert_eq!(
+        catalog.related,
+        vec![("outage".to_string(), vec!["crash".to_string(), "went down".to_string()])]
+    );
+
+    let bad = TempDir::new("related-bad");
+    bad.write("x.toml", GOOD);
+    let path = bad.write(
+        "synonyms.toml",
+        "[[related]]\nword = \"outage\"\nmembers = []\n[[related]]\nword = 3\nmembers = [\"a\"]\n",
+    );
+    let Err(LoadError::Invalid(problems)) = Catalog::load_dir(&bad.0) else { panic!("accepted") };
+    let text = problems.to_string();
+    let p = path.display();
+    assert!(text.contains(&format!("{p}:3:11: `members` must be a non-empty array of strings")), "{text}");
+    assert!(text.contains(&format!("{p}:5:8: a term must be a string of 1 to")), "{text}");
+}
+
+#[test]
 fn check_command_reports_and_exits_1_on_problems_0_when_clean() {
     let (code, out, err) = marquee(&["check"], None);
     assert_eq!(code, 0, "{err}");

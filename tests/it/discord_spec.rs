@@ -3,7 +3,7 @@
 //! discord/openapi.json, never copied here; see `marquee_testkit::shared`) and the rules the spec
 //! misses, including for content far over every limit.
 
-use marquee::catalog::{Catalog, Item, Kind, Link, LinkRole, Person};
+use marquee::catalog::{Item, Kind, Link, LinkRole, Person};
 use marquee::commands::{definitions, respond, respond_shown, CatalogRequest, Command, CommandIds, Shown};
 use marquee::locale::Lang;
 use marquee::reply::{callback_body, channel_reply_body, Response};
@@ -172,10 +172,7 @@ fn monster() -> Item {
 fn engines() -> Vec<Engine> {
     let mut big = crate::support::bundled();
     big.items.push(monster());
-    vec![
-        Engine::new(crate::support::bundled()),
-        Engine::new(Catalog { items: big.items, synonyms: big.synonyms }),
-    ]
+    vec![Engine::new(crate::support::bundled()), Engine::new(big)]
 }
 
 fn requests() -> Vec<CatalogRequest> {
