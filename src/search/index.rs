@@ -747,6 +747,10 @@ mod tests {
         assert_eq!(reaches(&with, "it went down"), None);
         assert_eq!(reaches(&with, "outage"), Some(1.0));
         assert_eq!(reaches(&without, "crash"), None);
+        // A word members use for two catalog words points to each half as surely.
+        let both = [related[0].clone(), ("moved".to_string(), vec!["crash".into()])];
+        let ambiguous = Index::build(&items, &[], &both);
+        assert_eq!(reaches(&ambiguous, "crash"), Some(super::super::query::RELATED / 2.0));
         assert_eq!(with.related_terms, vec![vec![outage]]);
     }
 }

@@ -32,6 +32,7 @@ pub fn is_filler(word: &str) -> bool {
             | "these" | "those" | "someone" | "somebody" | "anyone" | "anybody" | "something"
             | "anything" | "everything" | "nothing" | "one" | "ones" | "thing" | "things"
             | "stuff" | "story" | "stories" | "link" | "links" | "url" | "info" | "details"
+            | "mention" | "mentions" | "mentioned" | "mentioning"
             // Adverbs and hedges.
             | "just" | "really" | "actually" | "like" | "also" | "too" | "very" | "so" | "then"
             | "here" | "again" | "still" | "even" | "maybe" | "perhaps" | "probably" | "ever"

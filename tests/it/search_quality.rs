@@ -19,10 +19,7 @@ fn report(name: &str, q: &crate::support::Quality) {
 }
 
 /// Messages as people write them in a channel, and chatter that must get no answer. First run,
-/// before any tuning for chat: top-1 0.676, top-3 0.676, off-topic silent 15/20. The decision's
-/// fit reads this set; left out of the fit it is answered right first 0.930 (weights.rs), so the
-/// floors sit between that forecast and what the fitted model does (68 or 69 of 71 first, with
-/// one query moving as the fit trades the sets' answers against their chatter's silence).
+/// before any tuning for chat: top-1 0.676, top-3 0.676, off-topic silent 15/20.
 #[test]
 fn chat_set_quality() {
     let engine = Engine::new(bundled());
@@ -30,7 +27,7 @@ fn chat_set_quality() {
     report("chat set", &q);
     assert!(q.on_topic >= 60 && q.off_topic >= 15, "the chat set is too small");
     assert!(q.top1 >= 0.92, "top-1 {:.3} < 0.92: {:#?}", q.top1, q.failures);
-    assert!(q.top3 >= 0.95, "top-3 {:.3} < 0.95: {:#?}", q.top3, q.failures);
+    assert!(q.top3 >= 0.96, "top-3 {:.3} < 0.96: {:#?}", q.top3, q.failures);
     let silent = q.off_topic_silent as f64 / q.off_topic as f64;
     assert!(silent >= 0.9, "off-topic silent {silent:.2} < 0.9: {:#?}", q.failures);
 }
