@@ -66,14 +66,15 @@
 //!
 //! # Slots (query.rs)
 //!
-//! A slot's weight is the idf of the word typed; a word no item contains weighs as much as the
-//! rarest known word of the query (the rarest possible word when none is known), and a guess at
+//! A slot's weight is the idf of the word typed; a word no item contains weighs half the rarest
+//! known word of the query (the rarest possible word when none is known), and a guess at
 //! a common word weighs as a common word. Alternatives `(term, quality)`: the word itself 1.0,
 //! synonym group 1.0, kind term 1.0, completion 0.55 + 0.35 × typed/full (last word, 2+ letters:
 //! the 16 found most in names, then the commonest; an unknown word of 4+ letters before it: 4),
 //! other form of the word 0.7 (an English ending stripped, root of 5+ letters), a catalog word
-//! the member's word stands for 0.6 (`[[related]]` in `content/synonyms.toml`: "crash" →
-//! outage; a phrase such as "went down" is a slot of its own), one typo 0.75
+//! the member's word stands for 0.6, divided among the catalog words it stands for
+//! (`[[related]]` in `content/synonyms.toml`: "crash" → outage; a phrase such as "power cut" is
+//! a slot of its own), one typo 0.75
 //! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
 //! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing.
