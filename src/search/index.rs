@@ -251,8 +251,8 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Passages as the build collects them (see `Index::passages`), flat.
-#[derive(Default)]
+/// Passages as the build collects them (see `Index::passages`), flat: `docs` starts at 0 and
+/// gains each doc's end.
 struct Passages {
     terms: Vec<u32>,
     ends: Vec<u32>,
@@ -260,44 +260,33 @@ struct Passages {
 }
 
 impl Passages {
+    fn new() -> Passages {
+        Passages { terms: Vec::new(), ends: Vec::new(), docs: vec![0] }
+    }
+
     fn push_passage(&mut self, terms: impl Iterator<Item = u32>) {
-        if self.docs.is_empty() {
-            self.docs.push(0);
-        }
         self.terms.extend(terms);
         self.ends.push(self.terms.len() as u32);
     }
 
     fn end_doc(&mut self) {
-        if self.docs.is_empty() {
-            self.docs.push(0);
-        }
         self.docs.push(self.ends.len() as u32);
     }
 
     /// With the terms renumbered by `new_id`, each passage sorted and without repeats.
     fn renumbered(self, new_id: &[u32]) -> Passages {
-        let mut out = Passages { docs: self.docs, ..Passages::default() };
-        if out.docs.is_empty() {
-            out.docs.push(0);
-        }
-        out.terms.reserve(self.terms.len());
+        let mut out = Passages { docs: self.docs, ..Passages::new() };
+        let mut passage = Vec::new();
         let mut start = 0;
         for &end in &self.ends {
-            let from = out.terms.len();
-            out.terms.extend(self.terms[start..end as usize].iter().map(|&t| new_id[t as usize]));
-            out.terms[from..].sort_unstable();
-            let mut kept = from;
-            for i in from..out.terms.len() {
-                if i == from || out.terms[i] != out.terms[kept - 1] {
-                    out.terms[kept] = out.terms[i];
-                    kept += 1;
-                }
-            }
-            out.terms.truncate(kept);
-            out.ends.push(out.terms.len() as u32);
+            passage.clear();
+            passage.extend(self.terms[start..end as usize].iter().map(|&t| new_id[t as usize]));
+            passage.sort_unstable();
+            passage.dedup();
+            out.push_passage(passage.iter().copied());
             start = end as usize;
         }
+        // Kept for the index's life: no spare capacity at 100 000 items.
         out.terms.shrink_to_fit();
         out
     }
@@ -322,7 +311,7 @@ impl Index {
         let mut occurrences: Vec<(u32, u8, u8)> = Vec::new();
         let mut ws = Stems::default();
         let mut sentences_at = Vec::new();
-        let mut raw_passages = Passages::default();
+        let mut raw_passages = Passages::new();
 
         for (doc, item) in items.iter().enumerate() {
             let mut len = [0u16; FIELDS];
