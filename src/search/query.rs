@@ -115,8 +115,13 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     for (start, len, entry) in index.related.matches(&stems) {
         let terms = &index.related_terms[entry as usize];
         if len == 1 {
-            related_of_word[start].0.extend(terms);
-            related_of_word[start].1 += 1;
+            // Entries for forms of one word ("migrate", "migration") share their terms: one
+            // meaning, not two.
+            let (held, meanings) = &mut related_of_word[start];
+            if terms.iter().any(|t| !held.contains(t)) {
+                *meanings += 1;
+                held.extend(terms);
+            }
         } else if !covered[start..start + len].iter().any(|&c| c) {
             covered[start..start + len].iter_mut().for_each(|c| *c = true);
             let df = terms.iter().map(|&t| index.doc_freq(t)).sum::<u32>().min(index.doc_count());
