@@ -53,6 +53,20 @@ pub fn is_filler(word: &str) -> bool {
     )
 }
 
+/// Verbs that report speech. Alone they ask for a quote ("what did the ses lead say about
+/// email"); beside a noun for the item ("which story says how many members…", "the talk where
+/// netflix said…") they only introduce what the item says, and are filler.
+pub fn reports_speech(word: &str) -> bool {
+    matches!(word, "say" | "says" | "said" | "saying")
+}
+
+/// Whether a folded word is a noun for an item: a kind ("talk", "blog", "quote") or any kind
+/// ("story", "page", "post", "one").
+pub fn names_an_item(word: &str) -> bool {
+    matches!(word, "story" | "stories" | "page" | "post" | "piece" | "one")
+        || (!reports_speech(word) && !kinds_asked(word).is_empty())
+}
+
 /// The kinds a folded word (before stemming) asks for, if it is a word for a kind of story.
 pub fn kinds_asked(word: &str) -> &'static [Kind] {
     const SPOKEN: &[Kind] = &[Kind::Talk, Kind::Keynote, Kind::Video];
@@ -128,5 +142,6 @@ mod tests {
         assert!(kinds_asked("watch").contains(&Kind::Video));
         assert!(kinds_asked("crown").is_empty());
         assert!(!is_filler("crown") && is_filler("lol") && is_filler("anyone"));
+        assert!(names_an_item("story") && names_an_item("talk") && !names_an_item("says"));
     }
 }
