@@ -742,4 +742,27 @@ mod tests {
         assert_eq!(reaches(&ambiguous, "crash"), Some(super::super::query::RELATED / 2.0));
         assert_eq!(with.related_terms, vec![vec![outage]]);
     }
+
+    /// A member's phrase made of words the catalog holds ("moved studio" for "outage" here)
+    /// still asks for those words, and the catalog word it stands for only adds evidence; a
+    /// phrase with a word the catalog lacks ("moved north") stands for the catalog word.
+    #[test]
+    fn a_members_phrase_of_catalog_words_keeps_them() {
+        let related = [("outage".to_string(), vec!["moved studio".into(), "moved north".into()])];
+        let index = Index::build(&[item("The outage that moved the studio.")], &[], &related);
+        let matcher = fuzzy_matcher::skim::SkimMatcherV2::default();
+        // Per slot: whether it counts, and the terms that satisfy it.
+        let slots = |q: &str| -> Vec<(bool, Vec<&str>)> {
+            super::super::query::parse(&index, &matcher, q)
+                .into_iter()
+                .map(|s| (s.counts, s.alternatives.iter().map(|&(t, _)| index.term(t)).collect()))
+                .collect()
+        };
+        let held = slots("moved studio");
+        assert!(held.iter().any(|(counts, terms)| *counts && terms.contains(&"moved")), "{held:?}");
+        assert!(held.iter().any(|(counts, terms)| *counts && terms.contains(&"studio")), "{held:?}");
+        assert!(held.iter().any(|(counts, terms)| !*counts && terms == &["outage"]), "{held:?}");
+        let lacking = slots("moved north");
+        assert_eq!(lacking, vec![(true, vec!["outage"])]);
+    }
 }

@@ -125,11 +125,17 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
                 held.extend(terms);
             }
         } else if !covered[start..start + len].iter().any(|&c| c) {
-            covered[start..start + len].iter_mut().for_each(|c| *c = true);
+            // A phrase of words the catalog holds as typed ("content creation", a member's
+            // phrase for "storytelling") asks for those words: the catalog word it stands for
+            // only adds evidence.
+            let held = stems[start..start + len].iter().all(|s| index.lookup(s).is_some());
+            if !held {
+                covered[start..start + len].iter_mut().for_each(|c| *c = true);
+            }
             let df = terms.iter().map(|&t| index.doc_freq(t)).sum::<u32>().min(index.doc_count());
             slots.push(Slot {
                 weight: index.idf_of(df),
-                counts: true,
+                counts: !held,
                 asks_kind: false,
                 alternatives: terms.iter().map(|&t| (t, RELATED)).collect(),
             });
