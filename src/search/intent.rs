@@ -63,17 +63,59 @@ pub fn reports_speech(word: &str) -> bool {
 /// Whether a folded word is a noun for an item: a kind ("talk", "blog", "quote") or any kind
 /// ("story", "page", "post", "one").
 pub fn names_an_item(word: &str) -> bool {
-    matches!(word, "story" | "stories" | "page" | "post" | "piece" | "one")
+    matches!(word, "story" | "stories" | "page" | "pages" | "post" | "posts" | "piece" | "pieces" | "one")
         || (!reports_speech(word) && !kinds_asked(word).is_empty())
+}
+
+/// Whether a folded word is a noun for items of a kind ("talks", "podcast", "blog"), not a verb
+/// that may ask for one ("watch", "listen", "read"): a message of such nouns alone is a request
+/// to browse, while "what should i watch tonight" may be chat.
+pub fn is_kind_noun(word: &str) -> bool {
+    matches!(
+        word,
+        "podcast"
+            | "podcasts"
+            | "audio"
+            | "video"
+            | "videos"
+            | "recording"
+            | "recordings"
+            | "clip"
+            | "clips"
+            | "talk"
+            | "talks"
+            | "session"
+            | "sessions"
+            | "presentation"
+            | "presentations"
+            | "lecture"
+            | "speech"
+            | "keynote"
+            | "keynotes"
+            | "article"
+            | "articles"
+            | "blog"
+            | "blogs"
+            | "writeup"
+            | "quote"
+            | "quotes"
+            | "overview"
+            | "intro"
+            | "introduction"
+            | "post"
+            | "posts"
+    )
 }
 
 /// The kinds a folded word (before stemming) asks for, if it is a word for a kind of story.
 pub fn kinds_asked(word: &str) -> &'static [Kind] {
+    // The kind a word names comes first: browsing lists it first.
     const SPOKEN: &[Kind] = &[Kind::Talk, Kind::Keynote, Kind::Video];
+    const WATCHED: &[Kind] = &[Kind::Video, Kind::Talk, Kind::Keynote];
     match word {
         "listen" | "listening" | "listened" | "audio" | "podcast" | "podcasts" => &[Kind::Podcast],
         "watch" | "watching" | "watched" | "video" | "videos" | "youtube" | "recording" | "recordings"
-        | "recorded" | "clip" | "clips" => SPOKEN,
+        | "recorded" | "clip" | "clips" => WATCHED,
         "talk" | "talks" | "talked" | "talking" | "session" | "sessions" | "presentation"
         | "presentations" | "presented" | "speaker" | "speakers" | "speech" | "spoke" | "lecture" => SPOKEN,
         "keynote" | "keynotes" => &[Kind::Keynote],
@@ -143,5 +185,10 @@ mod tests {
         assert!(kinds_asked("crown").is_empty());
         assert!(!is_filler("crown") && is_filler("lol") && is_filler("anyone"));
         assert!(names_an_item("story") && names_an_item("talk") && !names_an_item("says"));
+        // Every kind noun asks for a kind or names an item.
+        for noun in ["podcasts", "talks", "blog", "posts", "keynote", "quotes", "overview"] {
+            assert!(is_kind_noun(noun) && names_an_item(noun), "{noun}");
+        }
+        assert!(!is_kind_noun("watch") && !is_kind_noun("listen"));
     }
 }

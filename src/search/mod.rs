@@ -313,7 +313,7 @@ impl Engine {
             let hits = begun.map(|doc| Hit { item: &self.items[doc as usize], score: 0.0 });
             return Outcome { hits: hits.into_iter().collect(), suggestions: Vec::new() };
         };
-        let Ranking { parsed, ranked, full_matches } = ranking;
+        let Ranking { parsed, mut ranked, full_matches } = ranking;
         let unseen = self.index.unseen_idf();
         // Filters the member chose that leave only items matching every word: the words ask
         // nothing the filters did not ("netflix" among 2020 talks), so the filtered list is the
@@ -322,6 +322,28 @@ impl Engine {
         let mut verdicts = decide::verdicts(&parsed, &ranked, unseen);
         for (v, r) in verdicts.iter_mut().zip(&ranked) {
             v.answer |= browsing_filtered && r.candidate.tier() == 2;
+        }
+        // A query that asks only for kinds browses them: the items of those kinds are the
+        // answer, and items that only use the word ("video transcoding") are not. A message of
+        // nouns for kinds ("any podcasts?", "blog posts") is a request to browse; with a verb
+        // ("what should i watch tonight") or words no item holds, the decision says whether it
+        // is a request at all.
+        if parsed.browsing {
+            let words = query::content_words(query::truncate(query));
+            let asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
+            let request = words.iter().all(|w| intent::is_kind_noun(&w.raw));
+            if !asked.is_empty() && (request || verdicts.iter().any(|v| v.answer)) {
+                // The kind the word names first ("talks": talks, then keynotes, then videos).
+                let place =
+                    |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
+                let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
+                both.sort_by_key(|(r, _)| place(r).unwrap_or(usize::MAX));
+                for (r, v) in &mut both {
+                    v.answer = place(r).is_some();
+                    v.offer = v.answer;
+                }
+                (ranked, verdicts) = both.into_iter().unzip();
+            }
         }
         let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
         let hit = |r: &Ranked| Hit { item: item(r), score: r.score };

@@ -5,6 +5,7 @@ use super::index::{group_term, kind_term, Index};
 use super::intent::{is_filler, kinds_asked, names_an_item, reports_speech};
 use super::text::{words, Word};
 use super::typo::{distance, max_edits};
+use crate::catalog::Kind;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -93,6 +94,7 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     let mut covered = vec![false; ws.len()];
     let mut slots = Vec::new();
     let mut single_word_groups: Vec<Vec<u32>> = vec![Vec::new(); ws.len()];
+    let mut kind_slots = Vec::new();
     for (start, len, group) in index.synonyms.matches(&stems) {
         let Some(term) = index.lookup(&group_term(group)) else {
             continue;
@@ -101,12 +103,27 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             single_word_groups[start].push(term);
         } else if !covered[start..start + len].iter().any(|&c| c) {
             covered[start..start + len].iter_mut().for_each(|c| *c = true);
-            slots.push(Slot {
-                weight: index.idf(term),
-                counts: true,
-                asks_kind: false,
-                alternatives: vec![(term, SYNONYM)],
-            });
+            let mut alternatives = vec![(term, SYNONYM)];
+            // A phrase of words for items ("blog posts") asks for the kind, as its kind word
+            // alone would; a topic with a kind word in it ("video encoding") does not.
+            let span = &ws[start..start + len];
+            let mut kinds: Vec<Kind> = if span.iter().all(|w| names_an_item(&w.raw)) {
+                span.iter().flat_map(|w| kinds_asked(&w.raw)).copied().collect()
+            } else {
+                Vec::new()
+            };
+            kinds.dedup();
+            if kinds.is_empty() {
+                slots.push(Slot { weight: index.idf(term), counts: true, asks_kind: false, alternatives });
+            } else {
+                let df = kind_alternatives(index, &kinds, &mut alternatives);
+                kind_slots.push(Slot {
+                    weight: index.idf_of(df.max(1)),
+                    counts: true,
+                    asks_kind: true,
+                    alternatives,
+                });
+            }
         }
     }
 
@@ -144,7 +161,6 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
 
     let last = ws.len().saturating_sub(1);
     let mut abbreviated = 0;
-    let mut kind_slots = Vec::new();
     // (slot, most it may weigh) for each word no item holds as typed.
     let mut caps: Vec<(usize, Option<f32>)> = Vec::new();
     for (i, w) in ws.iter().enumerate() {
@@ -156,19 +172,14 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         if let Some(t) = exact {
             alternatives.push((t, 1.0));
         }
-        alternatives.extend(single_word_groups[i].iter().map(|&t| (t, SYNONYM)));
         let kinds = kinds_asked(&w.raw);
-        if !kinds.is_empty() {
+        if kinds.is_empty() {
+            alternatives.extend(single_word_groups[i].iter().map(|&t| (t, SYNONYM)));
+        } else {
             // A word that asks for a kind is satisfied by any item of that kind (or one that
             // has the word), and weighs as much as the kind is rare: "listen" (one podcast)
             // counts for a lot, "watch" (most items are videos or talks) for little.
-            let mut df = 0;
-            for &k in kinds {
-                if let Some(t) = index.lookup(&kind_term(k)) {
-                    df += index.doc_freq(t);
-                    alternatives.push((t, 1.0));
-                }
-            }
+            let df = kind_alternatives(index, kinds, &mut alternatives);
             // Not NAN, and not counted as a known word for the weight of unknown ones below.
             kind_slots.push(Slot {
                 weight: index.idf_of(df.max(1)),
@@ -243,6 +254,18 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         }
     }
     slots
+}
+
+/// Adds the terms of `kinds` to a slot's alternatives; returns how many items they hold.
+fn kind_alternatives(index: &Index, kinds: &[Kind], alternatives: &mut Vec<(u32, f32)>) -> u32 {
+    let mut df = 0;
+    for &k in kinds {
+        if let Some(t) = index.lookup(&kind_term(k)) {
+            df += index.doc_freq(t);
+            alternatives.push((t, 1.0));
+        }
+    }
+    df
 }
 
 fn completions(index: &Index, prefix: &str, exact: Option<u32>, most: usize, out: &mut Vec<(u32, f32)>) {

@@ -67,8 +67,20 @@ fn results_are_ordered_deterministically_and_limited() {
             .map(|h| (h.item.id.clone(), h.score))
             .collect();
         assert_eq!(a, b, "{q}");
+        // "talk" browses: talks, then keynotes, then videos, each by score.
+        let group = |id: &str| match q {
+            "talk" => [Kind::Talk, Kind::Keynote, Kind::Video]
+                .iter()
+                .position(|&k| engine.get(id).unwrap().kind == k)
+                .expect("only the spoken kinds"),
+            _ => 0,
+        };
         for w in a.windows(2) {
-            assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0), "{q}: {a:?}");
+            let (g0, g1) = (group(&w[0].0), group(&w[1].0));
+            assert!(
+                g0 < g1 || (g0 == g1 && (w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0))),
+                "{q}: {a:?}"
+            );
         }
         assert!(engine.search(q, &SearchOptions::limit(2)).hits.len() <= 2);
     }
@@ -236,4 +248,26 @@ fn an_item_named_by_the_query_leads_a_crowd_that_mentions_it() {
         .search("is the server down again?", &SearchOptions::limit(3))
         .hits
         .is_empty());
+}
+
+/// A message of nouns for kinds browses them: the items of those kinds, the kind the word
+/// names first, and not items that only use the word ("video transcoding" in the overview).
+/// A verb for a kind in chat stays with the decision.
+#[test]
+fn nouns_for_kinds_browse_them() {
+    let engine = engine();
+    let kinds = |q: &str| -> Vec<Kind> {
+        engine.search(q, &SearchOptions::limit(25)).hits.iter().map(|h| h.item.kind).collect()
+    };
+    let talks = kinds("talks");
+    assert_eq!(talks.first(), Some(&Kind::Talk), "{talks:?}");
+    assert!(talks.iter().all(|k| matches!(k, Kind::Talk | Kind::Keynote | Kind::Video)), "{talks:?}");
+    let videos = kinds("any videos?");
+    assert_eq!(videos.first(), Some(&Kind::Video), "{videos:?}");
+    assert!(!videos.contains(&Kind::Overview) && !videos.contains(&Kind::Quote), "{videos:?}");
+    let blogs = kinds("blog posts");
+    assert_eq!(blogs[..2], [Kind::Blog, Kind::Blog], "{blogs:?}");
+    assert_eq!(kinds("quotes"), [Kind::Quote; 3]);
+    assert_eq!(kinds("any podcasts?"), [Kind::Podcast]);
+    assert!(kinds("what should i watch tonight").is_empty());
 }
