@@ -60,9 +60,13 @@
 //!
 //! General chat vocabulary (greetings, question words, pronouns, hedges, request verbs) is
 //! dropped before matching; no word of a name in the bundled catalog may be filler (a test
-//! checks). Words that ask for a kind ("listen" → podcast, "watch" → talks, keynotes, videos,
-//! "read" → blog posts and case studies, "quote", "overview") become a slot any item of those
-//! kinds satisfies, weighted by how rare the kinds are: preferred, not required.
+//! checks). A verb that reports speech ("says", "said") is filler too beside a noun for the item
+//! ("which story says how many members…"); alone it asks for a quote. Words that ask for a kind
+//! ("listen" → podcast, "watch" → videos, talks, keynotes, "read" → blog posts and case studies,
+//! "quote", "overview", and phrases of such nouns: "blog posts") become a slot any item of those
+//! kinds satisfies, weighted by how rare the kinds are: preferred, not required. They do not
+//! reach their synonyms: the kinds stand for those, and a synonym spelt like another language's
+//! word is another thing ("talk" → "presentation", French for an overview).
 //!
 //! # Slots (query.rs)
 //!
@@ -74,7 +78,8 @@
 //! other form of the word 0.7 (an English ending stripped, root of 5+ letters), a catalog word
 //! the member's word stands for 0.6, divided among the catalog words it stands for
 //! (`[[related]]` in `content/synonyms.toml`: "crash" → outage; a phrase such as "power cut" is
-//! a slot of its own), one typo 0.75
+//! a slot of its own, but a phrase of words the catalog holds, "content creation", keeps asking
+//! for them and only adds evidence for the word it stands for), one typo 0.75
 //! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
 //! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing.
@@ -119,7 +124,11 @@
 //! tests/queries-unseen/holdout-*.toml), and writes them, with their figures 5-fold
 //! cross-validated and with each set left out in turn, to `weights.rs`.
 //!
-//! Two readings come before the model. A query of 4+ characters that begins the name of one item
+//! Three readings come around the model. A query that asks only for kinds browses them: a
+//! message of nouns for kinds ("any videos?") always, one with a kind verb or words no item holds
+//! ("anything to listen to while i drive") when the model answers something. Its answer is the
+//! items of those kinds, the kind the word names first, not items that only use the word ("video
+//! transcoding" in the overview). A query of 4+ characters that begins the name of one item
 //! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
 //! filter, when every item the filter lets through matches every word ("netflix" among 2020
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
