@@ -63,8 +63,10 @@ pub const UNSEEN_SETS: [&str; 7] = [
 ];
 /// Sets never tuned on and never read by the fit, reported last: holdout-final (2026-12-05),
 /// holdout-fresh (paraphrases, fact and role questions, negatives; written 2026-12-06) and
-/// holdout-exam (the same styles and chat questions, by another writer, 2026-12-06).
-pub const UNSEEN_HOLDOUTS: [&str; 3] = ["holdout-final", "holdout-fresh", "holdout-exam"];
+/// holdout-exam (the same styles and chat questions, by another writer, 2026-12-06) and
+/// holdout-after (paraphrase, fact, role and chat questions and negatives, by a fourth writer,
+/// after related words, reporting verbs and browsing by kind landed; 2026-12-06).
+pub const UNSEEN_HOLDOUTS: [&str; 4] = ["holdout-final", "holdout-fresh", "holdout-exam", "holdout-after"];
 
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
