@@ -107,6 +107,15 @@ pub fn is_kind_noun(word: &str) -> bool {
     )
 }
 
+/// The kinds a two-word noun phrase for items asks for ("case studies"), whose words alone ask
+/// for none.
+pub fn kinds_of_phrase(first: &str, second: &str) -> &'static [Kind] {
+    match (first, second) {
+        ("case", "study" | "studies") => &[Kind::CaseStudy],
+        _ => &[],
+    }
+}
+
 /// The kinds a folded word (before stemming) asks for, if it is a word for a kind of story.
 pub fn kinds_asked(word: &str) -> &'static [Kind] {
     // The kind a word names comes first: browsing lists it first.
@@ -190,5 +199,7 @@ mod tests {
             assert!(is_kind_noun(noun) && names_an_item(noun), "{noun}");
         }
         assert!(!is_kind_noun("watch") && !is_kind_noun("listen"));
+        assert_eq!(kinds_of_phrase("case", "studies"), [Kind::CaseStudy]);
+        assert!(kinds_of_phrase("case", "closed").is_empty());
     }
 }

@@ -125,7 +125,7 @@
 //! cross-validated and with each set left out in turn, to `weights.rs`.
 //!
 //! Three readings come around the model. A query that asks only for kinds browses them: a
-//! message of nouns for kinds ("any videos?") always, one with a kind verb or words no item holds
+//! message of nouns for kinds ("any videos?", "case studies") always, one with a kind verb or words no item holds
 //! ("anything to listen to while i drive") when the model answers something. Its answer is the
 //! items of those kinds, the kind the word names first, not items that only use the word ("video
 //! transcoding" in the overview). A query of 4+ characters that begins the name of one item
@@ -332,27 +332,17 @@ impl Engine {
         for (v, r) in verdicts.iter_mut().zip(&ranked) {
             v.answer |= browsing_filtered && r.candidate.tier() == 2;
         }
-        // A query that asks only for kinds browses them: the items of those kinds are the
-        // answer, and items that only use the word ("video transcoding") are not. A message of
-        // nouns for kinds ("any podcasts?", "blog posts") is a request to browse; with a verb
-        // ("what should i watch tonight") or words no item holds, the decision says whether it
-        // is a request at all.
-        if parsed.browsing {
-            let words = query::content_words(query::truncate(query));
-            let asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
-            let request = words.iter().all(|w| intent::is_kind_noun(&w.raw));
-            if !asked.is_empty() && (request || verdicts.iter().any(|v| v.answer)) {
-                // The kind the word names first ("talks": talks, then keynotes, then videos).
-                let place =
-                    |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
-                let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
-                both.sort_by_key(|(r, _)| place(r).unwrap_or(usize::MAX));
-                for (r, v) in &mut both {
-                    v.answer = place(r).is_some();
-                    v.offer = v.answer;
-                }
-                (ranked, verdicts) = both.into_iter().unzip();
+        let answered = verdicts.iter().any(|v| v.answer);
+        if let Some(asked) = browsed_kinds(query, &parsed, answered) {
+            // The kind the word names first ("talks": talks, then keynotes, then videos).
+            let place = |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
+            let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
+            both.sort_by_key(|(r, _)| place(r).unwrap_or(usize::MAX));
+            for (r, v) in &mut both {
+                v.answer = place(r).is_some();
+                v.offer = v.answer;
             }
+            (ranked, verdicts) = both.into_iter().unzip();
         }
         let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
         let hit = |r: &Ranked| Hit { item: item(r), score: r.score };
@@ -496,4 +486,27 @@ pub fn asks_something(text: &str) -> bool {
 /// A name or query reduced to its search words, for exact-name comparison.
 fn name_key(text: &str) -> String {
     query::content_words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
+}
+
+/// The kinds `query` browses, the kind named first, if it asks only for kinds: the items of
+/// those kinds are then the answer, and items that only use the word ("video transcoding") are
+/// not. A message of nouns for kinds ("any podcasts?", "blog posts", "case studies") is a
+/// request to browse; with a verb ("what should i watch tonight") or words no item holds, the
+/// decision (`answered`) says whether it is a request at all.
+fn browsed_kinds(query: &str, parsed: &Parsed, answered: bool) -> Option<Vec<Kind>> {
+    let words = query::content_words(query::truncate(query));
+    let mut asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
+    let mut nouns: Vec<bool> = words.iter().map(|w| intent::is_kind_noun(&w.raw)).collect();
+    for (i, pair) in words.windows(2).enumerate() {
+        let kinds = intent::kinds_of_phrase(&pair[0].raw, &pair[1].raw);
+        if !kinds.is_empty() {
+            asked.extend(kinds);
+            nouns[i..i + 2].fill(true);
+        }
+    }
+    let request = !words.is_empty() && nouns.iter().all(|&n| n);
+    // A phrase for a kind ("case studies") is a topic slot to the model, so `parsed` does not
+    // count it as browsing.
+    let browsing = parsed.browsing || request;
+    (browsing && !asked.is_empty() && (request || answered)).then_some(asked)
 }

@@ -268,6 +268,7 @@ fn nouns_for_kinds_browse_them() {
     let blogs = kinds("blog posts");
     assert_eq!(blogs[..2], [Kind::Blog, Kind::Blog], "{blogs:?}");
     assert_eq!(kinds("quotes"), [Kind::Quote; 3]);
+    assert_eq!(kinds("case studies"), [Kind::CaseStudy; 4]);
     assert_eq!(kinds("any podcasts?"), [Kind::Podcast]);
     assert!(kinds("what should i watch tonight").is_empty());
 }
