@@ -67,44 +67,32 @@ pub fn names_an_item(word: &str) -> bool {
         || (!reports_speech(word) && !kinds_asked(word).is_empty())
 }
 
-/// Whether a folded word is a noun for items of a kind ("talks", "podcast", "blog"), not a verb
-/// that may ask for one ("watch", "listen", "read"): a message of such nouns alone is a request
-/// to browse, while "what should i watch tonight" may be chat.
-pub fn is_kind_noun(word: &str) -> bool {
+/// Verbs that ask for a kind ("watch", "listen", "read"): a message of them may be chat ("what
+/// should i watch tonight"), not a request to browse.
+fn asks_kind_as_verb(word: &str) -> bool {
     matches!(
         word,
-        "podcast"
-            | "podcasts"
-            | "audio"
-            | "video"
-            | "videos"
-            | "recording"
-            | "recordings"
-            | "clip"
-            | "clips"
-            | "talk"
-            | "talks"
-            | "session"
-            | "sessions"
-            | "presentation"
-            | "presentations"
-            | "lecture"
-            | "speech"
-            | "keynote"
-            | "keynotes"
-            | "article"
-            | "articles"
-            | "blog"
-            | "blogs"
-            | "writeup"
-            | "quote"
-            | "quotes"
-            | "overview"
-            | "intro"
-            | "introduction"
-            | "post"
-            | "posts"
+        "listen"
+            | "listening"
+            | "listened"
+            | "watch"
+            | "watching"
+            | "watched"
+            | "recorded"
+            | "talked"
+            | "talking"
+            | "presented"
+            | "spoke"
+            | "read"
+            | "reading"
+            | "quoted"
     )
+}
+
+/// Whether a folded word is a noun for items ("talks", "podcast", "blog posts"), not a verb that
+/// may ask for a kind: a message of such nouns alone is a request to browse.
+pub fn is_kind_noun(word: &str) -> bool {
+    names_an_item(word) && !asks_kind_as_verb(word)
 }
 
 /// The kinds a two-word noun phrase for items asks for ("case studies"), whose words alone ask

@@ -107,12 +107,14 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             // A phrase of words for items ("blog posts") asks for the kind, as its kind word
             // alone would; a topic with a kind word in it ("video encoding") does not.
             let span = &ws[start..start + len];
-            let mut kinds: Vec<Kind> = if span.iter().all(|w| names_an_item(&w.raw)) {
-                span.iter().flat_map(|w| kinds_asked(&w.raw)).copied().collect()
-            } else {
-                Vec::new()
-            };
-            kinds.dedup();
+            let mut kinds: Vec<Kind> = Vec::new();
+            if span.iter().all(|w| names_an_item(&w.raw)) {
+                for &k in span.iter().flat_map(|w| kinds_asked(&w.raw)) {
+                    if !kinds.contains(&k) {
+                        kinds.push(k);
+                    }
+                }
+            }
             if kinds.is_empty() {
                 slots.push(Slot { weight: index.idf(term), counts: true, asks_kind: false, alternatives });
             } else {
