@@ -19,7 +19,7 @@ use super::rerank::Ranked;
 use super::weights;
 
 /// The features of a candidate, as `features` computes them.
-pub const FEATURES: [&str; 16] = [
+pub const FEATURES: [&str; 18] = [
     "coverage",
     "named",
     "focus",
@@ -36,6 +36,8 @@ pub const FEATURES: [&str; 16] = [
     "unknown",
     "leader",
     "together",
+    "figure",
+    "figure_asked",
 ];
 pub type Features = [f32; FEATURES.len()];
 
@@ -113,6 +115,8 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> F
         parsed.unknown,
         f32::from(u8::from(leader)),
         r.together,
+        r.figure,
+        f32::from(u8::from(parsed.figure.is_some())),
     ]
 }
 
@@ -202,8 +206,10 @@ mod tests {
     #[test]
     fn every_term_is_the_feature_or_product_its_name_says() {
         // Distinct primes: every product of two of them is distinct too.
-        let primes =
-            [2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0, 19.0, 23.0, 29.0, 31.0, 37.0, 41.0, 43.0, 47.0, 53.0];
+        let primes = [
+            2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0, 19.0, 23.0, 29.0, 31.0, 37.0, 41.0, 43.0, 47.0, 53.0, 59.0,
+            61.0,
+        ];
         let x: Features = primes;
         let value = |name: &str| x[FEATURES.iter().position(|f| *f == name).unwrap()];
         let t = terms(&x);

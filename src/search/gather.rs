@@ -2,7 +2,9 @@
 //! from the postings (no scan of the catalog) and summed up as one `Candidate`.
 
 use super::index::Index;
+use super::intent::{figure_asked, Figure};
 use super::query::{self, Slot};
+use super::text::raw_words;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 /// Coverage sums f32 weights: a query whose words all matched may add up to 0.9999998.
@@ -34,12 +36,15 @@ pub struct Parsed {
     /// Share of the query's weight in words that nothing in the catalog matches, not even as a
     /// guess: what the query asks that no item can answer.
     pub unknown: f32,
+    /// The figure a fact question asks for ("how many…", "when did…"), if any.
+    pub figure: Option<Figure>,
 }
 
 impl Parsed {
     /// `None` when nothing in the query can match anything (empty, only filler or stopwords).
     pub fn new(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Option<Parsed> {
         let slots = query::parse(index, matcher, query);
+        let figure = figure_asked(&raw_words(query::truncate(query)));
         let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
         let counted = |s: &&Slot| s.counts && !(browsing && s.alternatives.is_empty());
         let total_weight: f32 = slots.iter().filter(counted).map(|s| s.weight).sum();
@@ -52,6 +57,7 @@ impl Parsed {
             total_weight,
             browsing,
             asked,
+            figure,
         })
     }
 }

@@ -6,7 +6,7 @@
 //! work. Words are stemmed; synonym groups and joined word pairs ("auto scaling" → "autoscaling")
 //! are indexed as extra terms so those matches are plain lookups too.
 
-use super::intent::is_filler;
+use super::intent::{is_filler, Figure};
 use super::text::{words, Stems, Word};
 use super::typo::TypoIndex;
 use crate::catalog::{Item, Kind};
@@ -177,6 +177,8 @@ pub struct Index {
     passage_terms: Vec<u32>,
     passage_ends: Vec<u32>,
     doc_passages: Vec<u32>,
+    /// Per passage, the figures its sentence states (`STATES_NUMBER`, `STATES_YEAR`).
+    passage_figures: Vec<u8>,
     /// Per entry of `related`, the terms of the catalog word members mean, in the forms the
     /// catalog holds it.
     pub related_terms: Vec<Vec<u32>>,
@@ -257,16 +259,39 @@ struct Passages {
     terms: Vec<u32>,
     ends: Vec<u32>,
     docs: Vec<u32>,
+    /// Per passage, the figures its own words state (`STATES_NUMBER`, `STATES_YEAR`).
+    figures: Vec<u8>,
+}
+
+/// A passage states a number: a word of it begins with a digit ("260 million", "3x", "1 year").
+const STATES_NUMBER: u8 = 1;
+/// ... a year ("in 2012").
+const STATES_YEAR: u8 = 2;
+
+/// The figures the words of a sentence state (see `Passages::figures`).
+fn figures_stated(ws: &Stems) -> u8 {
+    ws.iter().fold(0, |f, w| {
+        let year = w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()) && matches!(&w[..2], "19" | "20");
+        let number = w.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        f | if year {
+            STATES_NUMBER | STATES_YEAR
+        } else if number {
+            STATES_NUMBER
+        } else {
+            0
+        }
+    })
 }
 
 impl Passages {
     fn new() -> Passages {
-        Passages { terms: Vec::new(), ends: Vec::new(), docs: vec![0] }
+        Passages { terms: Vec::new(), ends: Vec::new(), docs: vec![0], figures: Vec::new() }
     }
 
-    fn push_passage(&mut self, terms: impl Iterator<Item = u32>) {
+    fn push_passage(&mut self, terms: impl Iterator<Item = u32>, figures: u8) {
         self.terms.extend(terms);
         self.ends.push(self.terms.len() as u32);
+        self.figures.push(figures);
     }
 
     fn end_doc(&mut self) {
@@ -278,16 +303,17 @@ impl Passages {
         let mut out = Passages { docs: self.docs, ..Passages::new() };
         let mut passage = Vec::new();
         let mut start = 0;
-        for &end in &self.ends {
+        for (&end, &figures) in self.ends.iter().zip(&self.figures) {
             passage.clear();
             passage.extend(self.terms[start..end as usize].iter().map(|&t| new_id[t as usize]));
             passage.sort_unstable();
             passage.dedup();
-            out.push_passage(passage.iter().copied());
+            out.push_passage(passage.iter().copied(), figures);
             start = end as usize;
         }
         // Kept for the index's life: no spare capacity at 100 000 items.
         out.terms.shrink_to_fit();
+        out.figures.shrink_to_fit();
         out
     }
 }
@@ -351,7 +377,7 @@ impl Index {
                     });
                     let range = start..occurrences.len();
                     match field {
-                        _ if prose => sentences_at.push(range),
+                        _ if prose => sentences_at.push((range, figures_stated(&ws))),
                         Field::Kind => shared_at.push(range),
                         _ => names_at.push(range),
                     }
@@ -362,11 +388,13 @@ impl Index {
             shared_at.push(start..occurrences.len());
             let shared = shared_at.iter().flat_map(|r| &occurrences[r.clone()]).map(|o| o.0);
             let names = names_at.iter().flat_map(|r| &occurrences[r.clone()]).map(|o| o.0);
-            raw_passages.push_passage(names.chain(shared.clone()));
-            for r in &sentences_at {
+            raw_passages.push_passage(names.chain(shared.clone()), 0);
+            for (r, figures) in &sentences_at {
                 if !r.is_empty() {
-                    raw_passages
-                        .push_passage(occurrences[r.clone()].iter().map(|o| o.0).chain(shared.clone()));
+                    raw_passages.push_passage(
+                        occurrences[r.clone()].iter().map(|o| o.0).chain(shared.clone()),
+                        *figures,
+                    );
                 }
             }
             raw_passages.end_doc();
@@ -493,6 +521,7 @@ impl Index {
             passage_terms: passages.terms,
             passage_ends: passages.ends,
             doc_passages: passages.docs,
+            passage_figures: passages.figures,
             related: Synonyms::default(),
             related_terms: Vec::new(),
             doc_count: items.len(),
@@ -547,6 +576,21 @@ impl Index {
             let start = if p == 0 { 0 } else { self.passage_ends[p - 1] as usize };
             &self.passage_terms[start..self.passage_ends[p] as usize]
         })
+    }
+
+    /// The passages of doc `d` (see `passages`) whose sentence states the figure a question
+    /// asks for: a number, or a year. The item's names and its own year never do; "when" is
+    /// answered by what its text says happened then.
+    pub fn passages_stating(&self, d: u32, figure: Figure) -> impl Iterator<Item = &[u32]> + '_ {
+        let wanted = match figure {
+            Figure::Number => STATES_NUMBER,
+            Figure::Year => STATES_YEAR,
+        };
+        let first = self.doc_passages[d as usize] as usize;
+        self.passages(d)
+            .enumerate()
+            .filter(move |(i, _)| self.passage_figures[first + i] & wanted != 0)
+            .map(|(_, p)| p)
     }
 
     pub fn term(&self, id: u32) -> &str {

@@ -53,6 +53,49 @@ pub fn is_filler(word: &str) -> bool {
     )
 }
 
+/// Chat idioms whose words ask nothing ("why did netflix move to the cloud in the first
+/// place", "how many members does netflix have these days"): each word alone may mean something
+/// ("day" is in a title), the phrase never does. Folded words, stopwords kept.
+const IDIOMS: &[&[&str]] = &[
+    &["in", "the", "first", "place"],
+    &["these", "days"],
+    &["this", "days"],
+    &["nowadays"],
+    &["the", "other", "day"],
+    &["back", "in", "the", "day"],
+    &["at", "the", "end", "of", "the", "day"],
+    &["by", "the", "way"],
+    &["out", "of", "curiosity"],
+    &["just", "wondering"],
+    &["any", "chance"],
+    &["in", "general"],
+    &["for", "example"],
+    &["at", "some", "point"],
+    &["a", "while", "ago"],
+    &["some", "time", "ago"],
+    &["off", "the", "top", "of", "my", "head"],
+];
+
+/// `text` without the chat idioms in it (see `IDIOMS`), as folded words; `None` when it has
+/// none, so the common query is read as typed.
+pub fn without_idioms(text: &str) -> Option<String> {
+    let words = crate::text::raw_words(text);
+    let mut keep = vec![true; words.len()];
+    let mut found = false;
+    for i in 0..words.len() {
+        for idiom in IDIOMS {
+            let end = i + idiom.len();
+            if end <= words.len() && words[i..end].iter().zip(*idiom).all(|(w, p)| w == p) {
+                keep[i..end].iter_mut().for_each(|k| *k = false);
+                found = true;
+            }
+        }
+    }
+    found.then(|| {
+        words.iter().zip(&keep).filter(|(_, k)| **k).map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" ")
+    })
+}
+
 /// Verbs that report speech. Alone they ask for a quote ("what did the ses lead say about
 /// email"); beside a noun for the item ("which story says how many members…", "the talk where
 /// netflix said…") they only introduce what the item says, and are filler.
@@ -125,6 +168,74 @@ pub fn kinds_asked(word: &str) -> &'static [Kind] {
     }
 }
 
+/// What a fact question asks for, when the answer is a figure: "how many members…", "when did
+/// netflix start producing…". A sentence that states a figure beside the words asked about is
+/// more likely the answer than one that only uses those words ("a member of the performance
+/// team" is not how many members there are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// A number of any kind: a count, an amount, a duration, a ratio ("3x"), a year.
+    Number,
+    /// A year.
+    Year,
+}
+
+/// The figure a message asks for, read from its folded words with stopwords kept
+/// (`text::raw_words`): a quantity question in English, German, French, Spanish or Portuguese
+/// ("how many", "wie viele", "combien", "cuántos", "quantos"), or a question of when. "When" in
+/// the middle of a sentence ("smooth when the artist lives far away") joins clauses and asks
+/// nothing; it asks when it opens the message or a question ("when did…", "so when was…").
+pub fn figure_asked(words: &[String]) -> Option<Figure> {
+    let mut asked = None;
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).map_or("", String::as_str);
+        let number = match w.as_str() {
+            "how" => matches!(
+                next,
+                "many"
+                    | "much"
+                    | "long"
+                    | "fast"
+                    | "big"
+                    | "large"
+                    | "often"
+                    | "far"
+                    | "quickly"
+                    | "quick"
+                    | "soon"
+            ),
+            "percent" | "percentage" => true,
+            "wie" => matches!(next, "viele" | "viel" | "lange" | "schnell" | "oft" | "gross"),
+            "combien" | "cuantos" | "cuantas" | "cuanto" | "cuanta" | "quantos" | "quantas" | "quanto"
+            | "quanta" => true,
+            _ => false,
+        };
+        if number {
+            return Some(Figure::Number);
+        }
+        let opens =
+            i == 0 || matches!(words[i - 1].as_str(), "so" | "and" | "but" | "ok" | "hey" | "hi" | "also");
+        let year = match w.as_str() {
+            "when" | "wann" | "quand" | "cuando" | "quando" => {
+                opens && matches!(next, "did" | "was" | "were" | "is" | "does" | "do" | "has" | "had" | "")
+                    || matches!(next, "did" | "was" | "were") && i + 2 < words.len()
+            }
+            "year" | "jahr" | "annee" | "ano" => {
+                i > 0
+                    && matches!(
+                        words[i - 1].as_str(),
+                        "what" | "which" | "welchem" | "quelle" | "que" | "qual"
+                    )
+            }
+            _ => false,
+        };
+        if year {
+            asked = Some(Figure::Year);
+        }
+    }
+    asked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +300,33 @@ mod tests {
         assert!(!is_kind_noun("watch") && !is_kind_noun("listen"));
         assert_eq!(kinds_of_phrase("case", "studies"), [Kind::CaseStudy]);
         assert!(kinds_of_phrase("case", "closed").is_empty());
+    }
+
+    #[test]
+    fn idioms_are_dropped_and_their_words_kept_elsewhere() {
+        assert_eq!(
+            without_idioms("Why did Netflix move to the cloud in the first place?").as_deref(),
+            Some("why did netflix move to the cloud")
+        );
+        assert_eq!(
+            without_idioms("how many members does netflix have these days").as_deref(),
+            Some("how many members does netflix have")
+        );
+        assert_eq!(without_idioms("a day in the life of a netflix engineer"), None);
+        assert_eq!(without_idioms("first place"), None);
+    }
+
+    #[test]
+    fn figures_asked() {
+        let asked = |q: &str| figure_asked(&raw_words(q));
+        assert_eq!(asked("how many members does netflix have"), Some(Figure::Number));
+        assert_eq!(asked("netflix is available in how many languages?"), Some(Figure::Number));
+        assert_eq!(asked("wie viele Mitglieder hat Netflix?"), Some(Figure::Number));
+        assert_eq!(asked("¿Cuántos servidores usa Netflix?"), Some(Figure::Number));
+        assert_eq!(asked("when did netflix start producing its own content"), Some(Figure::Year));
+        assert_eq!(asked("what year did netflix open source metaflow"), Some(Figure::Year));
+        assert_eq!(asked("how netflix encodes video"), None);
+        assert_eq!(asked("keeping artist machines smooth when the artist lives far away"), None);
+        assert_eq!(asked("the talk about chaos engineering"), None);
     }
 }

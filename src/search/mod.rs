@@ -61,7 +61,9 @@
 //! General chat vocabulary (greetings, question words, pronouns, hedges, request verbs) is
 //! dropped before matching; no word of a name in the bundled catalog may be filler (a test
 //! checks). A verb that reports speech ("says", "said") is filler too beside a noun for the item
-//! ("which story says how many members…"); alone it asks for a quote. Words that ask for a kind
+//! ("which story says how many members…"); alone it asks for a quote. Chat idioms ("in the first
+//! place", "these days", "by the way") are dropped whole, though a word of one may name something
+//! elsewhere ("day"). Words that ask for a kind
 //! ("listen" → podcast, "watch" → videos, talks, keynotes, "read" → blog posts and case studies,
 //! "quote", "overview", and phrases of such nouns: "blog posts") become a slot any item of those
 //! kinds satisfies, weighted by how rare the kinds are: preferred, not required. They do not
@@ -99,17 +101,22 @@
 //! the 32 best by (matches every word, score) are read with fuzzy-matcher's SkimMatcherV2 against
 //! each folded title, alias and translated title. *Likeness* (subsequence ratio × (0.7 + 0.3 ×
 //! share of the name covered)) is a feature of the decision, and the rank is lifted by up to 30 %
-//! × ratio × share. Order: a query that is an item's name word for word first, then items that
-//! match every word, then score; ties by id.
+//! × ratio × share. A fact question that asks for a figure ("how many…", "what year…", "wie
+//! viele…"; `intent::figure_asked`) lifts an item by up to 2 × the share of the query that one
+//! sentence of its summary matches while stating a number (or a year): the sentence "over 260
+//! million members" answers "how many members", a role "member of the performance team" does
+//! not (`rerank::FIGURE_BONUS`). Order: a query that is an item's name word for word first, then
+//! items that match every word, then score; ties by id.
 //!
 //! # Decide (decide.rs, weights.rs)
 //!
 //! Each ranked candidate gets features — coverage, named, focus, ln(1 + evidence), evidence per
 //! unit of weight, margin to its best rival, likeness, exact name, specific (weight matched as
 //! typed over the rarity of a one-item word), typed share, browsing, ln(words asked), rarest word
-//! matched, share of words nothing knows, whether it leads, and *together*: the largest share of
+//! matched, share of words nothing knows, whether it leads, *together*: the largest share of
 //! the query one passage of the item matches (its names as one passage, each sentence of a
-//! summary as another, `Index::passages`) — and a logistic model over them and
+//! summary as another, `Index::passages`), *figure*: the same share among sentences stating the
+//! figure a fact question asks for, and whether the query asks for one — and a logistic model over them and
 //! the product of every pair of them (`decide::terms`) gives the probability that it is the story
 //! asked for. There are two models: one for candidates in a
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
@@ -459,7 +466,10 @@ impl Engine {
         let candidates = gather::gather(&self.index, &parsed, &mut scratch, allowed);
         self.put_scratch(scratch);
         let full_matches = candidates.iter().filter(|c| c.tier() == 2).count();
-        let mut ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit);
+        let figure_stated = |c: &gather::Candidate| {
+            parsed.figure.map_or(0.0, |f| gather::together(&parsed, self.index.passages_stating(c.doc, f)))
+        };
+        let mut ranked = rerank::rerank(&self.matcher, &self.names, query, candidates, limit, figure_stated);
         for r in &mut ranked {
             r.together = gather::together(&parsed, self.index.passages(r.candidate.doc));
         }

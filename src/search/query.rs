@@ -2,7 +2,7 @@
 //! may stand for it and how much each is worth (1.0 for the word itself, less for a guess).
 
 use super::index::{group_term, kind_term, Index};
-use super::intent::{is_filler, kinds_asked, names_an_item, reports_speech};
+use super::intent::{is_filler, kinds_asked, names_an_item, reports_speech, without_idioms};
 use super::text::{words, Word};
 use super::typo::{distance, max_edits};
 use crate::catalog::Kind;
@@ -79,7 +79,10 @@ pub fn truncate(query: &str) -> &str {
 /// The words of `text` that may match something: chat filler ("hey", "anyone", "got") dropped,
 /// and a verb reporting speech where a noun names the item asked for.
 pub fn content_words(text: &str) -> Vec<Word> {
-    let mut ws = words(text);
+    let mut ws = match without_idioms(text) {
+        Some(plain) => words(&plain),
+        None => words(text),
+    };
     let item_named = ws.iter().any(|w| names_an_item(&w.raw));
     ws.retain(|w| !(is_filler(&w.raw) || item_named && reports_speech(&w.raw)));
     ws

@@ -272,3 +272,19 @@ fn nouns_for_kinds_browse_them() {
     assert_eq!(kinds("any podcasts?"), [Kind::Podcast]);
     assert!(kinds("what should i watch tonight").is_empty());
 }
+
+/// A question for a figure ("how many", "when") is answered by the sentence that states one
+/// beside the words asked about, not by a name that merely holds a word of it: Brendan Gregg
+/// is "a member of the performance … team", the overview says "over 260 million members".
+#[test]
+fn a_question_for_a_figure_prefers_the_sentence_that_states_it() {
+    let first = |q: &str| engine().judge(q, &SearchOptions::limit(3)).first().map(|j| j.item.id.clone());
+    assert_eq!(first("how many members does netflix have").as_deref(), Some("netflix-on-aws"));
+    assert_eq!(first("netflix is available in how many languages?").as_deref(), Some("netflix-on-aws"));
+    assert_eq!(
+        first("when did netflix start producing its own content").as_deref(),
+        Some("nice-dcv-vfx-studio")
+    );
+    // Without a question for a figure, the name that holds the word still leads.
+    assert_eq!(first("member of the performance team").as_deref(), Some("reinvent-2017-ec2-tuning"));
+}

@@ -52,9 +52,11 @@ pub fn unseen_cases(name: &str) -> Vec<Case> {
 }
 
 /// The unseen sets that may be tuned on, and the one that never is (reported last).
-pub const UNSEEN_SETS: [&str; 7] = [
+pub const UNSEEN_SETS: [&str; 9] = [
     "paraphrase",
+    "paraphrase-2",
     "facts-roles",
+    "facts-roles-2",
     "nicknames-nonnative",
     "chat",
     "languages",
@@ -65,8 +67,11 @@ pub const UNSEEN_SETS: [&str; 7] = [
 /// holdout-fresh (paraphrases, fact and role questions, negatives; written 2026-12-06) and
 /// holdout-exam (the same styles and chat questions, by another writer, 2026-12-06) and
 /// holdout-after (paraphrase, fact, role and chat questions and negatives, by a fourth writer,
-/// after related words, reporting verbs and browsing by kind landed; 2026-12-06).
-pub const UNSEEN_HOLDOUTS: [&str; 4] = ["holdout-final", "holdout-fresh", "holdout-exam", "holdout-after"];
+/// after related words, reporting verbs and browsing by kind landed; 2026-12-06) and
+/// holdout-fifth (the same styles with long chat messages, by a fifth writer, before the fit
+/// read facts-roles-2; 2026-12-06).
+pub const UNSEEN_HOLDOUTS: [&str; 5] =
+    ["holdout-final", "holdout-fresh", "holdout-exam", "holdout-after", "holdout-fifth"];
 
 pub fn bundled() -> Catalog {
     Catalog::bundled().expect("the bundled catalog is valid")
