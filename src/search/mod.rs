@@ -131,11 +131,13 @@
 //! tests/queries-unseen/holdout-*.toml), and writes them, with their figures 5-fold
 //! cross-validated and with each set left out in turn, to `weights.rs`.
 //!
-//! Three readings come around the model. A query that asks only for kinds browses them: a
+//! Four readings come around the model. A query that asks only for kinds browses them: a
 //! message of nouns for kinds ("any videos?", "case studies") always, one with a kind verb or words no item holds
 //! ("anything to listen to while i drive") when the model answers something. Its answer is the
 //! items of those kinds, the kind the word names first, not items that only use the word ("video
-//! transcoding" in the overview). A query of 4+ characters that begins the name of one item
+//! transcoding" in the overview). A topic with a noun for a kind ("re:invent talks", "security
+//! talks") keeps the model's answer first and lists after it every item of that kind that
+//! matches every word. A query of 4+ characters that begins the name of one item
 //! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
 //! filter, when every item the filter lets through matches every word ("netflix" among 2020
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
@@ -351,6 +353,18 @@ impl Engine {
             }
             (ranked, verdicts) = both.into_iter().unzip();
         }
+        // A topic with a noun for a kind ("re:invent talks", "security talks") lists, after the
+        // answer, every item of that kind that matches every word: the member asked for those
+        // stories, not for the best one alone.
+        if let Some(first) = verdicts.iter().position(|v| v.answer) {
+            let kinds = named_kinds(query);
+            if !kinds.is_empty() {
+                for (r, v) in ranked.iter().zip(verdicts.iter_mut()).skip(first + 1) {
+                    v.answer |=
+                        r.candidate.tier() == 2 && kinds.contains(&self.kinds[r.candidate.doc as usize]);
+                }
+            }
+        }
         let item = |r: &Ranked| &self.items[r.candidate.doc as usize];
         let hit = |r: &Ranked| Hit { item: item(r), score: r.score };
         // The item whose name the query begins comes first, then what the decision answers.
@@ -506,17 +520,44 @@ fn name_key(text: &str) -> String {
 fn browsed_kinds(query: &str, parsed: &Parsed, answered: bool) -> Option<Vec<Kind>> {
     let words = query::content_words(query::truncate(query));
     let mut asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
-    let mut nouns: Vec<bool> = words.iter().map(|w| intent::is_kind_noun(&w.raw)).collect();
-    for (i, pair) in words.windows(2).enumerate() {
-        let kinds = intent::kinds_of_phrase(&pair[0].raw, &pair[1].raw);
-        if !kinds.is_empty() {
-            asked.extend(kinds);
-            nouns[i..i + 2].fill(true);
-        }
-    }
+    let (phrased, nouns) = kind_nouns(&words);
+    asked.extend(phrased);
     let request = !words.is_empty() && nouns.iter().all(|&n| n);
     // A phrase for a kind ("case studies") is a topic slot to the model, so `parsed` does not
     // count it as browsing.
     let browsing = parsed.browsing || request;
     (browsing && !asked.is_empty() && (request || answered)).then_some(asked)
+}
+
+/// Which of `words` are nouns for kinds of items ("talks", "case studies"), and the kinds the
+/// two-word phrases among them ask for (a one-word noun's kinds are `intent::kinds_asked`).
+fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
+    let mut phrased = Vec::new();
+    let mut nouns: Vec<bool> = words.iter().map(|w| intent::is_kind_noun(&w.raw)).collect();
+    for (i, pair) in words.windows(2).enumerate() {
+        let kinds = intent::kinds_of_phrase(&pair[0].raw, &pair[1].raw);
+        if !kinds.is_empty() {
+            phrased.extend(kinds);
+            nouns[i..i + 2].fill(true);
+        }
+    }
+    (phrased, nouns)
+}
+
+/// The kinds the query names with a noun ("re:invent talks", "security case studies"), in the
+/// order named; empty when it names none. A verb that asks for a kind ("watch") names none: it
+/// prefers the kind, it does not ask for a list of it.
+fn named_kinds(query: &str) -> Vec<Kind> {
+    let words = query::content_words(query::truncate(query));
+    let (mut kinds, nouns) = kind_nouns(&words);
+    for (w, _) in words.iter().zip(&nouns).filter(|(_, &n)| n) {
+        kinds.extend(intent::kinds_asked(&w.raw));
+    }
+    let mut seen = Vec::new();
+    kinds.retain(|k| {
+        let new = !seen.contains(k);
+        seen.push(*k);
+        new
+    });
+    kinds
 }

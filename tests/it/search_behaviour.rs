@@ -288,3 +288,25 @@ fn a_question_for_a_figure_prefers_the_sentence_that_states_it() {
     // Without a question for a figure, the name that holds the word still leads.
     assert_eq!(first("member of the performance team").as_deref(), Some("reinvent-2017-ec2-tuning"));
 }
+
+/// A topic with a noun for a kind lists every story of that kind that matches the topic, after
+/// the answer ("re:invent talks": all of them, not the best one alone); a topic only one such
+/// story matches lists that one.
+#[test]
+fn a_topic_with_a_kind_noun_lists_the_stories_of_that_kind() {
+    let ids = |q: &str| -> Vec<String> {
+        engine().search(q, &SearchOptions::limit(25)).hits.iter().map(|h| h.item.id.clone()).collect()
+    };
+    let mut talks: Vec<String> = engine()
+        .items()
+        .iter()
+        .filter(|i| i.kind == Kind::Talk && i.tags.iter().any(|t| t == "re:invent"))
+        .map(|i| i.id.clone())
+        .collect();
+    assert!(talks.len() > 3, "the bundled catalog holds several re:Invent talks");
+    let mut listed = ids("re:invent talks");
+    listed.sort();
+    talks.sort();
+    assert_eq!(listed, talks);
+    assert_eq!(ids("the crown case study"), ["the-crown-in-the-cloud"]);
+}
