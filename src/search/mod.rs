@@ -137,7 +137,8 @@
 //! items of those kinds, the kind the word names first, not items that only use the word ("video
 //! transcoding" in the overview). A topic with a noun for a kind ("re:invent talks", "security
 //! talks") keeps the model's answer first and lists after it every item of that kind that
-//! matches every word. A query of 4+ characters that begins the name of one item
+//! matches every word. A word most items hold ("netflix", "aws") is the catalog's theme, not a
+//! topic: "netflix talks" browses the talks. A query of 4+ characters that begins the name of one item
 //! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
 //! filter, when every item the filter lets through matches every word ("netflix" among 2020
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
@@ -185,6 +186,15 @@ use std::sync::{Mutex, OnceLock};
 pub use decide::{term_name, terms, FEATURES, TERMS};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shared::{when_changed, SharedEngine};
+
+/// A word held by at least this share of the items is the catalog's theme, not a topic that
+/// tells stories apart (see `Engine::held_by_most`): "netflix" is in every bundled story, "aws"
+/// in over half. Higher, and "aws talks" answers "Nothing matches" instead of listing the talks;
+/// lower, and words that do tell stories apart ("cloud", in about a third) are taken for the
+/// theme.
+const EVERYWHERE: f32 = 0.5;
+/// ... in a catalog of at least this many items: in a handful of items every word is common.
+const MIN_ITEMS_FOR_EVERYWHERE: usize = 10;
 
 /// "Did you mean" entries offered when nothing is answered.
 const SUGGESTIONS: usize = 3;
@@ -342,7 +352,7 @@ impl Engine {
             v.answer |= browsing_filtered && r.candidate.tier() == 2;
         }
         let answered = verdicts.iter().any(|v| v.answer);
-        if let Some(asked) = browsed_kinds(query, &parsed, answered) {
+        if let Some(asked) = browsed_kinds(query, &parsed, answered, |w| self.held_by_most(w)) {
             // The kind the word names first ("talks": talks, then keynotes, then videos).
             let place = |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
             let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
@@ -451,6 +461,17 @@ impl Engine {
         begun.all(|e| e.0 == doc).then_some(doc)
     }
 
+    /// Whether most items hold the word as typed (at least `EVERYWHERE` of a catalog of
+    /// `MIN_ITEMS_FOR_EVERYWHERE` or more): the catalog's theme, not a topic.
+    fn held_by_most(&self, w: &text::Word) -> bool {
+        let n = self.index.doc_count();
+        n as usize >= MIN_ITEMS_FOR_EVERYWHERE
+            && self
+                .index
+                .lookup(w.stem())
+                .is_some_and(|t| self.index.doc_freq(t) as f32 >= EVERYWHERE * n as f32)
+    }
+
     /// With a kind or year filter, how many items pass it (from the per-(kind, year) counts made
     /// at load: no scan of the catalog per query); `None` without a filter.
     fn passing(&self, options: &SearchOptions) -> Option<usize> {
@@ -517,12 +538,19 @@ fn name_key(text: &str) -> String {
 /// not. A message of nouns for kinds ("any podcasts?", "blog posts", "case studies") is a
 /// request to browse; with a verb ("what should i watch tonight") or words no item holds, the
 /// decision (`answered`) says whether it is a request at all.
-fn browsed_kinds(query: &str, parsed: &Parsed, answered: bool) -> Option<Vec<Kind>> {
+fn browsed_kinds(
+    query: &str,
+    parsed: &Parsed,
+    answered: bool,
+    theme: impl Fn(&text::Word) -> bool,
+) -> Option<Vec<Kind>> {
     let words = query::content_words(query::truncate(query));
     let mut asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
     let (phrased, nouns) = kind_nouns(&words);
     asked.extend(phrased);
-    let request = !words.is_empty() && nouns.iter().all(|&n| n);
+    // A word most items hold ("netflix", "aws" in a catalog about Netflix on AWS) is the
+    // catalog's theme: "netflix talks" asks for the talks.
+    let request = nouns.iter().any(|&n| n) && words.iter().zip(&nouns).all(|(w, &n)| n || theme(w));
     // A phrase for a kind ("case studies") is a topic slot to the model, so `parsed` does not
     // count it as browsing.
     let browsing = parsed.browsing || request;

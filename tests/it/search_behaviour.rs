@@ -310,3 +310,15 @@ fn a_topic_with_a_kind_noun_lists_the_stories_of_that_kind() {
     assert_eq!(listed, talks);
     assert_eq!(ids("the crown case study"), ["the-crown-in-the-cloud"]);
 }
+
+/// A word most stories hold is the catalog's theme, not a topic: "netflix talks" and "aws
+/// talks" browse the talks rather than answering "Nothing matches".
+#[test]
+fn the_catalogs_theme_words_beside_a_kind_noun_browse_it() {
+    let talks = engine().items().iter().filter(|i| i.kind == Kind::Talk).count();
+    for q in ["netflix talks", "aws talks", "any netflix talks?"] {
+        let hits = engine().search(q, &SearchOptions::limit(25)).hits;
+        let listed = hits.iter().take_while(|h| h.item.kind == Kind::Talk).count();
+        assert_eq!(listed, talks, "{q}: the talks first, all of them");
+    }
+}
