@@ -88,7 +88,7 @@ pub fn term_name(k: usize) -> String {
 /// plain two-word keyword queries need focus or a lead to be answered at scale.
 const SPECIFIC: f32 = 0.6;
 /// ... or the query must name the item (focus, see `Candidate`) at least this much ...
-const MIN_FOCUS: f32 = 0.3;
+pub const MIN_FOCUS: f32 = 0.3;
 /// ... or the item must score this much above every other candidate that matches as much of
 /// the query: chance matches come in crowds of near-equal scores.
 const STAND_OUT: f32 = 1.25;

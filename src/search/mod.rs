@@ -138,7 +138,8 @@
 //! transcoding" in the overview). A topic with a noun for a kind ("re:invent talks", "security
 //! talks") keeps the model's answer first and lists after it every item of that kind that
 //! matches every word. A word most items hold ("netflix", "aws") is the catalog's theme, not a
-//! topic: "netflix talks" browses the talks. A query of 4+ characters that begins the name of one item
+//! topic: "netflix talks" browses the talks, and "netflix" alone is answered by the ranking's
+//! first (the overview, which the word names most). A query of 4+ characters that begins the name of one item
 //! only ("the cr" → "The Crown in the Cloud") answers that item first. With a kind or year
 //! filter, when every item the filter lets through matches every word ("netflix" among 2020
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
@@ -351,6 +352,16 @@ impl Engine {
         for (v, r) in verdicts.iter_mut().zip(&ranked) {
             v.answer |= browsing_filtered && r.candidate.tier() == 2;
         }
+        // Only theme words ("netflix", "aws"; see `held_by_most`): every story matches, so
+        // "Nothing matches" would be untrue; the story the words name (they are much of its
+        // name: "Netflix on AWS") answers. A word most items merely mention names none, and a
+        // message of it stays with the decision ("is the server down again?").
+        let named = ranked.first().is_some_and(|r| r.candidate.focus >= decide::MIN_FOCUS);
+        if named && !verdicts.iter().any(|v| v.answer) && self.only_theme_words(query) {
+            if let Some(v) = verdicts.first_mut() {
+                v.answer = true;
+            }
+        }
         let answered = verdicts.iter().any(|v| v.answer);
         if let Some(asked) = browsed_kinds(query, &parsed, answered, |w| self.held_by_most(w)) {
             // The kind the word names first ("talks": talks, then keynotes, then videos).
@@ -470,6 +481,17 @@ impl Engine {
                 .index
                 .lookup(w.stem())
                 .is_some_and(|t| self.index.doc_freq(t) as f32 >= EVERYWHERE * n as f32)
+    }
+
+    /// Whether `query` is theme words typed as keywords ("netflix", "aws?"): no kind named
+    /// ("netflix talks" browses) and no chat around them ("is netflix down right now?" asks
+    /// something no story answers).
+    fn only_theme_words(&self, query: &str) -> bool {
+        let query = query::truncate(query);
+        let words = query::content_words(query);
+        !words.is_empty()
+            && words.len() == text::words(query).len()
+            && words.iter().all(|w| !intent::is_kind_noun(&w.raw) && self.held_by_most(w))
     }
 
     /// With a kind or year filter, how many items pass it (from the per-(kind, year) counts made

@@ -322,3 +322,14 @@ fn the_catalogs_theme_words_beside_a_kind_noun_browse_it() {
         assert_eq!(listed, talks, "{q}: the talks first, all of them");
     }
 }
+
+/// Theme words typed alone ask for the story they name: "netflix" matched every story and
+/// answered "Nothing matches"; the overview, "Netflix on AWS", answers.
+#[test]
+fn the_catalogs_theme_words_alone_answer_its_overview() {
+    for q in ["netflix", "aws", "Netflix?"] {
+        assert_eq!(top(q).as_deref(), Some("netflix-on-aws"), "{q}");
+    }
+    // Chat around them asks something else.
+    assert_eq!(top("is netflix down right now for anyone else?"), None);
+}
