@@ -395,10 +395,16 @@ fn check(dir: Option<&Path>) -> Result<(), Failure> {
         eprintln!("{}:{}:{}: warning: {}", w.path, w.line, w.column, w.message);
     }
     let lint = marquee::catalog::lint::warnings(&catalog.items);
+    let mut unread = 0;
     for warning in &lint {
         eprintln!("warning: {warning}");
     }
-    let warnings = noted.len() + lint.len();
+    // Related words the index would leave out without a word (see `Engine::unread_related`).
+    for warning in marquee::search::Engine::new(catalog.clone()).unread_related(&catalog.related) {
+        eprintln!("warning: {warning}");
+        unread += 1;
+    }
+    let warnings = noted.len() + lint.len() + unread;
     let kinds: Vec<String> = catalog.count_by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
     let warned = match warnings {
         0 => String::new(),
@@ -406,10 +412,11 @@ fn check(dir: Option<&Path>) -> Result<(), Failure> {
         n => format!(", {n} warnings"),
     };
     print(&format!(
-        "ok: {} items ({}), {} synonym groups{warned} — {which}",
+        "ok: {} items ({}), {} synonym groups, {} related words{warned} — {which}",
         catalog.items.len(),
         kinds.join(", "),
-        catalog.synonyms.len()
+        catalog.synonyms.len(),
+        catalog.related.len()
     ))
 }
 

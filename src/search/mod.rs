@@ -325,6 +325,32 @@ impl Engine {
         &self.items
     }
 
+    /// What in `related` (the catalog's `[[related]]` tables, as loaded) can never match, for
+    /// `marquee check`: a table whose word no item holds in any form, and a member with chat
+    /// filler in it, which queries drop before matching ("went down"). The index leaves both out
+    /// without a word; an editor should hear of it.
+    pub fn unread_related(&self, related: &[(String, Vec<String>)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (word, members) in related {
+            if self.index.forms_of(word).is_empty() {
+                out.push(format!(
+                    "related word {word:?} is held by no item in any form: its members find nothing"
+                ));
+            }
+            for m in members {
+                let filler: Vec<String> =
+                    text::words(m).into_iter().filter(|w| intent::is_filler(&w.raw)).map(|w| w.raw).collect();
+                if !filler.is_empty() {
+                    out.push(format!(
+                        "member {m:?} of related word {word:?} holds chat filler ({}), which queries drop: it never matches",
+                        filler.join(", ")
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// What tells the languages of this catalog apart (`locale::written`), read once.
     pub fn vocabulary(&self) -> &Vocabulary {
         self.vocabulary.get_or_init(|| Vocabulary::of(&self.items))

@@ -292,7 +292,7 @@ fn check_warns_about_incomplete_or_long_locale_blocks() {
     );
     let (code, out, err) = marquee(&["check", "--content", dir.0.to_str().unwrap()], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("ok: 1 items (1 talk), 0 synonym groups, 4 warnings"), "{out}");
+    assert!(out.starts_with("ok: 1 items (1 talk), 0 synonym groups, 0 related words, 4 warnings"), "{out}");
     let p = path.display();
     for line in [
         format!("{p}:7:15: warning: locale `de` has no keywords"),
@@ -573,4 +573,30 @@ fn check_in_a_folder_with_content_checks_that_content() {
     let (code, out, _) = run(&empty);
     assert_eq!(code, Some(0));
     assert!(out.contains("the catalog built into the binary"), "{out}");
+}
+
+/// `check` names the related words that can never match, which the index leaves out without a
+/// word: a word no item holds, and a member with chat filler in it (queries drop filler).
+#[test]
+fn check_warns_about_related_words_that_never_match() {
+    let dir = TempDir::new("cli-check-related");
+    dir.write(
+        "l.toml",
+        "[[item]]\nid = \"x\"\ntitle = \"Outage drills\"\nkind = \"talk\"\nsummary = \"S\"\n\
+         links = [{ label = \"L\", url = \"https://example.com/x\" }]\n",
+    );
+    dir.write(
+        "synonyms.toml",
+        "[[related]]\nword = \"outage\"\nmembers = [\"crash\", \"went down\"]\n\n\
+         [[related]]\nword = \"zeppelin\"\nmembers = [\"airship\"]\n",
+    );
+    let (code, out, err) = marquee(&["check", "--content", dir.0.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: 1 items (1 talk), 0 synonym groups, 2 related words, 2 warnings"), "{out}");
+    assert!(err.contains("related word \"zeppelin\" is held by no item"), "{err}");
+    assert!(
+        err.contains("member \"went down\" of related word \"outage\" holds chat filler (went, down)"),
+        "{err}"
+    );
+    assert!(!err.contains("\"crash\""), "{err}");
 }
