@@ -382,14 +382,16 @@ impl Engine {
         // "Nothing matches" would be untrue; the story the words name (they are much of its
         // name: "Netflix on AWS") answers. A word most items merely mention names none, and a
         // message of it stays with the decision ("is the server down again?").
+        // The query's words, read once for the readings below.
+        let words = query::content_words(query::truncate(query));
         let named = ranked.first().is_some_and(|r| r.candidate.focus >= decide::MIN_FOCUS);
-        if named && !verdicts.iter().any(|v| v.answer) && self.only_theme_words(query) {
+        if named && !verdicts.iter().any(|v| v.answer) && self.only_theme_words(query, &words) {
             if let Some(v) = verdicts.first_mut() {
                 v.answer = true;
             }
         }
         let answered = verdicts.iter().any(|v| v.answer);
-        if let Some(asked) = browsed_kinds(query, &parsed, answered, |w| self.held_by_most(w)) {
+        if let Some(asked) = browsed_kinds(&words, &parsed, answered, |w| self.held_by_most(w)) {
             // The kind the word names first ("talks": talks, then keynotes, then videos).
             let place = |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
             let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
@@ -404,7 +406,7 @@ impl Engine {
         // answer, every item of that kind that matches every word: the member asked for those
         // stories, not for the best one alone.
         if let Some(first) = verdicts.iter().position(|v| v.answer) {
-            let kinds = named_kinds(query);
+            let kinds = named_kinds(&words);
             if !kinds.is_empty() {
                 for (r, v) in ranked.iter().zip(verdicts.iter_mut()).skip(first + 1) {
                     v.answer |=
@@ -512,11 +514,10 @@ impl Engine {
     /// Whether `query` is theme words typed as keywords ("netflix", "aws?"): no kind named
     /// ("netflix talks" browses) and no chat around them ("is netflix down right now?" asks
     /// something no story answers).
-    fn only_theme_words(&self, query: &str) -> bool {
-        let query = query::truncate(query);
-        let words = query::content_words(query);
+    /// `words`: its `query::content_words`.
+    fn only_theme_words(&self, query: &str, words: &[text::Word]) -> bool {
         !words.is_empty()
-            && words.len() == text::words(query).len()
+            && words.len() == text::words(query::truncate(query)).len()
             && words.iter().all(|w| !intent::is_kind_noun(&w.raw) && self.held_by_most(w))
     }
 
@@ -581,20 +582,19 @@ fn name_key(text: &str) -> String {
     query::content_words(text).iter().map(|w| w.stem()).collect::<Vec<_>>().join(" ")
 }
 
-/// The kinds `query` browses, the kind named first, if it asks only for kinds: the items of
+/// The kinds a query of `words` (its `query::content_words`) browses, the kind named first, if it asks only for kinds: the items of
 /// those kinds are then the answer, and items that only use the word ("video transcoding") are
 /// not. A message of nouns for kinds ("any podcasts?", "blog posts", "case studies") is a
 /// request to browse; with a verb ("what should i watch tonight") or words no item holds, the
 /// decision (`answered`) says whether it is a request at all.
 fn browsed_kinds(
-    query: &str,
+    words: &[text::Word],
     parsed: &Parsed,
     answered: bool,
     theme: impl Fn(&text::Word) -> bool,
 ) -> Option<Vec<Kind>> {
-    let words = query::content_words(query::truncate(query));
     let mut asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
-    let (phrased, nouns) = kind_nouns(&words);
+    let (phrased, nouns) = kind_nouns(words);
     asked.extend(phrased);
     // A word most items hold ("netflix", "aws" in a catalog about Netflix on AWS) is the
     // catalog's theme: "netflix talks" asks for the talks.
@@ -620,20 +620,18 @@ fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
     (phrased, nouns)
 }
 
-/// The kinds the query names with a noun ("re:invent talks", "security case studies"), in the
+/// The kinds a query of `words` names with a noun ("re:invent talks", "security case studies"), in the
 /// order named; empty when it names none. A verb that asks for a kind ("watch") names none: it
 /// prefers the kind, it does not ask for a list of it.
-fn named_kinds(query: &str) -> Vec<Kind> {
-    let words = query::content_words(query::truncate(query));
-    let (mut kinds, nouns) = kind_nouns(&words);
-    for (w, _) in words.iter().zip(&nouns).filter(|(_, &n)| n) {
-        kinds.extend(intent::kinds_asked(&w.raw));
+fn named_kinds(words: &[text::Word]) -> Vec<Kind> {
+    let (phrased, nouns) = kind_nouns(words);
+    let of_nouns =
+        words.iter().zip(&nouns).filter(|(_, &n)| n).flat_map(|(w, _)| intent::kinds_asked(&w.raw));
+    let mut kinds = Vec::new();
+    for k in phrased.into_iter().chain(of_nouns.copied()) {
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
     }
-    let mut seen = Vec::new();
-    kinds.retain(|k| {
-        let new = !seen.contains(k);
-        seen.push(*k);
-        new
-    });
     kinds
 }
