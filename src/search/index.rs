@@ -182,6 +182,9 @@ pub struct Index {
     /// Per entry of `related`, the terms of the catalog word members mean, in the forms the
     /// catalog holds it.
     pub related_terms: Vec<Vec<u32>>,
+    /// Per word of a person's name, the other words of that name (of every person it is part
+    /// of): a first name beside the surname may be spelt the way it sounds ("stefan kowalski").
+    name_parts: HashMap<u32, Vec<u32>>,
     doc_count: usize,
 }
 
@@ -524,6 +527,7 @@ impl Index {
             passage_figures: passages.figures,
             related: Synonyms::default(),
             related_terms: Vec::new(),
+            name_parts: HashMap::new(),
             doc_count: items.len(),
         };
         // Only words some item holds: a member's word for a word no item has finds nothing.
@@ -540,7 +544,23 @@ impl Index {
             }
         }
         index.related = Synonyms::new(&groups);
+        for person in items.iter().flat_map(|item| &item.people) {
+            let parts: Vec<u32> = words(&person.name).iter().filter_map(|w| index.lookup(w.stem())).collect();
+            for &part in &parts {
+                let others = index.name_parts.entry(part).or_default();
+                for &other in &parts {
+                    if other != part && !others.contains(&other) {
+                        others.push(other);
+                    }
+                }
+            }
+        }
         index
+    }
+
+    /// The other words of the names `part` is a word of ("kowalski" → "stephen").
+    pub fn other_name_parts(&self, part: u32) -> &[u32] {
+        self.name_parts.get(&part).map_or(&[], Vec::as_slice)
     }
 
     /// The terms that are forms of a dictionary word in the catalog's text ("migrate" →

@@ -82,7 +82,10 @@
 //! (`[[related]]` in `content/synonyms.toml`: "crash" → outage; a phrase such as "power cut" is
 //! a slot of its own, but a phrase of words the catalog holds, "content creation", keeps asking
 //! for them and only adds evidence for the word it stands for), one typo 0.75
-//! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), abbreviation 0.55 (last resort, 4+ letters, at
+//! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), a word beside a
+//! word of a person's name that sounds like another word of it 0.6 (Soundex: "stefan kowalski"
+//! → Stephen; the sets left out of the fit in turn, 15 sets: right first 0.940 against 0.936,
+//! silence level at 0.949), abbreviation 0.55 (last resort, 4+ letters, at
 //! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing.
 //!

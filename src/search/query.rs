@@ -4,7 +4,7 @@
 use super::index::{group_term, kind_term, Index};
 use super::intent::{is_filler, kinds_asked, names_an_item, reports_speech, without_idioms};
 use super::text::{words, Word};
-use super::typo::{distance, max_edits};
+use super::typo::{distance, max_edits, soundex};
 use crate::catalog::Kind;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -213,6 +213,9 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         if exact.is_none() && !w.stem().chars().any(|c| c.is_numeric()) {
             typos(index, w.stem(), &mut alternatives);
         }
+        if exact.is_none() {
+            sounds_like_name(index, &ws, i, &mut alternatives);
+        }
         if alternatives.is_empty() && typed >= MIN_ABBREVIATION_CHARS && abbreviated < MAX_ABBREVIATED_WORDS {
             abbreviated += 1;
             abbreviations(index, matcher, &w.raw, &mut alternatives);
@@ -351,6 +354,33 @@ fn typos(index: &Index, stem: &str, out: &mut Vec<(u32, f32)>) {
         if let Some(d) = distance(&query, &word, limit) {
             if d > 0 && !out.iter().any(|&(o, _)| o == t) {
                 out.push((t, if d == 1 { ONE_TYPO } else { TWO_TYPOS }));
+            }
+        }
+    }
+}
+
+/// A word no item holds, beside a word of a person's name (as typed or with a typo), that
+/// sounds like another word of that name (`soundex`): "stefan kowalski", "steven kowalsky" →
+/// Stephen Kowalski. First names are spelt many ways, further apart than a typo; only beside
+/// the rest of the name does the sound of a word say whose it is ("smooth" sounds like
+/// "Schmidt" too).
+fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f32)>) {
+    let Some(sound) = soundex(&ws[i].raw) else {
+        return;
+    };
+    let beside = [i.checked_sub(1), Some(i + 1)];
+    let mut parts = Vec::new();
+    for j in beside.into_iter().flatten().filter(|&j| j < ws.len()) {
+        parts.clear();
+        parts.extend(index.lookup(ws[j].stem()).map(|t| (t, 1.0)));
+        if parts.is_empty() {
+            typos(index, ws[j].stem(), &mut parts);
+        }
+        for &(part, _) in &parts {
+            for &other in index.other_name_parts(part) {
+                if soundex(index.term(other)) == Some(sound) && !out.iter().any(|&(t, _)| t == other) {
+                    out.push((other, TWO_TYPOS));
+                }
             }
         }
     }

@@ -31,6 +31,43 @@ fn index_edits(len: usize) -> usize {
     }
 }
 
+/// The American Soundex code of a word ("stephen", "steven" and "stefan" are all S315): how a
+/// name sounds, for first names spelt many ways further apart than a typo. `None` for a word
+/// that does not start with a Latin letter.
+pub fn soundex(word: &str) -> Option<[u8; 4]> {
+    let code = |c: char| match c {
+        'b' | 'f' | 'p' | 'v' => b'1',
+        'c' | 'g' | 'j' | 'k' | 'q' | 's' | 'x' | 'z' => b'2',
+        'd' | 't' => b'3',
+        'l' => b'4',
+        'm' | 'n' => b'5',
+        'r' => b'6',
+        // Vowels part two equal codes; "h" and "w" do not.
+        'h' | 'w' => 0,
+        _ => b'0',
+    };
+    let mut letters = word.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase());
+    let first = letters.next()?;
+    let mut out = [first.to_ascii_uppercase() as u8, b'0', b'0', b'0'];
+    let mut last = code(first);
+    let mut n = 1;
+    for c in letters {
+        let d = code(c);
+        if d == 0 {
+            continue;
+        }
+        if d != b'0' && d != last {
+            out[n] = d;
+            n += 1;
+            if n == 4 {
+                break;
+            }
+        }
+        last = d;
+    }
+    Some(out)
+}
+
 fn hash(chars: &[char]) -> u64 {
     // FNV-1a: stable across runs and platforms, fast on short strings.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -152,6 +189,20 @@ pub fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soundex_hears_first_names_spelt_the_ways_they_sound() {
+        for name in ["stephen", "steven", "stefan", "Stevan"] {
+            assert_eq!(soundex(name), Some(*b"S315"), "{name}");
+        }
+        // The textbook cases: "h" and "w" join equal codes, vowels part them.
+        assert_eq!(soundex("ashcraft"), Some(*b"A261"));
+        assert_eq!(soundex("tymczak"), Some(*b"T522"));
+        assert_eq!(soundex("pfister"), Some(*b"P236"));
+        assert_eq!(soundex("lee"), Some(*b"L000"));
+        assert_ne!(soundex("stephen"), soundex("steve"));
+        assert_eq!(soundex("42"), None);
+    }
 
     fn c(s: &str) -> Vec<char> {
         s.chars().collect()

@@ -333,3 +333,14 @@ fn the_catalogs_theme_words_alone_answer_its_overview() {
     // Chat around them asks something else.
     assert_eq!(top("is netflix down right now for anyone else?"), None);
 }
+
+/// A first name spelt the way it sounds, beside the surname, is that person's: "stefan" and
+/// "steven" are two edits from "stephen", further than a typo. Alone, or beside words that are
+/// no part of the name, the sound of a word says nothing.
+#[test]
+fn a_first_name_spelt_as_it_sounds_beside_the_surname_finds_the_person() {
+    for q in ["stefan kowalski", "steven kowalsky", "Kowalski, Stefan"] {
+        assert_eq!(top(q).as_deref(), Some("quote-kowalski-g5"), "{q}");
+    }
+    assert_eq!(top("stefan"), None);
+}
