@@ -30,7 +30,7 @@ use marquee_testkit::distractors;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-const SETS: [&str; 13] = [
+const SETS: [&str; 15] = [
     "tests/queries-dev.toml",
     "tests/queries-extra.toml",
     "tests/queries-chat.toml",
@@ -44,6 +44,8 @@ const SETS: [&str; 13] = [
     "tests/queries-unseen/languages.toml",
     "tests/queries-unseen/near-topic-negatives.toml",
     "tests/queries-unseen/mixed.toml",
+    "tests/queries-unseen/paraphrase-3.toml",
+    "tests/queries-unseen/chat-nonnative-2.toml",
 ];
 /// Wrong stories answered first, as a share of on-topic queries, that the answer thresholds may
 /// allow: the target (3 %). The fitted thresholds land far below it (0.6 % fitted on all, 1.2 %
@@ -59,8 +61,10 @@ const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
 /// weights on a few hundred queries. Chosen with each set left out in turn at the 4 % bound (on
 /// the average of the two catalogs, 8da442a's features but for the per-catalog bound): 3, 10 and
 /// 30 answered right first 0.936, 0.935 and 0.929 with 0.940, 0.945 and 0.943 of off-topic
-/// queries silent.
-const RIDGE: f64 = 10.0;
+/// queries silent. With 15 sets (2026-12-07, with the Soundex name parts), 3, 5, 10 and 20
+/// answered right first 0.939, 0.942, 0.940 and 0.936 with 0.942, 0.952, 0.949 and 0.945 silent:
+/// with more rows, less shrinkage.
+const RIDGE: f64 = 5.0;
 const FOLDS: usize = 5;
 /// Seed-word distractors the queries are also judged among (as `tests/it/search_quality.rs`
 /// measures them): the decision must hold in a catalog this large too.

@@ -12,7 +12,8 @@
 //!   ▼
 //! words: fold (NFKD, marks, case) → drop stopwords (English and the other languages' function
 //!        words) and chat filler → stem plurals; Japanese split where the script changes, kanji
-//!        runs as pairs; cut at 256 chars, then at 12 content words
+//!        runs as pairs; cut at 256 chars, then to the 12 most telling content words (words
+//!        for a story, then words in names, then the rarest; the rest count as unread)
 //!   ▼
 //! slots, one per thing asked for:            brendan → {brendan 1.0}
 //!   exact word, synonym group, other forms   greg    → {gregg 0.75 (1 typo)}
@@ -155,7 +156,8 @@
 //!
 //! # Worst-case cost
 //!
-//! Every step is bounded whatever the 256 characters are: 12 content words; typo lookups only
+//! Every step is bounded whatever the 256 characters are: 12 content words (and one slot for
+//! the words left unread); typo lookups only
 //! for words of at most 32 letters; abbreviation scans for at most 2 words; at most 16
 //! completions for the last word, 4 for an unknown inner word, 8 other forms per word; the
 //! re-rank reads the first 64 characters. `benches/search.rs` times the worst shapes;

@@ -344,3 +344,33 @@ fn a_first_name_spelt_as_it_sounds_beside_the_surname_finds_the_person() {
     }
     assert_eq!(top("stefan"), None);
 }
+
+/// A long message asks at its end as often as at its start: past the words a query is read
+/// for, the most telling are kept (words for a story, names, the rarest), not the first, and
+/// the rest still count as asked.
+#[test]
+fn a_long_message_that_asks_at_its_end_is_answered() {
+    let asks = [
+        (
+            "hey all, quick question from our platform team standup this morning, someone mentioned a \
+             session where netflix explained deploying with spinnaker and managed delivery",
+            "reinvent-2020-spinnaker",
+        ),
+        (
+            "ok so context: i run a tiny vfx team, we rent gpu boxes and remote desktops are laggy, my \
+             boss wants the story where netflix used nice dcv for its vfx studio",
+            "nice-dcv-vfx-studio",
+        ),
+        (
+            "sorry for the wall of text, our data science folks keep fighting with infrastructure every \
+             single week, is there a blog on metaflow and step functions",
+            "techblog-metaflow-step-functions",
+        ),
+    ];
+    for (q, expected) in asks {
+        assert_eq!(top(q).as_deref(), Some(expected), "{q}");
+    }
+    let chatter = "sorry for the wall of text, our ops folks keep fighting with the coffee machine every \
+                   single week, anyone else have this problem at work";
+    assert_eq!(top(chatter), None);
+}
