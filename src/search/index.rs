@@ -8,9 +8,9 @@
 
 use super::intent::{is_filler, Figure};
 use super::text::{words, Stems, Word};
-use super::typo::TypoIndex;
+use super::typo::{soundex, TypoIndex};
 use crate::catalog::{Item, Kind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +185,9 @@ pub struct Index {
     /// Per word of a person's name, the other words of that name (of every person it is part
     /// of): a first name beside the surname may be spelt the way it sounds ("stefan kowalski").
     name_parts: HashMap<u32, Vec<u32>>,
+    /// The Soundex codes of the words of people's names: most words sound like none of them,
+    /// and need not look at their neighbours.
+    name_sounds: HashSet<[u8; 4]>,
     doc_count: usize,
 }
 
@@ -528,6 +531,7 @@ impl Index {
             related: Synonyms::default(),
             related_terms: Vec::new(),
             name_parts: HashMap::new(),
+            name_sounds: HashSet::new(),
             doc_count: items.len(),
         };
         // Only words some item holds: a member's word for a word no item has finds nothing.
@@ -547,6 +551,7 @@ impl Index {
         for person in items.iter().flat_map(|item| &item.people) {
             let parts: Vec<u32> = words(&person.name).iter().filter_map(|w| index.lookup(w.stem())).collect();
             for &part in &parts {
+                index.name_sounds.extend(soundex(&index.terms[part as usize]));
                 let others = index.name_parts.entry(part).or_default();
                 for &other in &parts {
                     if other != part && !others.contains(&other) {
@@ -556,6 +561,11 @@ impl Index {
             }
         }
         index
+    }
+
+    /// Whether a word of some person's name has this Soundex code.
+    pub fn sounds_like_a_name(&self, sound: [u8; 4]) -> bool {
+        self.name_sounds.contains(&sound)
     }
 
     /// The other words of the names `part` is a word of ("kowalski" → "stephen").

@@ -420,7 +420,7 @@ fn typos(index: &Index, stem: &str, out: &mut Vec<(u32, f32)>) {
 /// the rest of the name does the sound of a word say whose it is ("smooth" sounds like
 /// "Schmidt" too).
 fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f32)>) {
-    let Some(sound) = soundex(&ws[i].raw) else {
+    let Some(sound) = soundex(&ws[i].raw).filter(|&s| index.sounds_like_a_name(s)) else {
         return;
     };
     let beside = [i.checked_sub(1), Some(i + 1)];
