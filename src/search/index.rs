@@ -183,8 +183,9 @@ pub struct Index {
     /// catalog holds it.
     pub related_terms: Vec<Vec<u32>>,
     /// Per word of a person's name, the other words of that name (of every person it is part
-    /// of): a first name beside the surname may be spelt the way it sounds ("stefan kowalski").
-    name_parts: HashMap<u32, Vec<u32>>,
+    /// of) with their Soundex codes: a first name beside the surname may be spelt the way it
+    /// sounds ("stefan kowalski").
+    name_parts: HashMap<u32, Vec<(u32, [u8; 4])>>,
     /// The Soundex codes of the words of people's names: most words sound like none of them,
     /// and need not look at their neighbours.
     name_sounds: HashSet<[u8; 4]>,
@@ -549,12 +550,16 @@ impl Index {
         }
         index.related = Synonyms::new(&groups);
         for person in items.iter().flat_map(|item| &item.people) {
-            let parts: Vec<u32> = words(&person.name).iter().filter_map(|w| index.lookup(w.stem())).collect();
-            for &part in &parts {
-                index.name_sounds.extend(soundex(&index.terms[part as usize]));
+            let parts: Vec<(u32, [u8; 4])> = words(&person.name)
+                .iter()
+                .filter_map(|w| index.lookup(w.stem()))
+                .filter_map(|t| Some((t, soundex(&index.terms[t as usize])?)))
+                .collect();
+            for &(part, sound) in &parts {
+                index.name_sounds.insert(sound);
                 let others = index.name_parts.entry(part).or_default();
                 for &other in &parts {
-                    if other != part && !others.contains(&other) {
+                    if other.0 != part && !others.contains(&other) {
                         others.push(other);
                     }
                 }
@@ -568,8 +573,9 @@ impl Index {
         self.name_sounds.contains(&sound)
     }
 
-    /// The other words of the names `part` is a word of ("kowalski" → "stephen").
-    pub fn other_name_parts(&self, part: u32) -> &[u32] {
+    /// The other words of the names `part` is a word of, with their Soundex codes ("kowalski" →
+    /// "stephen", S315).
+    pub fn other_name_parts(&self, part: u32) -> &[(u32, [u8; 4])] {
         self.name_parts.get(&part).map_or(&[], Vec::as_slice)
     }
 

@@ -107,12 +107,13 @@ fn keep_most_telling(index: &Index, ws: &mut Vec<Word>) -> Vec<Option<u32>> {
     // named by (a title, a tag, a person, a service), then the rarest.
     let in_kind_phrase =
         |i: usize, j: usize| j < ws.len() && !kinds_of_phrase(&ws[i].raw, &ws[j].raw).is_empty();
+    let terms: Vec<Option<u32>> = ws.iter().map(|w| index.lookup(w.stem())).collect();
     let telling: Vec<(bool, bool, f32)> = ws
         .iter()
+        .zip(&terms)
         .enumerate()
-        .map(|(i, w)| {
+        .map(|(i, (w, &t))| {
             let kind = names_an_item(&w.raw) || in_kind_phrase(i, i + 1) || i > 0 && in_kind_phrase(i - 1, i);
-            let t = index.lookup(w.stem());
             (kind, t.is_some_and(|t| index.named_doc_freq(t) > 0), t.map_or(0.0, |t| index.idf(t)))
         })
         .collect();
@@ -124,15 +125,9 @@ fn keep_most_telling(index: &Index, ws: &mut Vec<Word>) -> Vec<Option<u32>> {
     });
     let mut keep = vec![false; ws.len()];
     order.iter().take(MAX_QUERY_WORDS).for_each(|&i| keep[i] = true);
-    let mut i = 0;
-    let mut dropped = Vec::new();
-    ws.retain(|w| {
-        i += 1;
-        if !keep[i - 1] {
-            dropped.push(index.lookup(w.stem()));
-        }
-        keep[i - 1]
-    });
+    let dropped = terms.iter().zip(&keep).filter(|(_, &k)| !k).map(|(&t, _)| t).collect();
+    let mut kept = keep.iter();
+    ws.retain(|_| kept.next().copied().unwrap_or(false));
     dropped
 }
 
@@ -432,8 +427,8 @@ fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f3
             typos(index, ws[j].stem(), &mut parts);
         }
         for &(part, _) in &parts {
-            for &other in index.other_name_parts(part) {
-                if soundex(index.term(other)) == Some(sound) && !out.iter().any(|&(t, _)| t == other) {
+            for &(other, other_sound) in index.other_name_parts(part) {
+                if other_sound == sound && !out.iter().any(|&(t, _)| t == other) {
                     out.push((other, TWO_TYPOS));
                 }
             }
