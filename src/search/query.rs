@@ -303,8 +303,12 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     for pair in stems.windows(2) {
         let joined = format!("{}{}", pair[0], pair[1]);
         if let Some(t) = index.lookup(&joined) {
+            // Joined, two words say no more than the two apart: "netflix aws" in a title
+            // written "NetflixAWS" is no rarer than the words in every item.
+            let apart: f32 =
+                pair.iter().map(|w| index.lookup(w).map_or(index.idf(t), |p| index.idf(p))).sum();
             slots.push(Slot {
-                weight: index.idf(t),
+                weight: index.idf(t).min(apart),
                 counts: false,
                 asks_kind: false,
                 alternatives: vec![(t, PHRASE)],
