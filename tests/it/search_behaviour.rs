@@ -374,3 +374,21 @@ fn a_long_message_that_asks_at_its_end_is_answered() {
                    single week, anyone else have this problem at work";
     assert_eq!(top(chatter), None);
 }
+
+/// Members who forget a product's name describe what it does: the catalog's named services and
+/// tools carry plain descriptions (`[[related]]` in content/synonyms.toml), each found through
+/// the name it stands for.
+#[test]
+fn a_product_described_by_what_it_does_finds_the_story_that_names_it() {
+    let described = [
+        ("aws state machine service for metaflow", "techblog-metaflow-step-functions"),
+        ("netflix edge gateway and dns service", "route53-multi-region"),
+        (
+            "case study where artists reach gpu instances over a remote display protocol",
+            "nice-dcv-vfx-studio",
+        ),
+    ];
+    for (q, expected) in described {
+        assert_eq!(top(q).as_deref(), Some(expected), "{q}");
+    }
+}
