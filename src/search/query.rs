@@ -303,8 +303,9 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     for pair in stems.windows(2) {
         let joined = format!("{}{}", pair[0], pair[1]);
         if let Some(t) = index.lookup(&joined) {
-            // Joined, two words say no more than the two apart: "netflix aws" in a title
-            // written "NetflixAWS" is no rarer than the words in every item.
+            // Joined, two words say no more than the two apart: names are indexed with adjacent
+            // words joined, so "netflix aws" finds `netflixaws` in one alias ("Netflix AWS Local
+            // Zones case study"), a rare term made of two words every item holds.
             let apart: f32 =
                 pair.iter().map(|w| index.lookup(w).map_or(index.idf(t), |p| index.idf(p))).sum();
             slots.push(Slot {
