@@ -76,8 +76,9 @@ pub const UNSEEN_SETS: [&str; 13] = [
 /// read facts-roles-2; 2026-12-06) and holdout-sixth (the same styles, by a sixth writer, before
 /// the fit read paraphrase-3 and chat-nonnative-2; 2026-12-07) and holdout-seventh (paraphrase,
 /// fact, role and long chat questions, by a seventh writer, before the fit read paraphrase-4;
-/// 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 7] = [
+/// 2026-12-07) and holdout-eighth (the same styles, by an eighth writer, before the fit read
+/// paraphrase-5; 2026-12-07).
+pub const UNSEEN_HOLDOUTS: [&str; 8] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -85,6 +86,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 7] = [
     "holdout-fifth",
     "holdout-sixth",
     "holdout-seventh",
+    "holdout-eighth",
 ];
 
 pub fn bundled() -> Catalog {
