@@ -168,6 +168,48 @@ pub fn kinds_asked(word: &str) -> &'static [Kind] {
     }
 }
 
+/// Nouns for a kind of story that a misspelling may still be read as (`kinds_misspelt`).
+const KIND_NOUNS: [&str; 17] = [
+    "podcast",
+    "podcasts",
+    "video",
+    "videos",
+    "recording",
+    "recordings",
+    "session",
+    "sessions",
+    "presentation",
+    "presentations",
+    "lecture",
+    "keynote",
+    "keynotes",
+    "article",
+    "articles",
+    "overview",
+    "introduction",
+];
+/// A word shorter than this is not read as a misspelt noun for a kind: four letters are one
+/// edit from too many words.
+const MIN_MISSPELT_KIND_CHARS: usize = 5;
+
+/// The kinds a word asks for when it is one slip (a letter added, dropped, changed or two
+/// swapped) from a noun for a kind of story: "podcst", "sesion", "overveiw". Only a noun: the
+/// verbs ("watch", "read") are one letter from everyday words ("match", "real"). Called for a
+/// word no item holds as typed, which a misspelling usually is.
+pub fn kinds_misspelt(word: &str) -> &'static [Kind] {
+    let typed: Vec<char> = word.chars().collect();
+    if typed.len() < MIN_MISSPELT_KIND_CHARS {
+        return &[];
+    }
+    KIND_NOUNS
+        .iter()
+        .find(|noun| {
+            let noun: Vec<char> = noun.chars().collect();
+            super::typo::distance(&typed, &noun, 1) == Some(1)
+        })
+        .map_or(&[], |noun| kinds_asked(noun))
+}
+
 /// What a fact question asks for, when the answer is a figure: "how many members…", "when did
 /// netflix start producing…". A sentence that states a figure beside the words asked about is
 /// more likely the answer than one that only uses those words ("a member of the performance
@@ -300,6 +342,18 @@ mod tests {
         assert!(!is_kind_noun("watch") && !is_kind_noun("listen"));
         assert_eq!(kinds_of_phrase("case", "studies"), [Kind::CaseStudy]);
         assert!(kinds_of_phrase("case", "closed").is_empty());
+    }
+
+    #[test]
+    fn a_slip_in_a_noun_for_a_kind() {
+        assert_eq!(kinds_misspelt("podcst"), [Kind::Podcast]);
+        assert_eq!(kinds_misspelt("overveiw"), [Kind::Overview]);
+        assert_eq!(kinds_misspelt("vidoe"), kinds_asked("video"));
+        // Two slips ("speaker", "recording"), a verb's neighbour ("match" is not "watch"), too
+        // short.
+        for word in ["spinaker", "according", "match", "vide"] {
+            assert!(kinds_misspelt(word).is_empty(), "{word}");
+        }
     }
 
     #[test]

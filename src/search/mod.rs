@@ -11,9 +11,10 @@
 //!   │ query::parse (gather::Parsed)
 //!   ▼
 //! words: fold (NFKD, marks, case) → drop stopwords (English and the other languages' function
-//!        words) and chat filler → stem plurals; Japanese split where the script changes, kanji
-//!        runs as pairs; cut at 256 chars, then to the 12 most telling content words (words
-//!        for a story, then words in names, then the rarest; the rest count as unread)
+//!        words) and chat filler → stem plurals → a word typed twice read once; Japanese split
+//!        where the script changes, kanji runs as pairs; cut at 256 chars, then to the 12 most
+//!        telling content words (words for a story, then words in names, then the rarest; the
+//!        rest count as unread)
 //!   ▼
 //! slots, one per thing asked for:            brendan → {brendan 1.0}
 //!   exact word, synonym group, other forms   greg    → {gregg 0.75 (1 typo)}
@@ -67,7 +68,8 @@
 //! elsewhere ("day"). Words that ask for a kind
 //! ("listen" → podcast, "watch" → videos, talks, keynotes, "read" → blog posts and case studies,
 //! "quote", "overview", and phrases of such nouns: "blog posts") become a slot any item of those
-//! kinds satisfies, weighted by how rare the kinds are: preferred, not required. They do not
+//! kinds satisfies, weighted by how rare the kinds are: preferred, not required. A noun for a
+//! kind with one slip in it, which no item holds ("podcst", "overveiw"), asks for the kind too. They do not
 //! reach their synonyms: the kinds stand for those, and a synonym spelt like another language's
 //! word is another thing ("talk" → "presentation", French for an overview).
 //!
@@ -87,8 +89,8 @@
 //! (4–7 letters; for 3 letters only a swap), two typos 0.6 (8–32 letters), a word beside a
 //! word of a person's name that sounds like another word of it 0.6 (Soundex: "stefan kowalski"
 //! → Stephen; the sets left out of the fit in turn, 15 sets: right first 0.940 against 0.936,
-//! silence level at 0.949), abbreviation 0.55 (last resort, 4+ letters, at
-//! most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
+//! silence level at 0.949), abbreviation 0.55 (last resort, 4+ letters with at most one
+//! vowel, at most 2 words, none when more than 3 words qualify). Two adjacent query words found joined in a
 //! name add a bonus slot (0.5) that adds evidence but costs no coverage when missing; it weighs no
 //! more than the two words apart, so "netflix aws" is not a rare find in an alias spelt "Netflix AWS
 //! Local Zones" (with each set left out of the fit, 16 sets: right first 0.956 against 0.954, off-topic
