@@ -30,7 +30,7 @@ use marquee_testkit::distractors;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-const SETS: [&str; 17] = [
+const SETS: [&str; 18] = [
     "tests/queries-dev.toml",
     "tests/queries-extra.toml",
     "tests/queries-chat.toml",
@@ -48,17 +48,21 @@ const SETS: [&str; 17] = [
     "tests/queries-unseen/chat-nonnative-2.toml",
     "tests/queries-unseen/paraphrase-4.toml",
     "tests/queries-unseen/chatter-negatives.toml",
+    "tests/queries-unseen/paraphrase-5.toml",
 ];
 /// Wrong stories answered first, as a share of on-topic queries, that the answer thresholds may
 /// allow: the target (3 %). The fitted thresholds land far below it (0.6 % fitted on all, 1.2 %
 /// cross-validated), because off-topic answers bind first.
 const MAX_WRONG_FIRST: f64 = 0.03;
 /// Off-topic queries answered, as a share of off-topic queries, on each catalog: the target is at
-/// most 7 %. The fitted thresholds meet the bound on the rows they were fitted on; on held-out
-/// folds the share answered comes out 1–3 points higher, so 4 % leaves room for sets the fit
-/// never saw (at 8da442a: 5.2 % answered folds by query, 5.7 % each set left out in turn; 5 %
-/// gave 0.933 right first and 6.5 % answered, each set left out).
-const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
+/// most 7 %. The fitted thresholds meet the bound on the rows they were fitted on; on sets the fit
+/// never saw the share answered comes out higher, so the bound is chosen with each set left out
+/// in turn: the largest that keeps those sets' off-topic queries silent at least 0.94 of the time,
+/// a point above the target. With 18 sets (2026-12-07, the words asked once and misspelt kind
+/// nouns), 4 %, 4.5 %, 5 %, 5.5 % and 6 % answered right first 0.945, 0.947, 0.950, 0.952 and
+/// 0.954 with 0.948, 0.946, 0.945, 0.939 and 0.930 silent; 5 % it is. (At 8da442a, with fewer and
+/// easier negatives, 5 % left only 0.935 silent and 4 % was chosen.)
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.05;
 /// L2 penalty on the standardised weights: keeps the correlated terms from trading huge opposite
 /// weights on a few hundred queries. Chosen with each set left out in turn at the 4 % bound (on
 /// the average of the two catalogs, 8da442a's features but for the per-catalog bound): 3, 10 and
@@ -66,7 +70,9 @@ const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
 /// queries silent. With 15 sets (2026-12-07, with the Soundex name parts), 3, 5, 10 and 20
 /// answered right first 0.939, 0.942, 0.940 and 0.936 with 0.942, 0.952, 0.949 and 0.945 silent:
 /// with more rows, less shrinkage. With 17 sets (5ccc812's engine), 3, 5 and 8 gave 0.953, 0.953
-/// and 0.952 with 0.945, 0.944 and 0.945: flat, so 5 stays.
+/// and 0.952 with 0.945, 0.944 and 0.945: flat, so 5 stays. With 18 sets and the bound at 5 %
+/// (2026-12-07), 3 and 10 gave the same right first as 5 (0.945 at the 4 % bound; 0.946 and 0.944
+/// silent against 0.948): still flat.
 const RIDGE: f64 = 5.0;
 const FOLDS: usize = 5;
 /// Seed-word distractors the queries are also judged among (as `tests/it/search_quality.rs`
