@@ -69,7 +69,8 @@
 //! ("listen" → podcast, "watch" → videos, talks, keynotes, "read" → blog posts and case studies,
 //! "quote", "overview", and phrases of such nouns: "blog posts") become a slot any item of those
 //! kinds satisfies, weighted by how rare the kinds are: preferred, not required. A noun for a
-//! kind with one slip in it, which no item holds ("podcst", "overveiw"), asks for the kind too. They do not
+//! kind with one slip in it, which no item holds ("podcst", "overveiw"), asks for the kind too,
+//! and a message of such nouns browses the kind as the noun would ("any vidoes?"). They do not
 //! reach their synonyms: the kinds stand for those, and a synonym spelt like another language's
 //! word is another thing ("talk" → "presentation", French for an overview).
 //!
@@ -604,7 +605,7 @@ fn browsed_kinds(
     answered: bool,
     theme: impl Fn(&text::Word) -> bool,
 ) -> Option<Vec<Kind>> {
-    let mut asked: Vec<Kind> = words.iter().flat_map(|w| intent::kinds_asked(&w.raw)).copied().collect();
+    let mut asked: Vec<Kind> = words.iter().flat_map(|w| kinds_of_word(&w.raw)).copied().collect();
     let (phrased, nouns) = kind_nouns(words);
     asked.extend(phrased);
     // A word most items hold ("netflix", "aws" in a catalog about Netflix on AWS) is the
@@ -616,11 +617,23 @@ fn browsed_kinds(
     (browsing && !asked.is_empty() && (request || answered)).then_some(asked)
 }
 
+/// The kinds a word asks for as typed, or as a noun for a kind with one slip in it ("vidoes"),
+/// as the query's slots read it (`query::parse`).
+fn kinds_of_word(raw: &str) -> &'static [Kind] {
+    match intent::kinds_asked(raw) {
+        [] => intent::kinds_misspelt(raw),
+        kinds => kinds,
+    }
+}
+
 /// Which of `words` are nouns for kinds of items ("talks", "case studies"), and the kinds the
 /// two-word phrases among them ask for (a one-word noun's kinds are `intent::kinds_asked`).
 fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
     let mut phrased = Vec::new();
-    let mut nouns: Vec<bool> = words.iter().map(|w| intent::is_kind_noun(&w.raw)).collect();
+    let mut nouns: Vec<bool> = words
+        .iter()
+        .map(|w| intent::is_kind_noun(&w.raw) || !intent::kinds_misspelt(&w.raw).is_empty())
+        .collect();
     for (i, pair) in words.windows(2).enumerate() {
         let kinds = intent::kinds_of_phrase(&pair[0].raw, &pair[1].raw);
         if !kinds.is_empty() {
@@ -636,8 +649,7 @@ fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
 /// prefers the kind, it does not ask for a list of it.
 fn named_kinds(words: &[text::Word]) -> Vec<Kind> {
     let (phrased, nouns) = kind_nouns(words);
-    let of_nouns =
-        words.iter().zip(&nouns).filter(|(_, &n)| n).flat_map(|(w, _)| intent::kinds_asked(&w.raw));
+    let of_nouns = words.iter().zip(&nouns).filter(|(_, &n)| n).flat_map(|(w, _)| kinds_of_word(&w.raw));
     let mut kinds = Vec::new();
     for k in phrased.into_iter().chain(of_nouns.copied()) {
         if !kinds.contains(&k) {

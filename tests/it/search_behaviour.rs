@@ -271,6 +271,9 @@ fn nouns_for_kinds_browse_them() {
     assert_eq!(kinds("case studies"), [Kind::CaseStudy; 4]);
     assert_eq!(kinds("any podcasts?"), [Kind::Podcast]);
     assert!(kinds("what should i watch tonight").is_empty());
+    // A slip in the noun browses the same shelf.
+    assert_eq!(kinds("any vidoes?"), videos);
+    assert_eq!(kinds("podcsts"), [Kind::Podcast]);
 }
 
 /// A question for a figure ("how many", "when") is answered by the sentence that states one
