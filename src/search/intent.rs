@@ -9,6 +9,7 @@
 //! filler; `tests` checks that against the bundled catalog.
 
 use crate::catalog::Kind;
+use std::sync::LazyLock;
 
 /// Whether a folded word (before stemming) carries nothing to match in a chat message.
 pub fn is_filler(word: &str) -> bool {
@@ -197,17 +198,17 @@ const MIN_MISSPELT_KIND_CHARS: usize = 5;
 /// verbs ("watch", "read") are one letter from everyday words ("match", "real"). Called for a
 /// word no item holds as typed, which a misspelling usually is.
 pub fn kinds_misspelt(word: &str) -> &'static [Kind] {
+    // The nouns' letters, spelt out once rather than on every query.
+    static NOUNS: LazyLock<Vec<(&str, Vec<char>)>> =
+        LazyLock::new(|| KIND_NOUNS.iter().map(|n| (*n, n.chars().collect())).collect());
     let typed: Vec<char> = word.chars().collect();
     if typed.len() < MIN_MISSPELT_KIND_CHARS {
         return &[];
     }
-    KIND_NOUNS
+    NOUNS
         .iter()
-        .find(|noun| {
-            let noun: Vec<char> = noun.chars().collect();
-            super::typo::distance(&typed, &noun, 1) == Some(1)
-        })
-        .map_or(&[], |noun| kinds_asked(noun))
+        .find(|(_, letters)| super::typo::distance(&typed, letters, 1) == Some(1))
+        .map_or(&[], |(noun, _)| kinds_asked(noun))
 }
 
 /// What a fact question asks for, when the answer is a figure: "how many members…", "when did

@@ -403,7 +403,8 @@ impl Engine {
             }
         }
         let answered = verdicts.iter().any(|v| v.answer);
-        if let Some(asked) = browsed_kinds(&words, &parsed, answered, |w| self.held_by_most(w)) {
+        let misspelt: Vec<&[Kind]> = words.iter().map(|w| self.misspelt_kinds(w)).collect();
+        if let Some(asked) = browsed_kinds(&words, &misspelt, &parsed, answered, |w| self.held_by_most(w)) {
             // The kind the word names first ("talks": talks, then keynotes, then videos).
             let place = |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
             let mut both: Vec<(Ranked, decide::Verdict)> = ranked.into_iter().zip(verdicts).collect();
@@ -418,7 +419,7 @@ impl Engine {
         // answer, every item of that kind that matches every word: the member asked for those
         // stories, not for the best one alone.
         if let Some(first) = verdicts.iter().position(|v| v.answer) {
-            let kinds = named_kinds(&words);
+            let kinds = named_kinds(&words, &misspelt);
             if !kinds.is_empty() {
                 for (r, v) in ranked.iter().zip(verdicts.iter_mut()).skip(first + 1) {
                     v.answer |=
@@ -512,6 +513,15 @@ impl Engine {
         begun.all(|e| e.0 == doc).then_some(doc)
     }
 
+    /// The kinds a word asks for as a noun for a kind with one slip in it ("vidoes"), when it
+    /// asks for none as typed and no item holds it: as `query::parse` reads it.
+    fn misspelt_kinds(&self, w: &text::Word) -> &'static [Kind] {
+        if !intent::kinds_asked(&w.raw).is_empty() || self.index.lookup(w.stem()).is_some() {
+            return &[];
+        }
+        intent::kinds_misspelt(&w.raw)
+    }
+
     /// Whether most items hold the word as typed (at least `EVERYWHERE` of a catalog of
     /// `MIN_ITEMS_FOR_EVERYWHERE` or more): the catalog's theme, not a topic.
     fn held_by_most(&self, w: &text::Word) -> bool {
@@ -601,12 +611,13 @@ fn name_key(text: &str) -> String {
 /// decision (`answered`) says whether it is a request at all.
 fn browsed_kinds(
     words: &[text::Word],
+    misspelt: &[&[Kind]],
     parsed: &Parsed,
     answered: bool,
     theme: impl Fn(&text::Word) -> bool,
 ) -> Option<Vec<Kind>> {
-    let mut asked: Vec<Kind> = words.iter().flat_map(|w| kinds_of_word(&w.raw)).copied().collect();
-    let (phrased, nouns) = kind_nouns(words);
+    let mut asked: Vec<Kind> = words.iter().zip(misspelt).flat_map(|(w, m)| kinds_of_word(w, m)).collect();
+    let (phrased, nouns) = kind_nouns(words, misspelt);
     asked.extend(phrased);
     // A word most items hold ("netflix", "aws" in a catalog about Netflix on AWS) is the
     // catalog's theme: "netflix talks" asks for the talks.
@@ -617,23 +628,18 @@ fn browsed_kinds(
     (browsing && !asked.is_empty() && (request || answered)).then_some(asked)
 }
 
-/// The kinds a word asks for as typed, or as a noun for a kind with one slip in it ("vidoes"),
-/// as the query's slots read it (`query::parse`).
-fn kinds_of_word(raw: &str) -> &'static [Kind] {
-    match intent::kinds_asked(raw) {
-        [] => intent::kinds_misspelt(raw),
-        kinds => kinds,
-    }
+/// The kinds a word asks for as typed, or as a noun for a kind with one slip in it ("vidoes";
+/// `misspelt`, its entry of `Engine::misspelt_kinds`).
+fn kinds_of_word<'a>(w: &text::Word, misspelt: &'a [Kind]) -> impl Iterator<Item = Kind> + 'a {
+    intent::kinds_asked(&w.raw).iter().chain(misspelt).copied()
 }
 
 /// Which of `words` are nouns for kinds of items ("talks", "case studies"), and the kinds the
 /// two-word phrases among them ask for (a one-word noun's kinds are `intent::kinds_asked`).
-fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
+fn kind_nouns(words: &[text::Word], misspelt: &[&[Kind]]) -> (Vec<Kind>, Vec<bool>) {
     let mut phrased = Vec::new();
-    let mut nouns: Vec<bool> = words
-        .iter()
-        .map(|w| intent::is_kind_noun(&w.raw) || !intent::kinds_misspelt(&w.raw).is_empty())
-        .collect();
+    let mut nouns: Vec<bool> =
+        words.iter().zip(misspelt).map(|(w, m)| intent::is_kind_noun(&w.raw) || !m.is_empty()).collect();
     for (i, pair) in words.windows(2).enumerate() {
         let kinds = intent::kinds_of_phrase(&pair[0].raw, &pair[1].raw);
         if !kinds.is_empty() {
@@ -647,11 +653,16 @@ fn kind_nouns(words: &[text::Word]) -> (Vec<Kind>, Vec<bool>) {
 /// The kinds a query of `words` names with a noun ("re:invent talks", "security case studies"), in the
 /// order named; empty when it names none. A verb that asks for a kind ("watch") names none: it
 /// prefers the kind, it does not ask for a list of it.
-fn named_kinds(words: &[text::Word]) -> Vec<Kind> {
-    let (phrased, nouns) = kind_nouns(words);
-    let of_nouns = words.iter().zip(&nouns).filter(|(_, &n)| n).flat_map(|(w, _)| kinds_of_word(&w.raw));
+fn named_kinds(words: &[text::Word], misspelt: &[&[Kind]]) -> Vec<Kind> {
+    let (phrased, nouns) = kind_nouns(words, misspelt);
+    let of_nouns = words
+        .iter()
+        .zip(misspelt)
+        .zip(&nouns)
+        .filter(|(_, &n)| n)
+        .flat_map(|((w, m), _)| kinds_of_word(w, m));
     let mut kinds = Vec::new();
-    for k in phrased.into_iter().chain(of_nouns.copied()) {
+    for k in phrased.into_iter().chain(of_nouns) {
         if !kinds.contains(&k) {
             kinds.push(k);
         }
