@@ -52,7 +52,7 @@ pub fn unseen_cases(name: &str) -> Vec<Case> {
 }
 
 /// The unseen sets that may be tuned on, and the one that never is (reported last).
-pub const UNSEEN_SETS: [&str; 14] = [
+pub const UNSEEN_SETS: [&str; 15] = [
     "paraphrase",
     "paraphrase-2",
     "facts-roles",
@@ -67,6 +67,7 @@ pub const UNSEEN_SETS: [&str; 14] = [
     "paraphrase-4",
     "chatter-negatives",
     "paraphrase-5",
+    "paraphrase-6",
 ];
 /// Sets never tuned on and never read by the fit, reported last: holdout-final (2026-12-05),
 /// holdout-fresh (paraphrases, fact and role questions, negatives; written 2026-12-06) and
@@ -78,8 +79,9 @@ pub const UNSEEN_SETS: [&str; 14] = [
 /// the fit read paraphrase-3 and chat-nonnative-2; 2026-12-07) and holdout-seventh (paraphrase,
 /// fact, role and long chat questions, by a seventh writer, before the fit read paraphrase-4;
 /// 2026-12-07) and holdout-eighth (the same styles, by an eighth writer, before the fit read
-/// paraphrase-5; 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 8] = [
+/// paraphrase-5; 2026-12-07) and holdout-ninth (the same styles, by a ninth writer, before the
+/// fit read paraphrase-6; 2026-12-07).
+pub const UNSEEN_HOLDOUTS: [&str; 9] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -88,6 +90,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 8] = [
     "holdout-sixth",
     "holdout-seventh",
     "holdout-eighth",
+    "holdout-ninth",
 ];
 
 pub fn bundled() -> Catalog {
