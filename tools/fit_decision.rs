@@ -30,7 +30,7 @@ use marquee_testkit::distractors;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-const SETS: [&str; 18] = [
+const SETS: [&str; 19] = [
     "tests/queries-dev.toml",
     "tests/queries-extra.toml",
     "tests/queries-chat.toml",
@@ -49,6 +49,7 @@ const SETS: [&str; 18] = [
     "tests/queries-unseen/paraphrase-4.toml",
     "tests/queries-unseen/chatter-negatives.toml",
     "tests/queries-unseen/paraphrase-5.toml",
+    "tests/queries-unseen/paraphrase-6.toml",
 ];
 /// Wrong stories answered first, as a share of on-topic queries, that the answer thresholds may
 /// allow: the target (3 %). The fitted thresholds land far below it (0.6 % fitted on all, 1.2 %
@@ -60,9 +61,11 @@ const MAX_WRONG_FIRST: f64 = 0.03;
 /// in turn: the largest that keeps those sets' off-topic queries silent at least 0.94 of the time,
 /// a point above the target. With 18 sets (2026-12-07, the words asked once and misspelt kind
 /// nouns), 4 %, 4.5 %, 5 %, 5.5 % and 6 % answered right first 0.945, 0.947, 0.950, 0.952 and
-/// 0.954 with 0.948, 0.946, 0.945, 0.939 and 0.930 silent; 5 % it is. (At 8da442a, with fewer and
+/// 0.954 with 0.948, 0.946, 0.945, 0.939 and 0.930 silent; 5 % then. With 19 sets (paraphrase-6
+/// read, 2026-12-07), 4.5 %, 4.75 %, 5 % and 5.5 % answered right first 0.943, 0.946, 0.948 and
+/// 0.950 with 0.945, 0.939, 0.938 and 0.928 silent: 4.5 % it is. (At 8da442a, with fewer and
 /// easier negatives, 5 % left only 0.935 silent and 4 % was chosen.)
-const MAX_OFF_TOPIC_ANSWERED: f64 = 0.05;
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.045;
 /// L2 penalty on the standardised weights: keeps the correlated terms from trading huge opposite
 /// weights on a few hundred queries. Chosen with each set left out in turn at the 4 % bound (on
 /// the average of the two catalogs, 8da442a's features but for the per-catalog bound): 3, 10 and
