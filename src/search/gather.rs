@@ -2,7 +2,7 @@
 //! from the postings (no scan of the catalog) and summed up as one `Candidate`.
 
 use super::index::Index;
-use super::intent::{figure_asked, Figure};
+use super::intent::{figure_asked, is_filler, Figure};
 use super::query::{self, Slot};
 use super::text::raw_words;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -38,13 +38,17 @@ pub struct Parsed {
     pub unknown: f32,
     /// The figure a fact question asks for ("how many…", "when did…"), if any.
     pub figure: Option<Figure>,
+    /// The message holds chat filler ("anyone", "haha", "thx"): it is talk, not a list of words.
+    pub chatty: bool,
 }
 
 impl Parsed {
     /// `None` when nothing in the query can match anything (empty, only filler or stopwords).
     pub fn new(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Option<Parsed> {
         let slots = query::parse(index, matcher, query);
-        let figure = figure_asked(&raw_words(query::truncate(query)));
+        let raw = raw_words(query::truncate(query));
+        let figure = figure_asked(&raw);
+        let chatty = raw.iter().any(|w| is_filler(w));
         let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
         let counted = |s: &&Slot| s.counts && !(browsing && s.alternatives.is_empty());
         let total_weight: f32 = slots.iter().filter(counted).map(|s| s.weight).sum();
@@ -58,6 +62,7 @@ impl Parsed {
             browsing,
             asked,
             figure,
+            chatty,
         })
     }
 }

@@ -133,6 +133,11 @@ fn a_word_only_one_item_holds_is_answered_by_it() {
     assert_eq!(top("netflix hygiene").as_deref(), Some("techblog-consoleme"));
     let meta = top("meta");
     assert_ne!(meta.as_deref(), Some("hpc-nice-dcv-workforce"), "{meta:?}");
+    // Talk around such a word is not a find in the page: chat filler ("anyone") leaves the
+    // message to the decision, which hears chat, not a request for the overview.
+    assert_eq!(top("game").as_deref(), Some("netflix-on-aws"));
+    let chat = engine().search("anyone up for a game tonight?", &SearchOptions::limit(5));
+    assert!(chat.hits.is_empty(), "{:?}", chat.hits.iter().map(|h| &h.item.id).collect::<Vec<_>>());
 }
 
 #[test]
