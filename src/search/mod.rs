@@ -133,7 +133,8 @@
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
 //! distractors), one for the rest, because evidence, margins and rarity mean different things
 //! in the two. The first candidate at or above its model's answer threshold (or named exactly by
-//! the query, or sole holder of what was typed: see `decide::Verdict::sure`) is the answer,
+//! the query, or sole holder of what was typed with no chat filler around it: see
+//! `decide::Verdict::sure`) is the answer,
 //! followed by the later candidates that may be answered or offered;
 //! with no answer, candidates at or above `OFFER_AT` that rest on a word as typed are offered as
 //! "did you mean", and so is a leader holding a typed word no other item holds.
