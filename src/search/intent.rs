@@ -355,6 +355,10 @@ mod tests {
         for word in ["spinaker", "according", "match", "vide"] {
             assert!(kinds_misspelt(word).is_empty(), "{word}");
         }
+        // Every noun a slip may be read as asks for a kind as spelt.
+        for noun in KIND_NOUNS {
+            assert!(!kinds_asked(noun).is_empty() && is_kind_noun(noun), "{noun}");
+        }
     }
 
     #[test]

@@ -404,7 +404,7 @@ impl Engine {
             }
         }
         let answered = verdicts.iter().any(|v| v.answer);
-        let misspelt: Vec<&[Kind]> = words.iter().map(|w| self.misspelt_kinds(w)).collect();
+        let misspelt: Vec<&[Kind]> = words.iter().map(|w| query::misspelt_kinds(&self.index, w)).collect();
         if let Some(asked) = browsed_kinds(&words, &misspelt, &parsed, answered, |w| self.held_by_most(w)) {
             // The kind the word names first ("talks": talks, then keynotes, then videos).
             let place = |r: &Ranked| asked.iter().position(|&k| k == self.kinds[r.candidate.doc as usize]);
@@ -514,15 +514,6 @@ impl Engine {
         begun.all(|e| e.0 == doc).then_some(doc)
     }
 
-    /// The kinds a word asks for as a noun for a kind with one slip in it ("vidoes"), when it
-    /// asks for none as typed and no item holds it: as `query::parse` reads it.
-    fn misspelt_kinds(&self, w: &text::Word) -> &'static [Kind] {
-        if !intent::kinds_asked(&w.raw).is_empty() || self.index.lookup(w.stem()).is_some() {
-            return &[];
-        }
-        intent::kinds_misspelt(&w.raw)
-    }
-
     /// Whether most items hold the word as typed (at least `EVERYWHERE` of a catalog of
     /// `MIN_ITEMS_FOR_EVERYWHERE` or more): the catalog's theme, not a topic.
     fn held_by_most(&self, w: &text::Word) -> bool {
@@ -630,7 +621,7 @@ fn browsed_kinds(
 }
 
 /// The kinds a word asks for as typed, or as a noun for a kind with one slip in it ("vidoes";
-/// `misspelt`, its entry of `Engine::misspelt_kinds`).
+/// `misspelt`, its entry of `query::misspelt_kinds`).
 fn kinds_of_word<'a>(w: &text::Word, misspelt: &'a [Kind]) -> impl Iterator<Item = Kind> + 'a {
     intent::kinds_asked(&w.raw).iter().chain(misspelt).copied()
 }

@@ -150,6 +150,16 @@ fn asked_once(ws: &mut Vec<Word>) {
     ws.retain(|_| first.next().unwrap_or(true));
 }
 
+/// The kinds a word asks for as a noun for a kind with one slip in it ("podcst", "overveiw"),
+/// when it asks for none as typed and no item holds it: a word the catalog holds is that word,
+/// not a slip. The one rule for both the slots and the browse reading (`Engine::search`).
+pub fn misspelt_kinds(index: &Index, w: &Word) -> &'static [Kind] {
+    if !kinds_asked(&w.raw).is_empty() || index.lookup(w.stem()).is_some() {
+        return &[];
+    }
+    kinds_misspelt(&w.raw)
+}
+
 pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
     let mut ws: Vec<Word> = content_words(truncate(query));
     asked_once(&mut ws);
@@ -241,9 +251,8 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
             alternatives.push((t, 1.0));
         }
         let mut kinds = kinds_asked(&w.raw);
-        if kinds.is_empty() && exact.is_none() {
-            // "podcst", "overveiw": a slip in a noun for a kind still asks for the kind.
-            kinds = kinds_misspelt(&w.raw);
+        if kinds.is_empty() {
+            kinds = misspelt_kinds(index, w);
         }
         if kinds.is_empty() {
             alternatives.extend(single_word_groups[i].iter().map(|&t| (t, SYNONYM)));
