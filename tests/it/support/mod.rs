@@ -80,8 +80,9 @@ pub const UNSEEN_SETS: [&str; 15] = [
 /// fact, role and long chat questions, by a seventh writer, before the fit read paraphrase-4;
 /// 2026-12-07) and holdout-eighth (the same styles, by an eighth writer, before the fit read
 /// paraphrase-5; 2026-12-07) and holdout-ninth (the same styles, by a ninth writer, before the
-/// fit read paraphrase-6; 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 9] = [
+/// fit read paraphrase-6; 2026-12-07) and holdout-tenth (paraphrase, fact or role and long chat
+/// questions with negatives, by a tenth writer, 2026-12-07).
+pub const UNSEEN_HOLDOUTS: [&str; 10] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -91,6 +92,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 9] = [
     "holdout-seventh",
     "holdout-eighth",
     "holdout-ninth",
+    "holdout-tenth",
 ];
 
 pub fn bundled() -> Catalog {
