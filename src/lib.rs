@@ -56,6 +56,7 @@ pub mod http_server;
 pub mod inflight;
 pub mod locale;
 pub mod metrics;
+pub mod parallel;
 pub mod playground;
 pub mod reply;
 pub mod rng;

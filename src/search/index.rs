@@ -419,6 +419,8 @@ impl Index {
             lengths.push(len);
         }
 
+        // Each term is in `names` now; the map to find them by text is done with.
+        drop(ids);
         // Renumber terms in sorted order so prefix lookups are binary searches.
         let mut order: Vec<u32> = (0..names.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -464,8 +466,10 @@ impl Index {
             Field::LocalSummary,
         ];
 
+        // Moved, not copied: at 100 000 items the vocabulary is tens of megabytes.
         let terms: Vec<Box<str>> =
-            order.iter().map(|&old| names[old as usize].clone().into_boxed_str()).collect();
+            order.iter().map(|&old| std::mem::take(&mut names[old as usize]).into_boxed_str()).collect();
+        drop(names);
         let mut offsets = Vec::with_capacity(terms.len() + 1);
         let mut docs = Vec::new();
         let mut scores = Vec::new();
@@ -509,10 +513,8 @@ impl Index {
             order
                 .iter()
                 .enumerate()
-                .filter(|&(_, &old)| {
-                    is_word[old as usize] && names[old as usize].chars().all(char::is_alphabetic)
-                })
-                .map(|(i, &old)| (i as u32, names[old as usize].as_str())),
+                .filter(|&(new, &old)| is_word[old as usize] && terms[new].chars().all(char::is_alphabetic))
+                .map(|(new, _)| (new as u32, &*terms[new])),
         );
         let passages = raw_passages.renumbered(&new_id);
         let mut index = Index {

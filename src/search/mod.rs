@@ -301,16 +301,17 @@ impl Engine {
     pub fn new(catalog: Catalog) -> Engine {
         let Catalog { mut items, synonyms, related } = catalog;
         items.sort_by(|a, b| a.id.cmp(&b.id));
-        let index = Index::build(&items, &synonyms, &related);
-        let names: Vec<Names> = items.iter().map(Names::of).collect();
-        let mut name_order: Vec<(u32, u16)> = names
-            .iter()
-            .enumerate()
-            .flat_map(|(doc, n)| (0..n.folded.len()).map(move |i| (doc as u32, i as u16)))
-            .collect();
-        name_order.sort_by(|a, b| {
-            names[a.0 as usize].folded[a.1 as usize].cmp(&names[b.0 as usize].folded[b.1 as usize])
-        });
+        // The names need only the items, so a large catalog reads them on a second core while
+        // the index is built (a seventh of the build at 100 000 items).
+        let (index, (names, name_order)) = if items.len() >= PARALLEL_ITEMS {
+            std::thread::scope(|s| {
+                let names = s.spawn(|| names_of(&items));
+                let index = Index::build(&items, &synonyms, &related);
+                (index, names.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            })
+        } else {
+            (Index::build(&items, &synonyms, &related), names_of(&items))
+        };
         let kinds = items.iter().map(|i| i.kind).collect();
         let years = items.iter().map(|i| i.year).collect();
         let mut shelf: Vec<((Kind, Option<u16>), usize)> = Vec::new();
@@ -589,6 +590,24 @@ impl Engine {
 /// and lone letters ("hey", "is there a"). Autocomplete shows its featured list for such text.
 pub fn asks_something(text: &str) -> bool {
     !query::content_words(query::truncate(text)).is_empty()
+}
+
+/// Catalogs at least this large build their names beside their index, on another thread
+/// (`Engine::new`); below it, starting a thread costs about what it saves.
+const PARALLEL_ITEMS: usize = 2_000;
+
+/// Each item's names, and every (item, name) in the order of its folded text.
+fn names_of(items: &[Item]) -> (Vec<Names>, Vec<(u32, u16)>) {
+    let names: Vec<Names> = items.iter().map(Names::of).collect();
+    let mut name_order: Vec<(u32, u16)> = names
+        .iter()
+        .enumerate()
+        .flat_map(|(doc, n)| (0..n.folded.len()).map(move |i| (doc as u32, i as u16)))
+        .collect();
+    name_order.sort_by(|a, b| {
+        names[a.0 as usize].folded[a.1 as usize].cmp(&names[b.0 as usize].folded[b.1 as usize])
+    });
+    (names, name_order)
 }
 
 /// A name or query reduced to its search words, for exact-name comparison.
