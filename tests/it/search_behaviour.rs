@@ -400,3 +400,28 @@ fn a_product_described_by_what_it_does_finds_the_story_that_names_it() {
         assert_eq!(top(q).as_deref(), Some(expected), "{q}");
     }
 }
+
+/// Stories that match a query alike (every word, in the same fields) are answered together: the
+/// model alone reads the second of two equals as a runner-up, and "reinvent 2019" listed one of
+/// the two 2019 talks.
+#[test]
+fn stories_matching_a_query_alike_are_answered_together() {
+    let engine = engine();
+    for year in [2017, 2019, 2020] {
+        let tag = format!("re:invent {year}");
+        let mut want: Vec<&str> =
+            engine.items().iter().filter(|i| i.tags.contains(&tag)).map(|i| i.id.as_str()).collect();
+        want.sort_unstable();
+        assert!(want.len() >= 2, "the catalog has several {tag} talks");
+        for query in [format!("reinvent {year}"), tag.clone()] {
+            let mut got: Vec<String> = engine
+                .search(&query, &SearchOptions::limit(10))
+                .hits
+                .iter()
+                .map(|h| h.item.id.clone())
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, want, "{query}");
+        }
+    }
+}
