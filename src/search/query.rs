@@ -24,6 +24,9 @@ pub const MAX_QUERY_WORDS: usize = 12;
 const SYNONYM: f32 = 1.0;
 const ONE_TYPO: f32 = 0.75;
 const TWO_TYPOS: f32 = 0.6;
+/// Shortest word that may be read two letters off by sound (see `typos`): in a shorter one, two
+/// letters are half the word.
+const MIN_HEARD_CHARS: usize = 5;
 const ABBREVIATION: f32 = 0.55;
 /// Two adjacent query words found joined in a name: a bonus on top of the words themselves.
 const PHRASE: f32 = 0.5;
@@ -435,12 +438,17 @@ fn typos(index: &Index, stem: &str, out: &mut Vec<(u32, f32)>) {
     }
     let mut candidates = Vec::new();
     index.typos.candidates(&query, &mut candidates);
+    // A word spelt by ear is often two letters off where a slip of the fingers is one ("scail"
+    // → "scale"): for a word allowed one edit, a second is allowed when both sound alike.
+    let heard = (limit == 1 && query.len() >= MIN_HEARD_CHARS).then(|| soundex(stem)).flatten();
+    let reach = if heard.is_some() { 2 } else { limit };
     let mut word = Vec::new();
     for t in candidates {
         word.clear();
         word.extend(index.term(t).chars());
-        if let Some(d) = distance(&query, &word, limit) {
-            if d > 0 && !out.iter().any(|&(o, _)| o == t) {
+        if let Some(d) = distance(&query, &word, reach) {
+            let near = d <= limit || soundex(index.term(t)) == heard;
+            if d > 0 && near && !out.iter().any(|&(o, _)| o == t) {
                 out.push((t, if d == 1 { ONE_TYPO } else { TWO_TYPOS }));
             }
         }

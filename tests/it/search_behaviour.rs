@@ -425,3 +425,13 @@ fn stories_matching_a_query_alike_are_answered_together() {
         }
     }
 }
+
+/// A word spelt by ear is often two letters off where a slip of the fingers is one: "scail" is
+/// "scale" by sound. Two letters off and sounding alike, a word of five letters or more is read
+/// as the word it sounds like.
+#[test]
+fn a_word_spelt_as_it_sounds_is_read_as_the_word() {
+    for q in ["encoding at scail", "netflx encodeing at scail"] {
+        assert_eq!(top(q).as_deref(), Some("reinvent-2017-encoding"), "{q}");
+    }
+}
