@@ -75,6 +75,18 @@ const IDIOMS: &[&[&str]] = &[
     &["a", "while", "ago"],
     &["some", "time", "ago"],
     &["off", "the", "top", "of", "my", "head"],
+    // Reactions to someone else's message: "nice" alone may ask for NICE DCV, "nice one" never.
+    &["nice", "one"],
+    &["nice", "catch"],
+    &["nice", "job"],
+    &["good", "one"],
+    &["good", "catch"],
+    &["good", "point"],
+    &["well", "done"],
+    &["fair", "enough"],
+    &["no", "worries"],
+    &["same", "here"],
+    &["me", "too"],
 ];
 
 /// `text` without the chat idioms in it (see `IDIOMS`), as folded words; `None` when it has

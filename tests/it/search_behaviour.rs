@@ -435,3 +435,15 @@ fn a_word_spelt_as_it_sounds_is_read_as_the_word() {
         assert_eq!(top(q).as_deref(), Some("reinvent-2017-encoding"), "{q}");
     }
 }
+
+/// A reaction to someone else's message is chat, even when a word of it names a product:
+/// "nice" asks for NICE DCV, "haha nice one" asks for nothing.
+#[test]
+fn a_reaction_in_chat_asks_for_nothing() {
+    for q in ["haha nice one", "nice one!", "good catch, thx"] {
+        assert_eq!(top(q), None, "{q}");
+    }
+    for q in ["nice", "nice dcv"] {
+        assert!(top(q).is_some_and(|id| id.contains("nice-dcv")), "{q}");
+    }
+}
