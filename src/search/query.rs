@@ -1,6 +1,7 @@
 //! Turns a query into slots: one per thing the user asked for, each with the index terms that
 //! may stand for it and how much each is worth (1.0 for the word itself, less for a guess).
 
+use super::given_names::same_name;
 use super::index::{group_term, kind_term, Index};
 use super::intent::{
     is_filler, kinds_asked, kinds_misspelt, kinds_of_phrase, names_an_item, reports_speech, without_idioms,
@@ -295,6 +296,7 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         if exact.is_none() {
             sounds_like_name(index, &ws, i, &mut alternatives);
         }
+        short_name(index, &ws, i, &mut alternatives);
         if alternatives.is_empty() && typed >= MIN_ABBREVIATION_CHARS && abbreviated < MAX_ABBREVIATED_WORDS {
             abbreviated += 1;
             abbreviations(index, matcher, &w.raw, &mut alternatives);
@@ -477,6 +479,23 @@ fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f3
                 if other_sound == sound && !out.iter().any(|&(t, _)| t == other) {
                     out.push((other, TWO_TYPOS));
                 }
+            }
+        }
+    }
+}
+
+/// A given name's short form or full form, beside another word of a person's name, that names
+/// the same person: "steve kowalski" → Stephen Kowalski, though "steve" is also Steve Schmidt's
+/// (`given_names`). Unlike a sound, a short form counts even for a word some item holds.
+fn short_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f32)>) {
+    let beside = [i.checked_sub(1), Some(i + 1)];
+    for j in beside.into_iter().flatten().filter(|&j| j < ws.len()) {
+        let Some(part) = index.lookup(ws[j].stem()) else {
+            continue;
+        };
+        for &(other, _) in index.other_name_parts(part) {
+            if same_name(&ws[i].raw, index.term(other)) && !out.iter().any(|&(t, _)| t == other) {
+                out.push((other, TWO_TYPOS));
             }
         }
     }

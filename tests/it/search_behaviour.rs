@@ -353,6 +353,19 @@ fn a_first_name_spelt_as_it_sounds_beside_the_surname_finds_the_person() {
     assert_eq!(top("stefan"), None);
 }
 
+/// A short form of a first name, beside the surname, is that person's, even when another
+/// person goes by it: "steve kowalski" is Stephen Kowalski, "stephen schmidt" Steve Schmidt.
+#[test]
+fn a_first_name_by_its_short_form_beside_the_surname_finds_the_person() {
+    for (q, expected) in [
+        ("steve kowalski", "quote-kowalski-g5"),
+        ("Kowalski, Steve", "quote-kowalski-g5"),
+        ("stephen schmidt", "cybersecurity-conversation"),
+    ] {
+        assert_eq!(top(q).as_deref(), Some(expected), "{q}");
+    }
+}
+
 /// A long message asks at its end as often as at its start: past the words a query is read
 /// for, the most telling are kept (words for a story, names, the rarest), not the first, and
 /// the rest still count as asked.

@@ -1,0 +1,87 @@
+//! English given names and the short forms people call them by: "steve kowalski" is Stephen
+//! Kowalski. A short form is often no typo and no sound-alike of the name ("bob", "robert"), so
+//! only a table knows them. It is general English usage, nothing about any catalog entry; like
+//! the sound of a first name, it is read only beside the rest of the person's name.
+
+/// Each row: the forms of one name, full forms first. A form may stand in several rows ("sam":
+/// Samuel, Samantha).
+const NAMES: &[&[&str]] = &[
+    &["stephen", "steven", "stefan", "steve", "stevie"],
+    &["robert", "rob", "bob", "bobby", "robbie", "bert"],
+    &["william", "will", "bill", "billy", "liam"],
+    &["michael", "mike", "mikey", "mick"],
+    &["david", "dave", "davey"],
+    &["james", "jim", "jimmy", "jamie"],
+    &["joseph", "joe", "joey"],
+    &["thomas", "tom", "tommy"],
+    &["richard", "rick", "rich", "richie", "dick"],
+    &["christopher", "chris", "kit"],
+    &["christine", "christina", "chris", "tina"],
+    &["daniel", "dan", "danny"],
+    &["matthew", "matt"],
+    &["anthony", "tony"],
+    &["nicholas", "nick", "nicky"],
+    &["alexander", "alex", "xander", "sasha"],
+    &["alexandra", "alex", "sasha", "sandra"],
+    &["andrew", "andy", "drew"],
+    &["benjamin", "ben", "benny"],
+    &["jonathan", "jon", "jonny"],
+    &["edward", "ed", "eddie", "ted", "ned"],
+    &["elizabeth", "liz", "lizzie", "beth", "betty", "eliza"],
+    &["katherine", "catherine", "kathryn", "kate", "katie", "kathy", "cathy"],
+    &["jennifer", "jen", "jenny"],
+    &["margaret", "maggie", "meg", "peggy"],
+    &["patricia", "pat", "patty", "trish"],
+    &["patrick", "pat", "paddy"],
+    &["susan", "sue", "susie"],
+    &["deborah", "deb", "debbie"],
+    &["rebecca", "becky", "becca"],
+    &["samuel", "sam", "sammy"],
+    &["samantha", "sam", "sammy"],
+    &["gregory", "greg"],
+    &["timothy", "tim", "timmy"],
+    &["kenneth", "ken", "kenny"],
+    &["ronald", "ron", "ronnie"],
+    &["donald", "don", "donnie"],
+    &["lawrence", "laurence", "larry"],
+    &["laura", "laurie"],
+    &["victoria", "vicky", "tori"],
+    &["jacob", "jake"],
+    &["joshua", "josh"],
+    &["zachary", "zach", "zack"],
+    &["nathaniel", "nathan", "nate"],
+    &["frederick", "fred", "freddie"],
+    &["charles", "charlie", "chuck"],
+    &["peter", "pete"],
+    &["philip", "phillip", "phil"],
+    &["raymond", "ray"],
+    &["douglas", "doug"],
+    &["gerald", "gerry", "jerry"],
+];
+
+/// Whether two different folded words are forms of one given name ("steve", "stephen").
+pub fn same_name(a: &str, b: &str) -> bool {
+    a != b && NAMES.iter().any(|forms| forms.contains(&a) && forms.contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_are_the_names_they_stand_for_and_nothing_else() {
+        assert!(same_name("steve", "stephen"));
+        assert!(same_name("stephen", "steve"));
+        assert!(same_name("bob", "robert"));
+        assert!(!same_name("steve", "robert"));
+        assert!(!same_name("steve", "steve"));
+        assert!(!same_name("kowalski", "stephen"));
+    }
+
+    #[test]
+    fn every_form_is_a_folded_word() {
+        for form in NAMES.iter().flat_map(|forms| forms.iter()) {
+            assert!(form.chars().all(|c| c.is_ascii_lowercase()), "{form}");
+        }
+    }
+}
