@@ -1,6 +1,7 @@
 //! Work split over the machine's cores, for the two steps a large catalog makes slow at start:
-//! reading its files and building its index. Plain scoped threads: each step runs once per
-//! load, on a few large pieces, so a pool or a work-stealing crate would buy nothing.
+//! reading its files (`map`) and building its index, with its names beside it (`join`). Plain
+//! scoped threads: each step runs once per load, on a few large pieces, so a pool or a
+//! work-stealing crate would buy nothing.
 
 /// `f` of every input, in input order. The inputs are cut into one contiguous run per core
 /// (at most), each mapped on a thread of its own; `worth_it` false (small work, where starting
@@ -21,9 +22,22 @@ pub fn map<T: Sync, R: Send>(inputs: &[T], worth_it: bool, f: impl Fn(&T) -> R +
     })
 }
 
+/// `a()` and `b()`, on two threads when `worth_it` (two independent pieces of work, each large),
+/// else one after the other on the calling thread.
+pub fn join<A: Send, B>(worth_it: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !worth_it {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map;
+    use super::{join, map};
 
     #[test]
     fn keeps_input_order_on_any_split() {
@@ -33,5 +47,12 @@ mod tests {
         assert_eq!(map(&inputs, false, |x| x * 2), doubled);
         assert_eq!(map(&inputs[..1], true, |x| x * 2), vec![0]);
         assert!(map(&inputs[..0], true, |x| x * 2).is_empty());
+    }
+
+    #[test]
+    fn join_returns_both_results_in_place() {
+        for worth_it in [true, false] {
+            assert_eq!(join(worth_it, || "a".repeat(3), || 2 + 2), ("aaa".to_string(), 4));
+        }
     }
 }

@@ -59,6 +59,11 @@ const NAMES: &[&[&str]] = &[
     &["gerald", "gerry", "jerry"],
 ];
 
+/// Whether a folded word is a form of some given name in the table.
+pub fn is_given_name(word: &str) -> bool {
+    NAMES.iter().any(|forms| forms.contains(&word))
+}
+
 /// Whether two different folded words are forms of one given name ("steve", "stephen").
 pub fn same_name(a: &str, b: &str) -> bool {
     a != b && NAMES.iter().any(|forms| forms.contains(&a) && forms.contains(&b))
@@ -76,6 +81,7 @@ mod tests {
         assert!(!same_name("steve", "robert"));
         assert!(!same_name("steve", "steve"));
         assert!(!same_name("kowalski", "stephen"));
+        assert!(is_given_name("steve") && !is_given_name("kowalski"));
     }
 
     #[test]

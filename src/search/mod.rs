@@ -312,15 +312,11 @@ impl Engine {
         items.sort_by(|a, b| a.id.cmp(&b.id));
         // The names need only the items, so a large catalog reads them on a second core while
         // the index is built (a seventh of the build at 100 000 items).
-        let (index, (names, name_order)) = if items.len() >= PARALLEL_ITEMS {
-            std::thread::scope(|s| {
-                let names = s.spawn(|| names_of(&items));
-                let index = Index::build(&items, &synonyms, &related);
-                (index, names.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            })
-        } else {
-            (Index::build(&items, &synonyms, &related), names_of(&items))
-        };
+        let ((names, name_order), index) = crate::parallel::join(
+            items.len() >= PARALLEL_ITEMS,
+            || names_of(&items),
+            || Index::build(&items, &synonyms, &related),
+        );
         let kinds = items.iter().map(|i| i.kind).collect();
         let years = items.iter().map(|i| i.year).collect();
         let mut shelf: Vec<((Kind, Option<u16>), usize)> = Vec::new();

@@ -1,7 +1,7 @@
 //! Turns a query into slots: one per thing the user asked for, each with the index terms that
 //! may stand for it and how much each is worth (1.0 for the word itself, less for a guess).
 
-use super::given_names::same_name;
+use super::given_names::{is_given_name, same_name};
 use super::index::{group_term, kind_term, Index};
 use super::intent::{
     is_filler, kinds_asked, kinds_misspelt, kinds_of_phrase, names_an_item, reports_speech, without_idioms,
@@ -293,10 +293,7 @@ pub fn parse(index: &Index, matcher: &SkimMatcherV2, query: &str) -> Vec<Slot> {
         if exact.is_none() && !w.stem().chars().any(|c| c.is_numeric()) {
             typos(index, w.stem(), &mut alternatives);
         }
-        if exact.is_none() {
-            sounds_like_name(index, &ws, i, &mut alternatives);
-        }
-        short_name(index, &ws, i, &mut alternatives);
+        name_beside(index, &ws, i, exact.is_some(), &mut alternatives);
         if alternatives.is_empty() && typed >= MIN_ABBREVIATION_CHARS && abbreviated < MAX_ABBREVIATED_WORDS {
             abbreviated += 1;
             abbreviations(index, matcher, &w.raw, &mut alternatives);
@@ -457,15 +454,19 @@ fn typos(index: &Index, stem: &str, out: &mut Vec<(u32, f32)>) {
     }
 }
 
-/// A word no item holds, beside a word of a person's name (as typed or with a typo), that
-/// sounds like another word of that name (`soundex`): "stefan kowalski", "steven kowalsky" →
-/// Stephen Kowalski. First names are spelt many ways, further apart than a typo; only beside
-/// the rest of the name does the sound of a word say whose it is ("smooth" sounds like
-/// "Schmidt" too).
-fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f32)>) {
-    let Some(sound) = soundex(&ws[i].raw).filter(|&s| index.sounds_like_a_name(s)) else {
+/// Another word of a person's name, read from a word beside the rest of that name (as typed or
+/// with a typo): "stefan kowalski", "steven kowalsky", "steve kowalski" → Stephen Kowalski.
+/// First names are spelt many ways, further apart than a typo, and go by short forms no typo
+/// reaches ("bob", "robert"); only beside the rest of the name does a word say whose it is. A
+/// word no item holds (`held` false) may be the name as it sounds (`soundex`: "smooth" sounds
+/// like "Schmidt" too, so never alone); any word may be its short or full form (`given_names`),
+/// even one that is another person's name ("steve" is also Steve Schmidt's).
+fn name_beside(index: &Index, ws: &[Word], i: usize, held: bool, out: &mut Vec<(u32, f32)>) {
+    let sound = soundex(&ws[i].raw).filter(|&s| !held && index.sounds_like_a_name(s));
+    // Most words are neither: the words beside them are not looked up at all.
+    if sound.is_none() && !is_given_name(&ws[i].raw) {
         return;
-    };
+    }
     let beside = [i.checked_sub(1), Some(i + 1)];
     let mut parts = Vec::new();
     for j in beside.into_iter().flatten().filter(|&j| j < ws.len()) {
@@ -476,26 +477,10 @@ fn sounds_like_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f3
         }
         for &(part, _) in &parts {
             for &(other, other_sound) in index.other_name_parts(part) {
-                if other_sound == sound && !out.iter().any(|&(t, _)| t == other) {
+                let alike = sound == Some(other_sound) || same_name(&ws[i].raw, index.term(other));
+                if alike && !out.iter().any(|&(t, _)| t == other) {
                     out.push((other, TWO_TYPOS));
                 }
-            }
-        }
-    }
-}
-
-/// A given name's short form or full form, beside another word of a person's name, that names
-/// the same person: "steve kowalski" → Stephen Kowalski, though "steve" is also Steve Schmidt's
-/// (`given_names`). Unlike a sound, a short form counts even for a word some item holds.
-fn short_name(index: &Index, ws: &[Word], i: usize, out: &mut Vec<(u32, f32)>) {
-    let beside = [i.checked_sub(1), Some(i + 1)];
-    for j in beside.into_iter().flatten().filter(|&j| j < ws.len()) {
-        let Some(part) = index.lookup(ws[j].stem()) else {
-            continue;
-        };
-        for &(other, _) in index.other_name_parts(part) {
-            if same_name(&ws[i].raw, index.term(other)) && !out.iter().any(|&(t, _)| t == other) {
-                out.push((other, TWO_TYPOS));
             }
         }
     }
