@@ -247,9 +247,10 @@ fn main() {
         }
     }
     if let Some(i) = args.iter().position(|a| a == "--dump") {
-        // Every row as CSV, for trying other models outside this tool.
+        // Every row as CSV, for trying other models outside this tool (`set`: the index in
+        // `SETS`, for leaving each set out in turn there too).
         let mut out = format!(
-            "query,fold,catalog,on_topic,rank,right,sure,clear,suggestible,crowded,{}\n",
+            "query,fold,set,catalog,on_topic,rank,right,sure,clear,suggestible,crowded,{}\n",
             (0..D).map(term_name).collect::<Vec<_>>().join(",")
         );
         for (qi, q) in queries.iter().enumerate() {
@@ -258,8 +259,9 @@ fn main() {
                 let b = |v: bool| u8::from(v);
                 let _ = writeln!(
                     out,
-                    "{qi},{},{},{},{rank},{},{},{},{},{},{}",
+                    "{qi},{},{},{},{},{rank},{},{},{},{},{},{}",
                     q.fold_key % FOLDS,
+                    q.set,
                     q.catalog.len(),
                     b(q.on_topic),
                     b(r.right),
