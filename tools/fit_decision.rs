@@ -22,7 +22,8 @@
 //! Sets: tests/queries-{dev,extra,chat,holdout}.toml and tests/queries-unseen/*.toml except
 //! the holdout-*.toml sets, which are not in `SETS` and never read here (they are the sets
 //! reported last, never tuned on).
-//! `--check` fits and prints without writing.
+//! `--check` fits and prints without writing. `--dump FILE` writes every row as CSV (and beside it
+//! `FILE.ids`, each row's item id and query text) for trying models and features outside this tool.
 
 use marquee::catalog::Catalog;
 use marquee::search::{term_name, terms, Engine, SearchOptions, FEATURES, TERMS};
@@ -107,6 +108,7 @@ struct Query {
 }
 
 struct Row {
+    id: String,
     x: [f64; D],
     right: bool,
     /// Answered whatever the model says (its name, or every word with one only it holds) ...
@@ -216,6 +218,7 @@ fn main() {
                 candidates: judged
                     .iter()
                     .map(|j| Row {
+                        id: j.item.id.clone(),
                         x: terms(&j.features).map(f64::from),
                         right: case.expect.contains(&j.item.id),
                         sure: j.sure,
@@ -274,6 +277,15 @@ fn main() {
             }
         }
         std::fs::write(&args[i + 1], out).expect("the dump file is writable");
+        // Beside it, each row's item and query text (tab-separated): features computed outside
+        // this tool, such as a sentence model's, are joined to the rows by (query, rank).
+        let mut ids = String::new();
+        for (qi, q) in queries.iter().enumerate() {
+            for (rank, r) in q.candidates.iter().enumerate() {
+                let _ = writeln!(ids, "{qi}\t{rank}\t{}\t{}", r.id, q.text.replace(['\t', '\n'], " "));
+            }
+        }
+        std::fs::write(format!("{}.ids", args[i + 1]), ids).expect("the dump file is writable");
     }
     // Cross-validation: folds by query, interleaved so every set is in every fold. Each fold's
     // model also judges its queries of each catalog apart.
