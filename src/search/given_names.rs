@@ -3,6 +3,9 @@
 //! only a table knows them. It is general English usage, nothing about any catalog entry; like
 //! the sound of a first name, it is read only beside the rest of the person's name.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// Each row: the forms of one name, full forms first. A form may stand in several rows ("sam":
 /// Samuel, Samantha).
 const NAMES: &[&[&str]] = &[
@@ -59,14 +62,29 @@ const NAMES: &[&[&str]] = &[
     &["gerald", "gerry", "jerry"],
 ];
 
+/// Each form with the rows of `NAMES` it stands in, built once: every word of every query is
+/// looked up here, so a lookup is one hash probe rather than a scan of the table.
+static ROWS_OF: LazyLock<HashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
+    let mut rows: HashMap<&'static str, Vec<usize>> = HashMap::new();
+    for (row, forms) in NAMES.iter().enumerate() {
+        for &form in *forms {
+            rows.entry(form).or_default().push(row);
+        }
+    }
+    rows
+});
+
 /// Whether a folded word is a form of some given name in the table.
 pub fn is_given_name(word: &str) -> bool {
-    NAMES.iter().any(|forms| forms.contains(&word))
+    ROWS_OF.contains_key(word)
 }
 
 /// Whether two different folded words are forms of one given name ("steve", "stephen").
 pub fn same_name(a: &str, b: &str) -> bool {
-    a != b && NAMES.iter().any(|forms| forms.contains(&a) && forms.contains(&b))
+    let (Some(rows_a), Some(rows_b)) = (ROWS_OF.get(a), ROWS_OF.get(b)) else {
+        return false;
+    };
+    a != b && rows_a.iter().any(|r| rows_b.contains(r))
 }
 
 #[cfg(test)]
