@@ -62,6 +62,7 @@ pub mod reply;
 pub mod rng;
 pub mod router;
 pub mod search;
+pub mod semantic;
 pub mod store;
 pub mod synthetic;
 pub mod text;

@@ -29,4 +29,5 @@ mod router;
 mod search_behaviour;
 mod search_cli;
 mod search_quality;
+mod semantic;
 mod store;

@@ -1,0 +1,212 @@
+//! The sentence model's forward pass: a 6-layer BERT encoder (all-MiniLM-L6-v2: 384 wide, 12
+//! heads, 1 536 in the feed-forward), mean-pooled over the tokens and normalised. Plain loops
+//! over f32 rather than a tensor library: the shapes are fixed and small, and the libraries
+//! that would run them (candle, ort) bring a hundred crates or a C++ runtime to a bot that
+//! needs one matrix product.
+
+use safetensors::SafeTensors;
+
+const WIDTH: usize = 384;
+const HEADS: usize = 12;
+const LAYERS: usize = 6;
+/// BERT's layer normalisation epsilon.
+const EPS: f32 = 1e-12;
+
+/// A linear layer: `weight` is `out × in`, row by row (PyTorch's layout), so each output is a
+/// dot product of two contiguous rows.
+struct Linear {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    inputs: usize,
+}
+
+struct Norm {
+    gain: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attention_out: Linear,
+    attention_norm: Norm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: Norm,
+}
+
+pub struct Encoder {
+    words: Vec<f32>,
+    positions: Vec<f32>,
+    token_type: Vec<f32>,
+    embedding_norm: Norm,
+    layers: Vec<Layer>,
+    /// Positions the model has embeddings for.
+    pub max_tokens: usize,
+}
+
+impl Encoder {
+    /// The weights from a `model.safetensors` of all-MiniLM-L6-v2 (f32).
+    pub fn from_safetensors(bytes: &[u8]) -> Result<Encoder, String> {
+        let tensors = SafeTensors::deserialize(bytes).map_err(|e| format!("not a safetensors file: {e}"))?;
+        let prefix = if tensors.names().iter().any(|n| n.starts_with("bert.")) { "bert." } else { "" };
+        let get = |name: &str| -> Result<Vec<f32>, String> {
+            let t = tensors.tensor(&format!("{prefix}{name}")).map_err(|e| format!("{name}: {e}"))?;
+            if t.dtype() != safetensors::Dtype::F32 {
+                return Err(format!("{name}: {:?}, not f32", t.dtype()));
+            }
+            Ok(t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        };
+        let linear = |name: &str, inputs: usize| -> Result<Linear, String> {
+            Ok(Linear {
+                weight: get(&format!("{name}.weight"))?,
+                bias: get(&format!("{name}.bias"))?,
+                inputs,
+            })
+        };
+        let norm = |name: &str| -> Result<Norm, String> {
+            Ok(Norm { gain: get(&format!("{name}.weight"))?, bias: get(&format!("{name}.bias"))? })
+        };
+        let mut layers = Vec::with_capacity(LAYERS);
+        for l in 0..LAYERS {
+            let p = format!("encoder.layer.{l}");
+            layers.push(Layer {
+                query: linear(&format!("{p}.attention.self.query"), WIDTH)?,
+                key: linear(&format!("{p}.attention.self.key"), WIDTH)?,
+                value: linear(&format!("{p}.attention.self.value"), WIDTH)?,
+                attention_out: linear(&format!("{p}.attention.output.dense"), WIDTH)?,
+                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                intermediate: linear(&format!("{p}.intermediate.dense"), WIDTH)?,
+                output: linear(&format!("{p}.output.dense"), 4 * WIDTH)?,
+                output_norm: norm(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        let positions = get("embeddings.position_embeddings.weight")?;
+        Ok(Encoder {
+            words: get("embeddings.word_embeddings.weight")?,
+            max_tokens: positions.len() / WIDTH,
+            positions,
+            token_type: get("embeddings.token_type_embeddings.weight")?,
+            embedding_norm: norm("embeddings.LayerNorm")?,
+            layers,
+        })
+    }
+
+    /// The normalised mean of the last layer's token states.
+    pub fn embed(&self, ids: &[u32]) -> Vec<f32> {
+        let n = ids.len().min(self.max_tokens);
+        let mut x = vec![0.0f32; n * WIDTH];
+        for (t, &id) in ids[..n].iter().enumerate() {
+            let row = &mut x[t * WIDTH..(t + 1) * WIDTH];
+            let word = &self.words[id as usize * WIDTH..(id as usize + 1) * WIDTH];
+            let position = &self.positions[t * WIDTH..(t + 1) * WIDTH];
+            for k in 0..WIDTH {
+                row[k] = word[k] + position[k] + self.token_type[k];
+            }
+            layer_norm(row, &self.embedding_norm);
+        }
+        for layer in &self.layers {
+            x = layer.forward(&x, n);
+        }
+        let mut pooled = vec![0.0f32; WIDTH];
+        for row in x.chunks_exact(WIDTH) {
+            for (p, v) in pooled.iter_mut().zip(row) {
+                *p += v;
+            }
+        }
+        let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt().max(f32::EPSILON);
+        pooled.iter_mut().for_each(|v| *v /= norm);
+        pooled
+    }
+}
+
+impl Layer {
+    fn forward(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let (q, k, v) = (self.query.apply(x, n), self.key.apply(x, n), self.value.apply(x, n));
+        let head = WIDTH / HEADS;
+        let scale = 1.0 / (head as f32).sqrt();
+        let mut context = vec![0.0f32; n * WIDTH];
+        let mut weights = vec![0.0f32; n];
+        for h in 0..HEADS {
+            let at = h * head;
+            for i in 0..n {
+                let qi = &q[i * WIDTH + at..i * WIDTH + at + head];
+                for (j, w) in weights.iter_mut().enumerate() {
+                    *w = dot(qi, &k[j * WIDTH + at..j * WIDTH + at + head]) * scale;
+                }
+                softmax(&mut weights);
+                let out = &mut context[i * WIDTH + at..i * WIDTH + at + head];
+                for (j, w) in weights.iter().enumerate() {
+                    for (o, vv) in out.iter_mut().zip(&v[j * WIDTH + at..j * WIDTH + at + head]) {
+                        *o += w * vv;
+                    }
+                }
+            }
+        }
+        let mut h1 = self.attention_out.apply(&context, n);
+        for (a, b) in h1.iter_mut().zip(x) {
+            *a += b;
+        }
+        h1.chunks_exact_mut(WIDTH).for_each(|row| layer_norm(row, &self.attention_norm));
+        let mut inner = self.intermediate.apply(&h1, n);
+        inner.iter_mut().for_each(|v| *v = gelu(*v));
+        let mut h2 = self.output.apply(&inner, n);
+        for (a, b) in h2.iter_mut().zip(&h1) {
+            *a += b;
+        }
+        h2.chunks_exact_mut(WIDTH).for_each(|row| layer_norm(row, &self.output_norm));
+        h2
+    }
+}
+
+impl Linear {
+    /// `x` (`n × inputs`) times the weights, plus the bias: `n × outputs`.
+    fn apply(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let outputs = self.bias.len();
+        let mut y = Vec::with_capacity(n * outputs);
+        for row in x.chunks_exact(self.inputs).take(n) {
+            for (w, b) in self.weight.chunks_exact(self.inputs).zip(&self.bias) {
+                y.push(dot(row, w) + b);
+            }
+        }
+        y
+    }
+}
+
+/// A dot product in eight lanes, which the compiler turns into vector instructions.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+fn softmax(v: &mut [f32]) {
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
+    }
+    v.iter_mut().for_each(|x| *x /= sum);
+}
+
+fn layer_norm(row: &mut [f32], norm: &Norm) {
+    let mean = row.iter().sum::<f32>() / row.len() as f32;
+    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / row.len() as f32;
+    let inv = 1.0 / (var + EPS).sqrt();
+    for ((v, g), b) in row.iter_mut().zip(&norm.gain).zip(&norm.bias) {
+        *v = (*v - mean) * inv * g + b;
+    }
+}
+
+/// BERT's exact GELU.
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + libm::erff(x / std::f32::consts::SQRT_2))
+}
