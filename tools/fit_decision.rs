@@ -256,8 +256,12 @@ fn main() {
             "query,fold,set,catalog,on_topic,rank,right,sure,clear,suggestible,crowded,{}\n",
             (0..D).map(term_name).collect::<Vec<_>>().join(",")
         );
+        // Beside it, each row's item and query text (tab-separated): features computed outside
+        // this tool, such as a sentence model's, are joined to the rows by (query, rank).
+        let mut ids = String::new();
         for (qi, q) in queries.iter().enumerate() {
             for (rank, r) in q.candidates.iter().enumerate() {
+                let _ = writeln!(ids, "{qi}\t{rank}\t{}\t{}", r.id, q.text.replace(['\t', '\n'], " "));
                 let x: Vec<String> = r.x.iter().map(|v| format!("{v}")).collect();
                 let b = |v: bool| u8::from(v);
                 let _ = writeln!(
@@ -277,14 +281,6 @@ fn main() {
             }
         }
         std::fs::write(&args[i + 1], out).expect("the dump file is writable");
-        // Beside it, each row's item and query text (tab-separated): features computed outside
-        // this tool, such as a sentence model's, are joined to the rows by (query, rank).
-        let mut ids = String::new();
-        for (qi, q) in queries.iter().enumerate() {
-            for (rank, r) in q.candidates.iter().enumerate() {
-                let _ = writeln!(ids, "{qi}\t{rank}\t{}\t{}", r.id, q.text.replace(['\t', '\n'], " "));
-            }
-        }
         std::fs::write(format!("{}.ids", args[i + 1]), ids).expect("the dump file is writable");
     }
     // Cross-validation: folds by query, interleaved so every set is in every fold. Each fold's

@@ -9,15 +9,15 @@ use safetensors::SafeTensors;
 const WIDTH: usize = 384;
 const HEADS: usize = 12;
 const LAYERS: usize = 6;
+const FEED_FORWARD: usize = 4 * WIDTH;
 /// BERT's layer normalisation epsilon.
 const EPS: f32 = 1e-12;
 
-/// A linear layer: `weight` is `out × in`, row by row (PyTorch's layout), so each output is a
-/// dot product of two contiguous rows.
+/// A linear layer: `weight` is `outputs × inputs`, row by row (PyTorch's layout), so each
+/// output is a dot product of two contiguous rows; `bias` has one value per output.
 struct Linear {
     weight: Vec<f32>,
     bias: Vec<f32>,
-    inputs: usize,
 }
 
 struct Norm {
@@ -47,50 +47,65 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// The weights from a `model.safetensors` of all-MiniLM-L6-v2 (f32).
+    /// The weights from a `model.safetensors` of all-MiniLM-L6-v2 (f32); a tensor missing, of
+    /// another type or of another shape (another model) is an error naming it.
     pub fn from_safetensors(bytes: &[u8]) -> Result<Encoder, String> {
         let tensors = SafeTensors::deserialize(bytes).map_err(|e| format!("not a safetensors file: {e}"))?;
         let prefix = if tensors.names().iter().any(|n| n.starts_with("bert.")) { "bert." } else { "" };
-        let get = |name: &str| -> Result<Vec<f32>, String> {
+        // `columns`: the tensor's last dimension, which every use below relies on; `None` for
+        // the embedding tables, whose row count is the vocabulary's or the positions'.
+        let get = |name: &str, shape: &[Option<usize>]| -> Result<Vec<f32>, String> {
             let t = tensors.tensor(&format!("{prefix}{name}")).map_err(|e| format!("{name}: {e}"))?;
             if t.dtype() != safetensors::Dtype::F32 {
                 return Err(format!("{name}: {:?}, not f32", t.dtype()));
             }
+            let fits = t.shape().len() == shape.len()
+                && t.shape().iter().zip(shape).all(|(d, s)| s.is_none_or(|s| *d == s));
+            if !fits {
+                return Err(format!("{name}: shape {:?}, not that of all-MiniLM-L6-v2", t.shape()));
+            }
             Ok(t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
         };
-        let linear = |name: &str, inputs: usize| -> Result<Linear, String> {
+        let linear = |name: &str, inputs: usize, outputs: usize| -> Result<Linear, String> {
             Ok(Linear {
-                weight: get(&format!("{name}.weight"))?,
-                bias: get(&format!("{name}.bias"))?,
-                inputs,
+                weight: get(&format!("{name}.weight"), &[Some(outputs), Some(inputs)])?,
+                bias: get(&format!("{name}.bias"), &[Some(outputs)])?,
             })
         };
         let norm = |name: &str| -> Result<Norm, String> {
-            Ok(Norm { gain: get(&format!("{name}.weight"))?, bias: get(&format!("{name}.bias"))? })
+            Ok(Norm {
+                gain: get(&format!("{name}.weight"), &[Some(WIDTH)])?,
+                bias: get(&format!("{name}.bias"), &[Some(WIDTH)])?,
+            })
         };
         let mut layers = Vec::with_capacity(LAYERS);
         for l in 0..LAYERS {
             let p = format!("encoder.layer.{l}");
             layers.push(Layer {
-                query: linear(&format!("{p}.attention.self.query"), WIDTH)?,
-                key: linear(&format!("{p}.attention.self.key"), WIDTH)?,
-                value: linear(&format!("{p}.attention.self.value"), WIDTH)?,
-                attention_out: linear(&format!("{p}.attention.output.dense"), WIDTH)?,
+                query: linear(&format!("{p}.attention.self.query"), WIDTH, WIDTH)?,
+                key: linear(&format!("{p}.attention.self.key"), WIDTH, WIDTH)?,
+                value: linear(&format!("{p}.attention.self.value"), WIDTH, WIDTH)?,
+                attention_out: linear(&format!("{p}.attention.output.dense"), WIDTH, WIDTH)?,
                 attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                intermediate: linear(&format!("{p}.intermediate.dense"), WIDTH)?,
-                output: linear(&format!("{p}.output.dense"), 4 * WIDTH)?,
+                intermediate: linear(&format!("{p}.intermediate.dense"), WIDTH, FEED_FORWARD)?,
+                output: linear(&format!("{p}.output.dense"), FEED_FORWARD, WIDTH)?,
                 output_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
-        let positions = get("embeddings.position_embeddings.weight")?;
+        let positions = get("embeddings.position_embeddings.weight", &[None, Some(WIDTH)])?;
         Ok(Encoder {
-            words: get("embeddings.word_embeddings.weight")?,
+            words: get("embeddings.word_embeddings.weight", &[None, Some(WIDTH)])?,
             max_tokens: positions.len() / WIDTH,
             positions,
-            token_type: get("embeddings.token_type_embeddings.weight")?,
+            token_type: get("embeddings.token_type_embeddings.weight", &[None, Some(WIDTH)])?,
             embedding_norm: norm("embeddings.LayerNorm")?,
             layers,
         })
+    }
+
+    /// Tokens the word table has a row for: a tokenizer's ids must stay below this.
+    pub fn vocabulary(&self) -> usize {
+        self.words.len() / WIDTH
     }
 
     /// The normalised mean of the last layer's token states.
@@ -164,9 +179,10 @@ impl Linear {
     /// `x` (`n × inputs`) times the weights, plus the bias: `n × outputs`.
     fn apply(&self, x: &[f32], n: usize) -> Vec<f32> {
         let outputs = self.bias.len();
+        let inputs = self.weight.len() / outputs;
         let mut y = Vec::with_capacity(n * outputs);
-        for row in x.chunks_exact(self.inputs).take(n) {
-            for (w, b) in self.weight.chunks_exact(self.inputs).zip(&self.bias) {
+        for row in x.chunks_exact(inputs).take(n) {
+            for (w, b) in self.weight.chunks_exact(inputs).zip(&self.bias) {
                 y.push(dot(row, w) + b);
             }
         }

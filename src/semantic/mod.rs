@@ -25,10 +25,18 @@ impl SentenceModel {
         };
         let vocab =
             String::from_utf8(read("vocab.txt")?).map_err(|_| "vocab.txt is not UTF-8".to_string())?;
-        Ok(SentenceModel {
-            tokenizer: wordpiece::WordPiece::from_vocab(&vocab)?,
-            encoder: encoder::Encoder::from_safetensors(&read("model.safetensors")?)?,
-        })
+        let tokenizer = wordpiece::WordPiece::from_vocab(&vocab)?;
+        let encoder = encoder::Encoder::from_safetensors(&read("model.safetensors")?)?;
+        // Files of two different models: a token id past the word table would be read out of
+        // bounds at the first query.
+        if tokenizer.vocabulary() > encoder.vocabulary() {
+            return Err(format!(
+                "vocab.txt has {} tokens, model.safetensors words for {}: not one model's files",
+                tokenizer.vocabulary(),
+                encoder.vocabulary()
+            ));
+        }
+        Ok(SentenceModel { tokenizer, encoder })
     }
 
     /// The model's token ids for `text`.

@@ -33,6 +33,11 @@ impl WordPiece {
         Ok(WordPiece { ids, special })
     }
 
+    /// One past the largest token id: the rows a model's word table needs.
+    pub fn vocabulary(&self) -> usize {
+        self.ids.values().max().map_or(0, |&id| id as usize + 1)
+    }
+
     /// `[CLS]`, the text's tokens (at most `max_len - 2` of them), `[SEP]`.
     pub fn encode(&self, text: &str, max_len: usize) -> Vec<u32> {
         let mut out = vec![self.special.cls];

@@ -58,5 +58,35 @@ fn a_directory_without_the_model_is_named_in_the_error() {
     std::fs::write(dir.join("model.safetensors"), b"not a model").unwrap();
     let err = SentenceModel::load(&dir).err().expect("not a model");
     assert!(err.contains("safetensors"), "{err}");
+    // Another model's weights: a tensor of another shape is named, not read out of bounds later.
+    let small: Vec<u8> = [0.5f32; 4].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![2, 2], &small).unwrap();
+    let bytes =
+        safetensors::serialize([("encoder.layer.0.attention.self.query.weight", view)], None).unwrap();
+    std::fs::write(dir.join("model.safetensors"), bytes).unwrap();
+    let err = SentenceModel::load(&dir).err().expect("another shape");
+    assert!(err.contains("attention.self.query.weight") && err.contains("shape [2, 2]"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A vocabulary longer than the model's word table (two models' files side by side) is refused
+/// at load, where a token past the table would otherwise be read out of bounds at a query.
+#[test]
+fn files_of_two_models_are_refused() {
+    let Some(dir) = std::env::var_os(VAR).filter(|v| !v.is_empty()) else {
+        assert!(std::env::var_os("CI").is_none(), "{VAR} is unset under CI");
+        eprintln!("skipped: files of two models: {VAR} is unset");
+        return;
+    };
+    let mixed = std::env::temp_dir().join(format!("marquee-two-models-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&mixed);
+    std::fs::create_dir_all(&mixed).unwrap();
+    let vocab = std::fs::read_to_string(Path::new(&dir).join("vocab.txt")).unwrap();
+    let longer = format!("{vocab}{}", (0..100).map(|i| format!("[extra{i}]\n")).collect::<String>());
+    std::fs::write(mixed.join("vocab.txt"), longer).unwrap();
+    std::os::unix::fs::symlink(Path::new(&dir).join("model.safetensors"), mixed.join("model.safetensors"))
+        .unwrap();
+    let err = SentenceModel::load(&mixed).err().expect("two models' files");
+    assert!(err.contains("30622 tokens") && err.contains("30522"), "{err}");
+    std::fs::remove_dir_all(&mixed).unwrap();
 }
