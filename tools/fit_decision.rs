@@ -28,6 +28,8 @@
 use marquee::catalog::Catalog;
 use marquee::search::{term_name, terms, Engine, SearchOptions, FEATURES, TERMS};
 use marquee_testkit::distractors;
+
+mod fit_fallback;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -341,13 +343,42 @@ fn main() {
         }
     }
     println!("  {:>12} {:+.4} {:+.4}", "bias", model.plain.bias, model.crowded.bias);
+    // The sentence model's second opinion, behind the decision just fitted.
+    let fallback = match std::env::var_os("MARQUEE_SENTENCE_MODEL") {
+        Some(dir) => {
+            let sentences = marquee::semantic::SentenceModel::load(std::path::Path::new(&dir))
+                .unwrap_or_else(|e| panic!("MARQUEE_SENTENCE_MODEL: {e}"));
+            let bundled = &engines[0].1;
+            assert!(bundled.use_sentence_model(std::sync::Arc::new(sentences)));
+            bundled.wait_for_sentence_model();
+            let unsure = fit_fallback::unsure(bundled, &model, answer_at, &queries);
+            let readings = queries.iter().filter(|q| q.catalog == "bundled").count();
+            let fallback = fit_fallback::fit(&unsure, answer_at.0, readings);
+            for line in &fallback.figures {
+                println!("fallback: {line}");
+            }
+            Some(fallback)
+        }
+        None => {
+            println!("skipped: the sentence model's fallback: MARQUEE_SENTENCE_MODEL is unset");
+            None
+        }
+    };
     if check {
         return;
     }
+    let fallback = fallback.expect(
+        "writing weights.rs fits the fallback too: set MARQUEE_SENTENCE_MODEL to all-MiniLM-L6-v2's folder (README)",
+    );
     let path = root.join("src/search/weights.rs");
     std::fs::write(
         &path,
-        source(&model, answer_at, offer_at, &cv, &by_set, &fitted, queries.len(), on, rows),
+        source(&model, answer_at, offer_at, &cv, &by_set, &fitted, queries.len(), on, rows)
+            + &{
+                let mut s = String::new();
+                fit_fallback::source(&mut s, &fallback);
+                s
+            },
     )
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("wrote {}", path.display());
@@ -360,62 +391,68 @@ fn fit(queries: &[&Query]) -> Model {
     Model { plain: fit_linear(rows(false)), crowded: fit_linear(rows(true)) }
 }
 
-/// Logistic regression by Newton's method on standardised features, weights mapped back to raw
-/// features.
+/// The decision's logistic regression (`logistic`, `RIDGE`) on these rows.
 fn fit_linear(rows: Vec<&Row>) -> Linear {
-    let n = rows.len().max(1) as f64;
-    let mut mean = [0.0; D];
-    let mut sd = [0.0; D];
-    for r in &rows {
-        for (m, x) in mean.iter_mut().zip(&r.x) {
-            *m += x / n;
+    let xs: Vec<&[f64]> = rows.iter().map(|r| &r.x[..]).collect();
+    let ys: Vec<bool> = rows.iter().map(|r| r.right).collect();
+    let (w, bias) = logistic(&xs, &ys, RIDGE);
+    Linear { w: w.try_into().expect("one weight per term"), bias }
+}
+
+/// L2-regularised logistic regression (`ridge` on the standardised weights) by Newton's method
+/// on standardised features: the raw features' weights and the bias.
+fn logistic(xs: &[&[f64]], ys: &[bool], ridge: f64) -> (Vec<f64>, f64) {
+    let d = xs.first().map_or(0, |x| x.len());
+    let m = d + 1;
+    let n = xs.len().max(1) as f64;
+    let mut mean = vec![0.0; d];
+    let mut sd = vec![0.0; d];
+    for x in xs {
+        for (mk, v) in mean.iter_mut().zip(x.iter()) {
+            *mk += v / n;
         }
     }
-    for r in &rows {
-        for k in 0..D {
-            sd[k] += (r.x[k] - mean[k]).powi(2) / n;
+    for x in xs {
+        for k in 0..d {
+            sd[k] += (x[k] - mean[k]).powi(2) / n;
         }
     }
-    let sd = sd.map(|v| if v.sqrt() > 1e-9 { v.sqrt() } else { 1.0 });
-    let z = |r: &Row| -> [f64; D + 1] {
-        let mut v = [1.0; D + 1];
-        for k in 0..D {
-            v[k + 1] = (r.x[k] - mean[k]) / sd[k];
-        }
-        v
-    };
-    let mut w = [0.0; D + 1];
+    let sd: Vec<f64> = sd.iter().map(|v| if v.sqrt() > 1e-9 { v.sqrt() } else { 1.0 }).collect();
+    let mut v = vec![1.0; m];
+    let mut w = vec![0.0; m];
     for _ in 0..50 {
-        let mut g = [0.0; D + 1];
-        let mut h = [[0.0; D + 1]; D + 1];
-        for r in &rows {
-            let v = z(r);
+        let mut g = vec![0.0; m];
+        // Row-major, m × m.
+        let mut h = vec![0.0; m * m];
+        for (x, &y) in xs.iter().zip(ys) {
+            for k in 0..d {
+                v[k + 1] = (x[k] - mean[k]) / sd[k];
+            }
             let p = 1.0 / (1.0 + (-v.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>()).exp());
-            let y = f64::from(u8::from(r.right));
+            let y = f64::from(u8::from(y));
             let s = p * (1.0 - p);
-            for a in 0..=D {
+            for a in 0..m {
                 g[a] += (p - y) * v[a];
                 let sa = s * v[a];
-                for (hb, vb) in h[a][a..].iter_mut().zip(&v[a..]) {
+                for (hb, vb) in h[a * m + a..(a + 1) * m].iter_mut().zip(&v[a..]) {
                     *hb += sa * vb;
                 }
             }
         }
         // Only the upper triangle was summed: the Hessian is symmetric.
-        for a in 1..=D {
-            let (upper, lower) = h.split_at_mut(a);
-            for (b, row) in upper.iter().enumerate() {
-                lower[0][b] = row[a];
+        for a in 1..m {
+            for b in 0..a {
+                h[a * m + b] = h[b * m + a];
             }
         }
-        for a in 1..=D {
-            g[a] += RIDGE * w[a];
-            h[a][a] += RIDGE;
+        for a in 1..m {
+            g[a] += ridge * w[a];
+            h[a * m + a] += ridge;
         }
-        h[0][0] += 1e-9;
+        h[0] += 1e-9;
         let step = solve(h, g);
         let mut largest = 0.0f64;
-        for a in 0..=D {
+        for a in 0..m {
             w[a] -= step[a];
             largest = largest.max(step[a].abs());
         }
@@ -423,38 +460,44 @@ fn fit_linear(rows: Vec<&Row>) -> Linear {
             break;
         }
     }
-    let mut raw = [0.0; D];
+    let mut raw = vec![0.0; d];
     let mut bias = w[0];
-    for k in 0..D {
+    for k in 0..d {
         raw[k] = w[k + 1] / sd[k];
         bias -= w[k + 1] * mean[k] / sd[k];
     }
-    Linear { w: raw, bias }
+    (raw, bias)
 }
 
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
-    for col in 0..N {
-        let pivot = (col..N).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        let d = a[col][col];
+/// Solves `a x = b` (`a` row-major, square) by Gaussian elimination with partial pivoting.
+fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Vec<f64> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot =
+            (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs())).unwrap_or(col);
+        if pivot != col {
+            for k in 0..n {
+                a.swap(col * n + k, pivot * n + k);
+            }
+            b.swap(col, pivot);
+        }
+        let d = a[col * n + col];
         if d.abs() < 1e-12 {
             continue;
         }
-        let pivot_row = a[col];
-        for row in col + 1..N {
-            let f = a[row][col] / d;
-            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+        let pivot_row: Vec<f64> = a[col * n + col..(col + 1) * n].to_vec();
+        for row in col + 1..n {
+            let f = a[row * n + col] / d;
+            for (x, p) in a[row * n + col..(row + 1) * n].iter_mut().zip(&pivot_row) {
                 *x -= f * p;
             }
             b[row] -= f * b[col];
         }
     }
-    let mut x = [0.0; N];
-    for row in (0..N).rev() {
-        let s: f64 = (row + 1..N).map(|k| a[row][k] * x[k]).sum();
-        x[row] = if a[row][row].abs() < 1e-12 { 0.0 } else { (b[row] - s) / a[row][row] };
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[row * n + k] * x[k]).sum();
+        x[row] = if a[row * n + row].abs() < 1e-12 { 0.0 } else { (b[row] - s) / a[row * n + row] };
     }
     x
 }

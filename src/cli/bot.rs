@@ -18,6 +18,7 @@ use tracing_subscriber::EnvFilter;
 pub fn run(
     env: &BotEnv,
     content: Option<&Path>,
+    sentence: Option<&Path>,
     watch: bool,
     metrics: Option<&str>,
     shards: Shards,
@@ -29,6 +30,7 @@ pub fn run(
     marquee::metrics::get().keep_queries(settings.export_queries);
 
     let engine = Arc::new(super::engine(content)?);
+    let sentence_model = super::sentence_model(sentence)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let store = open_store(&runtime, &database)?;
     tracing::info!(
@@ -37,7 +39,7 @@ pub fn run(
         database = %database,
         "catalog and database loaded; connecting"
     );
-    let shared = Arc::new(SharedEngine::new(engine));
+    let shared = Arc::new(SharedEngine::with_sentence_model(engine, sentence_model));
     runtime.block_on(async {
         spawn_reloaders(&shared, content, watch);
         let health = Arc::new(Health::new(store.clone()));
@@ -72,7 +74,7 @@ pub fn serve(
     env: &BotEnv,
     key: &EndpointEnv,
     listen: &str,
-    content: Option<&Path>,
+    (content, sentence): (Option<&Path>, Option<&Path>),
     watch: bool,
     metrics: Option<&str>,
 ) -> Result<(), Failure> {
@@ -86,9 +88,10 @@ pub fn serve(
     init_logging(&env.log)?;
     marquee::metrics::get().keep_queries(settings.export_queries);
     let engine = Arc::new(super::engine(content)?);
+    let sentence_model = super::sentence_model(sentence)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let store = open_store(&runtime, &database)?;
-    let shared = Arc::new(SharedEngine::new(engine));
+    let shared = Arc::new(SharedEngine::with_sentence_model(engine, sentence_model));
     runtime.block_on(async {
         let http = Arc::new(discord::http_client(&settings.token, settings.api_base.as_deref()));
         let access = Arc::new(HttpAccess::with_http(settings.bot_id().unwrap_or(0), http.clone()));

@@ -13,9 +13,11 @@ use failure::Failure;
 use marquee::catalog::{Catalog, Kind, LoadError, SYNONYMS_FILE};
 use marquee::config::{Settings, TOKEN_VAR};
 use marquee::search::{Engine, Outcome, SearchOptions};
+use marquee::semantic::SentenceModel;
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "marquee", version, about = "A Discord bot for the stories of Netflix on AWS")]
@@ -30,6 +32,16 @@ struct ContentArg {
     /// Load the catalog from this folder instead of the one built into the binary.
     #[arg(long, value_name = "DIR", global = true)]
     content: Option<PathBuf>,
+}
+
+/// The sentence model behind unsure answers (`search::fallback`).
+#[derive(Args, Clone)]
+struct SentenceArg {
+    /// all-MiniLM-L6-v2's folder (model.safetensors, vocab.txt): where the words alone leave a
+    /// question unsure, the model's reading of its meaning may answer it. Without it, answers
+    /// come from the words alone.
+    #[arg(long = "sentence-model", value_name = "DIR", env = "MARQUEE_SENTENCE_MODEL")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -52,6 +64,8 @@ enum Command {
         #[command(flatten)]
         content: ContentArg,
         #[command(flatten)]
+        sentence: SentenceArg,
+        #[command(flatten)]
         env: BotEnv,
     },
     /// Serve Discord's Interactions Endpoint URL over HTTP (settings from the environment or .env).
@@ -67,6 +81,8 @@ enum Command {
         watch: bool,
         #[command(flatten)]
         content: ContentArg,
+        #[command(flatten)]
+        sentence: SentenceArg,
         #[command(flatten)]
         key: EndpointEnv,
         #[command(flatten)]
@@ -89,6 +105,8 @@ enum Command {
         database: Option<PathBuf>,
         #[command(flatten)]
         content: ContentArg,
+        #[command(flatten)]
+        sentence: SentenceArg,
         #[command(flatten)]
         log: LogEnv,
     },
@@ -162,6 +180,8 @@ struct SearchArgs {
     json: bool,
     #[command(flatten)]
     content: ContentArg,
+    #[command(flatten)]
+    sentence: SentenceArg,
 }
 
 #[derive(Subcommand)]
@@ -225,6 +245,8 @@ struct PreviewArgs {
     locale: String,
     #[command(flatten)]
     content: ContentArg,
+    #[command(flatten)]
+    sentence: SentenceArg,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -283,6 +305,31 @@ pub fn engine(dir: Option<&Path>) -> Result<Engine, Failure> {
     Ok(load_catalog(dir).map(Engine::new)?)
 }
 
+/// The sentence model in `dir` (`--sentence-model`, MARQUEE_SENTENCE_MODEL), loaded; `None`
+/// without one. Logged either way: whether unsure questions get a second reading is worth one
+/// line at start-up. A folder that does not hold the model is refused, naming what is wrong.
+pub fn sentence_model(dir: Option<&Path>) -> Result<Option<Arc<SentenceModel>>, Failure> {
+    let Some(dir) = dir else {
+        tracing::info!("no sentence model (MARQUEE_SENTENCE_MODEL unset): answers come from the words alone");
+        return Ok(None);
+    };
+    let model = SentenceModel::load(dir)
+        .map_err(|e| Failure::usage(format!("MARQUEE_SENTENCE_MODEL / --sentence-model: {e}")))?;
+    tracing::info!(dir = %dir.display(), "sentence model loaded: it backs unsure answers once the story vectors are ready");
+    Ok(Some(Arc::new(model)))
+}
+
+/// The catalog as a search engine, with the sentence model in `sentence` (if any) ready behind
+/// it: for the commands that answer one query and go.
+fn engine_ready(content: Option<&Path>, sentence: Option<&Path>) -> Result<Engine, Failure> {
+    let engine = engine(content)?;
+    if let Some(model) = sentence_model(sentence)? {
+        engine.use_sentence_model(model);
+        engine.wait_for_sentence_model();
+    }
+    Ok(engine)
+}
+
 fn watch_needs_content(watch: bool, content: Option<&Path>) -> Result<(), Failure> {
     match (watch, content) {
         (true, None) => {
@@ -294,22 +341,31 @@ fn watch_needs_content(watch: bool, content: Option<&Path>) -> Result<(), Failur
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Run { metrics, shards, total_shards, watch, content, env } => {
+        Command::Run { metrics, shards, total_shards, watch, content, sentence, env } => {
             let content = content.content.as_deref();
             let shards = marquee::config::Shards::from_args(shards.as_deref(), total_shards)
                 .map_err(Failure::usage)?;
             watch_needs_content(watch, content)?;
-            bot::run(&env, content, watch, metrics.as_deref(), shards)
+            bot::run(&env, content, sentence.dir.as_deref(), watch, metrics.as_deref(), shards)
         }
-        Command::Serve { listen, metrics, watch, content, key, env } => {
+        Command::Serve { listen, metrics, watch, content, sentence, key, env } => {
             let content = content.content.as_deref();
             watch_needs_content(watch, content)?;
-            bot::serve(&env, &key, &listen, content, watch, metrics.as_deref())
+            bot::serve(&env, &key, &listen, (content, sentence.dir.as_deref()), watch, metrics.as_deref())
         }
-        Command::Playground { listen, unsafe_listen_anywhere, watch, database, content, log } => {
+        Command::Playground { listen, unsafe_listen_anywhere, watch, database, content, sentence, log } => {
             let content = content.content.as_deref();
             watch_needs_content(watch, content)?;
-            playground::run(&log, &listen, unsafe_listen_anywhere, content, watch, database.as_deref())
+            let sentence = sentence.dir.as_deref();
+            playground::run(
+                &log,
+                &listen,
+                unsafe_listen_anywhere,
+                content,
+                sentence,
+                watch,
+                database.as_deref(),
+            )
         }
         Command::Commands { json: _ } => {
             print(&serde_json::to_string_pretty(&marquee::commands::definitions::commands())?)
@@ -421,7 +477,7 @@ fn check(dir: Option<&Path>) -> Result<(), Failure> {
 }
 
 fn search(args: SearchArgs) -> Result<(), Failure> {
-    let engine = engine(args.content.content.as_deref())?;
+    let engine = engine_ready(args.content.content.as_deref(), args.sentence.dir.as_deref())?;
     let filters = cli_filters(&args.kind, args.year);
     let options =
         SearchOptions { kinds: args.kind, year: args.year, limit: args.limit.into(), names_in: None };
@@ -510,7 +566,9 @@ fn print_readable(out: &mut impl std::io::Write, query: &str, outcome: &Outcome<
 
 fn preview(args: PreviewArgs) -> Result<(), Failure> {
     use marquee::commands::{respond, CatalogRequest, Command as Cmd};
-    let engine = engine(args.content.content.as_deref())?;
+    // Autocomplete never asks the sentence model: no need to wait for it.
+    let sentence = if args.autocomplete.is_some() { None } else { args.sentence.dir.as_deref() };
+    let engine = engine_ready(args.content.content.as_deref(), sentence)?;
     let command = match args.command {
         PreviewCommand::Search => Cmd::Search,
         PreviewCommand::Video => Cmd::Video,

@@ -13,6 +13,7 @@ pub fn run(
     listen: &str,
     unsafe_anywhere: bool,
     content: Option<&Path>,
+    sentence: Option<&Path>,
     watch: bool,
     database: Option<&Path>,
 ) -> Result<(), Failure> {
@@ -34,6 +35,7 @@ pub fn run(
     };
     listener.set_nonblocking(true)?;
     let engine = Arc::new(super::engine(content)?);
+    let sentence_model = super::sentence_model(sentence)?;
     // Its own SQLite file, never DATABASE_URL: trying /highlights here must not touch the
     // bot's real subscriptions.
     let temporary = database
@@ -49,7 +51,7 @@ pub fn run(
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let store = super::bot::open_store(&runtime, &Database::Sqlite(path.clone()))?;
-    let shared = Arc::new(SharedEngine::new(engine));
+    let shared = Arc::new(SharedEngine::with_sentence_model(engine, sentence_model));
     let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let mut page = Playground::new(shared, store, content.map(Path::to_path_buf));

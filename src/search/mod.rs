@@ -164,6 +164,14 @@
 //! filter, when every item the filter lets through matches every word ("netflix" among 2020
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
 //!
+//! **A second opinion** (fallback.rs), with a sentence model given (`Engine::use_sentence_model`,
+//! MARQUEE_SENTENCE_MODEL): a query nothing answers whose likeliest candidate clear of any crowd
+//! has p ≥ `weights::FALLBACK_FROM` is read by all-MiniLM-L6-v2, and a second logistic model over
+//! the first one's log-odds, the query's cosine with that candidate's story and its lead over the
+//! nearest other story answers that candidate at the decision's own threshold. It reads the
+//! bundled catalog's unsure few (7.5 % of the labelled queries), never autocomplete, never a
+//! catalog of over `fallback::MAX_ITEMS` items.
+//!
 //! One rule stays structural because no labelled set can show it: when more than 32 candidates
 //! match as much of the query, chance matches exist (100 000 items reuse the catalog's words), and
 //! a candidate is answered only if its typed words are rarer together than a one-item word
@@ -187,6 +195,7 @@
 
 mod complete;
 mod decide;
+mod fallback;
 mod gather;
 mod given_names;
 mod index;
@@ -204,9 +213,10 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use gather::{Parsed, Scratch};
 use index::Index;
 use rerank::{Names, Ranked};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use decide::{term_name, terms, FEATURES, TERMS};
+pub use fallback::{features as fallback_features, story_text, Meaning};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shared::{when_changed, SharedEngine};
 
@@ -304,6 +314,8 @@ pub struct Engine {
     scratch: Mutex<Vec<Scratch>>,
     /// The words that tell the catalog's languages apart, read on the first mention.
     vocabulary: OnceLock<Vocabulary>,
+    /// The sentence model's second opinion where the decision is unsure, once one is given.
+    fallback: OnceLock<fallback::Fallback>,
 }
 
 impl Engine {
@@ -337,7 +349,32 @@ impl Engine {
             matcher: SkimMatcherV2::default(),
             scratch: Mutex::default(),
             vocabulary: OnceLock::new(),
+            fallback: OnceLock::new(),
         }
+    }
+
+    /// Lets the sentence model back the decision where it is unsure (`fallback.rs`), once the
+    /// story vectors it starts computing in the background are ready. `false` when the catalog is
+    /// too large for it (`fallback::MAX_ITEMS`) or a model is already in use.
+    pub fn use_sentence_model(&self, model: Arc<crate::semantic::SentenceModel>) -> bool {
+        self.items.len() <= fallback::MAX_ITEMS
+            && self.fallback.get().is_none()
+            && self.fallback.set(fallback::Fallback::start(model, &self.items)).is_ok()
+    }
+
+    /// Blocks until the sentence model's story vectors are ready (at once without a model).
+    pub fn wait_for_sentence_model(&self) {
+        if let Some(f) = self.fallback.get() {
+            f.wait();
+        }
+    }
+
+    /// What the sentence model makes of `query` beside the item `id`: for fitting the fallback
+    /// (`tools/fit_decision.rs`). `None` without a model or while its story vectors are computed.
+    #[doc(hidden)]
+    pub fn meaning(&self, query: &str, id: &str) -> Option<Meaning> {
+        let doc = self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok()?;
+        self.fallback.get()?.meaning(query::truncate(query), doc as u32)
     }
 
     pub fn items(&self) -> &[Item] {
@@ -419,6 +456,11 @@ impl Engine {
                 v.answer |= v.clear && r.score >= TIED * a.score && matches_alike(r, &a);
             }
         }
+        if !verdicts.iter().any(|v| v.answer) {
+            if let Some(k) = self.second_opinion(query, &ranked, &verdicts) {
+                verdicts[k].answer = true;
+            }
+        }
         let answered = verdicts.iter().any(|v| v.answer);
         let misspelt: Vec<&[Kind]> = words.iter().map(|w| query::misspelt_kinds(&self.index, w)).collect();
         if let Some(asked) = browsed_kinds(&words, &misspelt, &parsed, answered, |w| self.held_by_most(w)) {
@@ -489,6 +531,23 @@ impl Engine {
         }
         hits.truncate(limit);
         Outcome { hits, suggestions: Vec::new() }
+    }
+
+    /// With nothing answered, the candidate the sentence model's second opinion answers
+    /// (`fallback.rs`): the likeliest one clear of any crowd, when it has some chance
+    /// (`weights::FALLBACK_FROM`) and the second model finds it likely enough.
+    fn second_opinion(&self, query: &str, ranked: &[Ranked], verdicts: &[decide::Verdict]) -> Option<usize> {
+        let fallback = self.fallback.get()?;
+        let (k, v) = verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.clear)
+            .max_by(|a, b| a.1.probability.total_cmp(&b.1.probability))?;
+        if v.probability < weights::FALLBACK_FROM {
+            return None;
+        }
+        let meaning = fallback.meaning(query::truncate(query), ranked[k].candidate.doc)?;
+        (fallback::probability(v.probability, meaning) >= weights::FALLBACK_ANSWER_AT).then_some(k)
     }
 
     /// Every ranked candidate for `query` with the decision's view of it, best first.

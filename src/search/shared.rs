@@ -4,6 +4,7 @@
 
 use super::Engine;
 use crate::catalog::{Catalog, LoadError};
+use crate::semantic::SentenceModel;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -11,11 +12,21 @@ use std::time::Duration;
 
 pub struct SharedEngine {
     current: RwLock<Arc<Engine>>,
+    /// The sentence model every engine put in use is given (`Engine::use_sentence_model`).
+    sentence_model: Option<Arc<SentenceModel>>,
 }
 
 impl SharedEngine {
     pub fn new(engine: Arc<Engine>) -> SharedEngine {
-        SharedEngine { current: RwLock::new(engine) }
+        SharedEngine::with_sentence_model(engine, None)
+    }
+
+    /// With the sentence model's fallback behind this engine and every catalog reloaded later.
+    pub fn with_sentence_model(engine: Arc<Engine>, model: Option<Arc<SentenceModel>>) -> SharedEngine {
+        if let Some(m) = &model {
+            engine.use_sentence_model(m.clone());
+        }
+        SharedEngine { current: RwLock::new(engine), sentence_model: model }
     }
 
     /// The engine to use for one whole request.
@@ -24,6 +35,9 @@ impl SharedEngine {
     }
 
     pub fn replace(&self, engine: Engine) {
+        if let Some(m) = &self.sentence_model {
+            engine.use_sentence_model(m.clone());
+        }
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
     }
 

@@ -24,6 +24,7 @@ fn text(bytes: &[u8]) -> String {
 fn into_closed_pipe(args: &[&str], input: &str) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_marquee"))
         .args(args)
+        .env_remove(crate::support::SENTENCE_MODEL_VAR)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

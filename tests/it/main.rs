@@ -15,6 +15,7 @@ mod discord_spec;
 mod doors;
 mod endpoint;
 mod endpoint_hostile;
+mod fallback;
 mod health;
 mod highlights;
 mod highlights_bot;

@@ -44,7 +44,7 @@ impl Drop for Playground {
 /// database.
 fn start_playground(content: Option<&Path>, database: Option<&Path>) -> Playground {
     let mut command = Command::new(env!("CARGO_BIN_EXE_marquee"));
-    command.args(["playground", "--listen", "127.0.0.1:0"]);
+    command.args(["playground", "--listen", "127.0.0.1:0"]).env_remove(crate::support::SENTENCE_MODEL_VAR);
     if let Some(content) = content {
         command.arg("--watch").arg("--content").arg(content);
     }

@@ -10,15 +10,17 @@ use marquee::semantic::SentenceModel;
 use serde_json::Value;
 use std::path::Path;
 
-const VAR: &str = "MARQUEE_SENTENCE_MODEL";
+use crate::support::SENTENCE_MODEL_VAR as VAR;
 
-fn model() -> Option<SentenceModel> {
+/// The model `MARQUEE_SENTENCE_MODEL` names; `None` (with `skipped: …` printed) without one,
+/// which fails under CI.
+pub fn model() -> Option<SentenceModel> {
     let Some(dir) = std::env::var_os(VAR).filter(|v| !v.is_empty()) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "{VAR} is unset under CI: the sentence model must be checked there"
         );
-        eprintln!("skipped: the sentence model's comparison: {VAR} is unset");
+        eprintln!("skipped: the sentence model: {VAR} is unset");
         return None;
     };
     Some(SentenceModel::load(Path::new(&dir)).unwrap_or_else(|e| panic!("{VAR}: {e}")))

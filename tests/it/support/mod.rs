@@ -191,12 +191,18 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs the `marquee` binary; returns (exit code, stdout, stderr).
+/// The variable naming the sentence model's folder (`--sentence-model`).
+pub const SENTENCE_MODEL_VAR: &str = "MARQUEE_SENTENCE_MODEL";
+
+/// Runs the `marquee` binary, without the sentence model; returns (exit code, stdout, stderr).
 pub fn marquee(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     use std::io::Write;
     use std::process::{Command, Stdio};
+    // The sentence model's reading waits for its story vectors (seconds): tests of it set it
+    // themselves (tests/it/fallback.rs).
     let mut child = Command::new(env!("CARGO_BIN_EXE_marquee"))
         .args(args)
+        .env_remove(SENTENCE_MODEL_VAR)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,0 +1,123 @@
+//! The second opinion, where the decision is unsure: a sentence model (`crate::semantic`) reads
+//! what the query and the leading story *mean*, whatever words they share.
+//!
+//! It runs only for a query the decision left unanswered while its likeliest candidate still has
+//! some chance (`weights::FALLBACK_FROM`): a tenth of the labelled queries, a third of the
+//! off-topic ones. A second logistic model (`weights::FALLBACK_WEIGHTS`, fitted by
+//! `tools/fit_decision.rs` on the bundled readings of the fitted sets) reads the first model's
+//! log-odds, the cosine of the query with that story, its lead over the story nearest after it,
+//! and two products of these, and answers at the first model's own threshold. Lexical evidence
+//! stays in charge: a story the ranking never found is never answered, and a high cosine alone
+//! answers nothing (the near-topic questions are close to every story).
+//!
+//! Each story's vector (its title, aliases, summary, tags, services, people and roles) is
+//! computed once per catalog on a thread of its own, a fifth of a second per story on one core;
+//! until they are ready, and in catalogs above `MAX_ITEMS`, the decision answers alone. A query's
+//! vector costs 20–30 ms: autocomplete never asks for one.
+
+use super::weights;
+use crate::catalog::Item;
+use crate::semantic::SentenceModel;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+
+/// Catalogs above this many items keep the fallback off: their story vectors would take minutes
+/// of a core at start-up (0.2 s a story), and among thousands of items the lexical model's
+/// crowd rule, not meaning, is what keeps chance matches out.
+pub const MAX_ITEMS: usize = 1_000;
+
+/// The text a story's vector is read from: its names and prose, in English.
+pub fn story_text(item: &Item) -> String {
+    let mut parts: Vec<&str> = vec![&item.title];
+    parts.extend(item.aliases.iter().map(String::as_str));
+    parts.push(&item.summary);
+    parts.extend(item.tags.iter().map(String::as_str));
+    parts.extend(item.services.iter().map(String::as_str));
+    for p in &item.people {
+        parts.push(&p.name);
+        parts.extend(p.role.as_deref());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(". ")
+}
+
+/// The sentence model and the catalog's story vectors, computed in the background.
+pub struct Fallback {
+    model: Arc<SentenceModel>,
+    stories: Arc<OnceLock<Vec<Vec<f32>>>>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// What the sentence model makes of a query and one story.
+#[derive(Debug, Clone, Copy)]
+pub struct Meaning {
+    /// Cosine of the query's vector with the story's.
+    pub cosine: f32,
+    /// That cosine less the best cosine of any other story: negative when another story is
+    /// nearer in meaning.
+    pub lead: f32,
+}
+
+impl Fallback {
+    /// Starts computing the story vectors of `items` on a thread of its own.
+    pub fn start(model: Arc<SentenceModel>, items: &[Item]) -> Fallback {
+        let texts: Vec<String> = items.iter().map(story_text).collect();
+        let stories = Arc::new(OnceLock::new());
+        let (m, s) = (model.clone(), stories.clone());
+        let worker = std::thread::Builder::new()
+            .name("story-vectors".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let _ = s.set(texts.iter().map(|t| m.embed(t)).collect());
+                tracing::info!(
+                    stories = texts.len(),
+                    seconds = started.elapsed().as_secs_f32(),
+                    "story vectors ready: the sentence model now backs unsure answers"
+                );
+            })
+            .ok();
+        if worker.is_none() {
+            tracing::warn!("could not start the story vectors' thread: answering lexically");
+        }
+        Fallback { model, stories, worker: Mutex::new(worker) }
+    }
+
+    /// Blocks until the story vectors are ready (the command line and the fit, which answer one
+    /// query and go).
+    pub fn wait(&self) {
+        if let Some(worker) = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = worker.join();
+        }
+    }
+
+    /// The meaning of `query` beside story `doc`, or `None` while the story vectors are not ready.
+    pub fn meaning(&self, query: &str, doc: u32) -> Option<Meaning> {
+        let stories = self.stories.get()?;
+        let q = self.model.embed(query);
+        let dot = |s: &Vec<f32>| s.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>();
+        let cosine = dot(stories.get(doc as usize)?);
+        let rival = stories
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != doc as usize)
+            .map(|(_, s)| dot(s))
+            .fold(f32::NEG_INFINITY, f32::max);
+        Some(Meaning { cosine, lead: if rival.is_finite() { cosine - rival } else { cosine } })
+    }
+}
+
+/// The second model's inputs: the first model's log-odds `p`, the cosine, the lead, and the
+/// products a linear model cannot form (a cosine means more behind a likelier candidate, and a
+/// lead more at a higher cosine).
+pub fn features(p: f32, m: Meaning) -> [f32; 5] {
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
+    let log_odds = (p / (1.0 - p)).ln();
+    [log_odds, m.cosine, m.lead, log_odds * m.cosine, m.cosine * m.lead]
+}
+
+/// The second model's probability that the candidate is what was asked for.
+pub fn probability(p: f32, m: Meaning) -> f32 {
+    let z = weights::FALLBACK_BIAS
+        + features(p, m).iter().zip(weights::FALLBACK_WEIGHTS).map(|(x, w)| x * w).sum::<f32>();
+    1.0 / (1.0 + (-z).exp())
+}

@@ -1,0 +1,153 @@
+//! The sentence model's second opinion where the decision is unsure (src/search/fallback.rs):
+//! what it answers, what it must leave silent, and the bounds every asserted set keeps with it.
+//! Needs `MARQUEE_SENTENCE_MODEL` (see tests/it/semantic.rs): without it each test prints
+//! `skipped: …`, and fails under CI.
+
+use crate::search_quality::{assert_chat_set, assert_dev_set, assert_extra_set, assert_holdout_set};
+use crate::support::bundled;
+use marquee::search::{Engine, SearchOptions, SharedEngine};
+use std::sync::{Arc, OnceLock};
+
+/// The bundled catalog with the sentence model behind it, its story vectors ready; built once.
+fn engine() -> Option<&'static Engine> {
+    static ENGINE: OnceLock<Option<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let model = crate::semantic::model()?;
+            let engine = Engine::new(bundled());
+            assert!(engine.use_sentence_model(Arc::new(model)));
+            engine.wait_for_sentence_model();
+            Some(engine)
+        })
+        .as_ref()
+}
+
+fn first(engine: &Engine, query: &str) -> Option<String> {
+    engine.search(query, &SearchOptions::limit(3)).hits.first().map(|h| h.item.id.clone())
+}
+
+/// A description that shares few words with the story it describes: the words alone leave it
+/// unsure, its meaning answers it.
+#[test]
+fn a_question_the_words_leave_unsure_is_answered_by_its_meaning() {
+    let Some(engine) = engine() else { return };
+    let query = "that talk about keeping the streaming service up when a whole region goes down";
+    assert_eq!(first(&Engine::new(bundled()), query), None, "the words alone are unsure of it");
+    assert_eq!(first(engine, query).as_deref(), Some("route53-multi-region"));
+}
+
+/// Near-topic and off-topic questions are near every story in meaning: the fallback must not
+/// answer them.
+#[test]
+fn near_topic_questions_stay_silent_with_the_fallback() {
+    let Some(engine) = engine() else { return };
+    for query in [
+        "best sci-fi series on netflix right now",
+        "is netflix down for anyone else",
+        "what's a good laptop for coding",
+        "which aws region is cheapest",
+        "recommend me a documentary about space",
+    ] {
+        assert_eq!(first(engine, query), None, "{query:?}");
+    }
+}
+
+/// Every asserted set keeps its bounds with the fallback behind the decision, as the bot runs
+/// with MARQUEE_SENTENCE_MODEL set.
+#[test]
+fn the_asserted_sets_keep_their_bounds_with_the_fallback() {
+    let Some(engine) = engine() else { return };
+    assert_dev_set(engine);
+    assert_extra_set(engine);
+    assert_chat_set(engine);
+    assert_holdout_set(engine);
+}
+
+/// Catalogs above the fallback's size bound answer from the words alone: their story vectors
+/// would take minutes at start-up.
+#[test]
+fn a_catalog_past_the_bound_keeps_the_fallback_off() {
+    let Some(model) = crate::semantic::model() else { return };
+    let mut catalog = bundled();
+    catalog.items.extend(marquee::synthetic::catalog_items(1_000));
+    let engine = Engine::new(catalog);
+    assert!(!engine.use_sentence_model(Arc::new(model)));
+}
+
+/// A folder that does not hold the model is refused at start-up, naming the setting and the
+/// missing file: a moderator who set it expects it used.
+#[test]
+fn a_folder_without_the_model_is_refused_naming_the_setting() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marquee"))
+        .args(["search", "the crown"])
+        .env_clear()
+        .env("MARQUEE_SENTENCE_MODEL", "/nonexistent/minilm")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("MARQUEE_SENTENCE_MODEL") && err.contains("/nonexistent/minilm/vocab.txt"), "{err}");
+}
+
+/// A catalog reloaded (SIGHUP, `--watch`) keeps the fallback: the new engine computes its own
+/// story vectors.
+#[test]
+fn a_reloaded_catalog_keeps_the_fallback() {
+    let Some(model) = crate::semantic::model() else { return };
+    let shared = SharedEngine::with_sentence_model(Arc::new(Engine::new(bundled())), Some(Arc::new(model)));
+    shared.replace(Engine::new(bundled()));
+    let engine = shared.get();
+    engine.wait_for_sentence_model();
+    let query = "that talk about keeping the streaming service up when a whole region goes down";
+    assert_eq!(first(&engine, query).as_deref(), Some("route53-multi-region"));
+}
+
+/// The playground door (the bot's router, over HTTP) started with `MARQUEE_SENTENCE_MODEL`:
+/// answers from the words alone until its story vectors are ready, logging both, then with the
+/// fallback.
+#[tokio::test]
+async fn the_playground_started_with_the_model_answers_by_meaning() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let Some(dir) = std::env::var_os(crate::support::SENTENCE_MODEL_VAR) else {
+        assert!(std::env::var_os("CI").is_none(), "the sentence model must be checked under CI");
+        eprintln!("skipped: the playground with the sentence model: MARQUEE_SENTENCE_MODEL is unset");
+        return;
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marquee"))
+        .args(["playground", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env(crate::support::SENTENCE_MODEL_VAR, dir)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr: std::net::SocketAddr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .and_then(|a| a.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // The log, until the story vectors are ready (or the process ends).
+    let log: Vec<String> = BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.contains("story vectors ready"))
+        .collect();
+    assert!(log.iter().any(|l| l.contains("sentence model loaded")), "{log:#?}");
+    let mut client = marquee_testkit::http_client::Client::connect(addr).await;
+    let query = "that talk about keeping the streaming service up when a whole region goes down";
+    let search = serde_json::json!({ "type": 2, "data": { "name": "search", "type": 1,
+        "options": [{ "type": 3, "name": "query", "value": query }] }, "locale": "en-US" });
+    let headers = vec![("content-type", "application/json".to_string())];
+    let (status, body) = client.post("/api/interaction", &headers, search.to_string().as_bytes()).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let title = answer["body"]["data"]["embeds"][0]["title"].as_str().unwrap_or_default().to_string();
+    assert!(title.contains("Multi-Region Resiliency"), "{answer:#}");
+}

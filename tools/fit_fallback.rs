@@ -1,0 +1,125 @@
+//! The sentence model's second opinion (`src/search/fallback.rs`), fitted on the bundled readings
+//! the decision leaves unsure: unanswered, with a likeliest candidate clear of any crowd at
+//! `FALLBACK_FROM` or more. The catalog among distractors is not read: the fallback is off in a
+//! catalog that size.
+
+use super::{logistic, Answer, Model, Query};
+use marquee::search::{fallback_features, Engine};
+use std::fmt::Write as _;
+
+/// The unsure band begins here: below it the decision's "nothing matches" stands. Lower, and the
+/// sentence model runs for many more off-topic messages (a third of them already fall in the
+/// band at 0.05) to find few answers; the Python harness that chose it (docs/measurements.md)
+/// found the same holdout gains from 0.05 to 0.1.
+pub const FALLBACK_FROM: f64 = 0.05;
+/// L2 penalty on the second model's standardised weights: five inputs, a few hundred rows.
+const FALLBACK_RIDGE: f64 = 1.0;
+
+/// One unsure reading: the second model's inputs for its likeliest candidate.
+pub struct Unsure {
+    set: usize,
+    on_topic: bool,
+    right: bool,
+    x: Vec<f64>,
+}
+
+/// The second model and its figures.
+pub struct Fallback {
+    pub weights: Vec<f64>,
+    pub bias: f64,
+    pub answer_at: f64,
+    /// What it adds with each set left out in turn, as lines for weights.rs.
+    pub figures: Vec<String>,
+}
+
+/// The unsure bundled readings of `queries` under the decision `model` at `answer_at`, with the
+/// sentence model's reading of each (`engine` must hold the model, its story vectors ready).
+pub fn unsure(engine: &Engine, model: &Model, answer_at: Answer, queries: &[Query]) -> Vec<Unsure> {
+    let mut out = Vec::new();
+    for q in queries.iter().filter(|q| q.catalog == "bundled") {
+        let ps: Vec<f64> = q.candidates.iter().map(|r| model.p(r)).collect();
+        let at = |crowded: bool| if crowded { answer_at.1 } else { answer_at.0 };
+        let answered = q.candidates.iter().zip(&ps).any(|(r, &p)| (p >= at(r.crowded) || r.sure) && r.clear);
+        let best = q.candidates.iter().zip(&ps).filter(|(r, _)| r.clear).max_by(|a, b| a.1.total_cmp(b.1));
+        let Some((r, &p)) = best.filter(|(_, &p)| !answered && p >= FALLBACK_FROM) else { continue };
+        let meaning = engine.meaning(&q.text, &r.id).expect("the story vectors are ready");
+        out.push(Unsure {
+            set: q.set,
+            on_topic: q.on_topic,
+            right: r.right,
+            x: fallback_features(p as f32, meaning).iter().map(|&v| f64::from(v)).collect(),
+        });
+    }
+    out
+}
+
+fn fit_on<'a>(rows: impl Iterator<Item = &'a Unsure>) -> (Vec<f64>, f64) {
+    let (xs, ys): (Vec<&[f64]>, Vec<bool>) = rows.map(|u| (&u.x[..], u.right)).unzip();
+    logistic(&xs, &ys, FALLBACK_RIDGE)
+}
+
+fn p(w: &(Vec<f64>, f64), x: &[f64]) -> f64 {
+    let z = w.1 + x.iter().zip(&w.0).map(|(a, b)| a * b).sum::<f64>();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Fits the second model on every unsure reading; judges it with each set left out in turn at a
+/// few thresholds and answers at the decision's own (`answer_at`): both models estimate the
+/// same chance, that the candidate is the story asked for.
+pub fn fit(rows: &[Unsure], answer_at: f64, readings: usize) -> Fallback {
+    let on = rows.iter().filter(|u| u.on_topic).count();
+    let mut figures = vec![format!(
+        "{} of {readings} bundled readings are unsure ({on} on-topic, {} off-topic).",
+        rows.len(),
+        rows.len() - on
+    )];
+    let left_out: Vec<f64> = rows
+        .iter()
+        .map(|u| {
+            let w = fit_on(rows.iter().filter(|o| o.set != u.set));
+            p(&w, &u.x)
+        })
+        .collect();
+    for t in [0.5, answer_at, 0.6, 0.7] {
+        let (mut right, mut wrong, mut off) = (0, 0, 0);
+        for (u, &p) in rows.iter().zip(&left_out) {
+            if p >= t {
+                match (u.on_topic, u.right) {
+                    (true, true) => right += 1,
+                    (true, false) => wrong += 1,
+                    (false, _) => off += 1,
+                }
+            }
+        }
+        figures.push(format!(
+            "Each set left out, answering at {t:.2}: {right} more right first, {wrong} more wrong first, {off} more off-topic answered."
+        ));
+    }
+    let (weights, bias) = fit_on(rows.iter());
+    Fallback { weights, bias, answer_at, figures }
+}
+
+/// The fallback's part of weights.rs.
+pub fn source(s: &mut String, f: &Fallback) {
+    let _ = writeln!(s, "/// The sentence model's second opinion (`fallback.rs`), fitted on the bundled readings left unsure.");
+    for line in &f.figures {
+        let _ = writeln!(s, "/// {line}");
+    }
+    let _ = writeln!(s, "/// Per input of `fallback::features`, its weight in the second model's log-odds.");
+    let _ = writeln!(s, "pub const FALLBACK_WEIGHTS: [f32; {}] = [", f.weights.len());
+    for w in &f.weights {
+        let _ = writeln!(s, "    {:?},", *w as f32);
+    }
+    let _ = writeln!(s, "];");
+    let _ = writeln!(s, "pub const FALLBACK_BIAS: f32 = {:?};", f.bias as f32);
+    let _ = writeln!(
+        s,
+        "/// The fallback reads a query left unanswered whose likeliest candidate is at least this likely."
+    );
+    let _ = writeln!(s, "pub const FALLBACK_FROM: f32 = {FALLBACK_FROM:?};");
+    let _ = writeln!(
+        s,
+        "/// ... and answers it when the second model finds it this likely (the decision's own threshold)."
+    );
+    let _ = writeln!(s, "pub const FALLBACK_ANSWER_AT: f32 = {:.2};", f.answer_at);
+}
