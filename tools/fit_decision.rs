@@ -313,11 +313,17 @@ fn main() {
     // people the fit has not met is better foretold by this, and the style a set is written in
     // shows in how far its figure falls.
     let mut by_set = Figures::default();
+    // Per query, the probabilities and thresholds of the model that did not see its set: what
+    // the decision makes of a set it has not read, for the fallback's fit.
+    let mut unseen: Vec<Option<fit_fallback::Judging>> = vec![None; queries.len()];
     for (i, set) in SETS.iter().enumerate() {
         let train: Vec<&Query> = queries.iter().filter(|q| q.set != i).collect();
         let test: Vec<&Query> = queries.iter().filter(|q| q.set == i).collect();
         let model = fit(&train);
         let (answer_at, offer_at) = thresholds(&model, &train);
+        for (k, q) in queries.iter().enumerate().filter(|(_, q)| q.set == i) {
+            unseen[k] = Some((q.candidates.iter().map(|r| model.p(r)).collect(), answer_at));
+        }
         let f = figures(&model, &test, answer_at, offer_at);
         println!("  {set} left out: {}", f.line());
         by_set.add(&f);
@@ -351,9 +357,13 @@ fn main() {
             let bundled = &engines[0].1;
             assert!(bundled.use_sentence_model(std::sync::Arc::new(sentences)));
             bundled.wait_for_sentence_model();
-            let unsure = fit_fallback::unsure(bundled, &model, answer_at, &queries);
+            let fitted = |_: usize, q: &Query| (q.candidates.iter().map(|r| model.p(r)).collect(), answer_at);
+            let seen = fit_fallback::unsure(bundled, &queries, fitted);
+            let unseen = fit_fallback::unsure(bundled, &queries, |k, _| {
+                unseen[k].clone().expect("every set left out")
+            });
             let readings = queries.iter().filter(|q| q.catalog == "bundled").count();
-            let fallback = fit_fallback::fit(&unsure, answer_at.0, readings);
+            let fallback = fit_fallback::fit(&seen, &unseen, answer_at.0, readings);
             for line in &fallback.figures {
                 println!("fallback: {line}");
             }

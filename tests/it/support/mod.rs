@@ -81,8 +81,10 @@ pub const UNSEEN_SETS: [&str; 15] = [
 /// 2026-12-07) and holdout-eighth (the same styles, by an eighth writer, before the fit read
 /// paraphrase-5; 2026-12-07) and holdout-ninth (the same styles, by a ninth writer, before the
 /// fit read paraphrase-6; 2026-12-07) and holdout-tenth (paraphrase, fact or role and long chat
-/// questions with negatives, by a tenth writer, 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 10] = [
+/// questions with negatives, by a tenth writer, 2026-12-07; reported last) and holdout-eleventh
+/// (a paraphrase, a fact or role question and a chatty message per story with negatives, by an
+/// eleventh writer, before the first run of the sentence model's fallback; 2026-12-07).
+pub const UNSEEN_HOLDOUTS: [&str; 11] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -92,6 +94,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 10] = [
     "holdout-seventh",
     "holdout-eighth",
     "holdout-ninth",
+    "holdout-eleventh",
     "holdout-tenth",
 ];
 
