@@ -285,9 +285,12 @@ impl Router {
                 let engine = self.engine.get();
                 let ids = self.command_ids();
                 let shown = Shown { private, ids: &ids };
-                let response = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    commands::respond_shown(&engine, &request, lang, shown)
-                }))
+                let typing = matches!(request, commands::CatalogRequest::Autocomplete { .. });
+                let response = off_the_scheduler(!typing, || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        commands::respond_shown(&engine, &request, lang, shown)
+                    }))
+                })
                 .unwrap_or_else(|_| {
                     error!(?request, "answering panicked");
                     failure(lang, matches!(request, commands::CatalogRequest::Autocomplete { .. }))
@@ -358,9 +361,11 @@ impl Router {
         let request = commands::CatalogRequest::Mention { text };
         let ids = self.command_ids();
         let shown = Shown { private: false, ids: &ids };
-        let response = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            commands::respond_shown(&engine, &request, lang, shown)
-        }))
+        let response = off_the_scheduler(true, || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                commands::respond_shown(&engine, &request, lang, shown)
+            }))
+        })
         .unwrap_or_else(|_| {
             error!(?request, "answering a mention panicked");
             failure(lang, false)
@@ -430,5 +435,20 @@ fn failure(lang: Lang, autocomplete: bool) -> Response {
         Response::Choices(Vec::new())
     } else {
         Response::Message(render::error(lang.text("reply.sorry")))
+    }
+}
+
+/// Runs `answer`, when `may_be_slow`, where it does not hold up the other tasks of this thread:
+/// a search the sentence model reads takes 20–90 ms (`search::fallback`), where the words alone
+/// take a tenth of a millisecond. On a multi-threaded runtime the thread hands its other tasks
+/// to another first (`block_in_place`); on a single-threaded one (tests, `marquee preview`)
+/// there is no other thread, and it runs as is.
+fn off_the_scheduler<T>(may_be_slow: bool, answer: impl FnOnce() -> T) -> T {
+    let multi = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if may_be_slow && multi {
+        tokio::task::block_in_place(answer)
+    } else {
+        answer()
     }
 }
