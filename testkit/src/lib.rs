@@ -20,3 +20,11 @@ pub mod payloads;
 pub mod pg;
 pub mod shared;
 pub mod webdriver;
+
+/// A test's prerequisite is missing: under CI (`CI` set, as `.ci/run` sets it) a failure naming
+/// `why`, since CI installs every prerequisite; elsewhere `skipped: {what}: {why}` on standard
+/// error, and the caller returns without testing.
+pub fn skip_or_fail(what: &str, why: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{what}: {why}, under CI, where it must run");
+    eprintln!("skipped: {what}: {why}");
+}

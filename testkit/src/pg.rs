@@ -43,12 +43,9 @@ fn admin(url: &str, sql: &str) -> Result<Option<i64>, tokio_postgres::Error> {
 /// A new empty database, or `None` (after printing why) when no server is configured.
 pub fn database(tag: &str) -> Option<PgDatabase> {
     let Some(admin_url) = std::env::var(VAR).ok().filter(|v| !v.trim().is_empty()) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{VAR} is not set under CI: .ci/run starts PostgreSQL and exports it"
-        );
-        eprintln!(
-            "skipped: set {VAR}=postgres://user:password@127.0.0.1/postgres to run the PostgreSQL tests"
+        crate::skip_or_fail(
+            "the PostgreSQL tests",
+            &format!("{VAR} is unset (set it to postgres://user:password@127.0.0.1/postgres)"),
         );
         return None;
     };
@@ -68,8 +65,10 @@ pub fn database(tag: &str) -> Option<PgDatabase> {
 pub fn server_ca() -> Option<String> {
     let ca = std::env::var("MARQUEE_TEST_POSTGRES_CA").ok().filter(|v| !v.trim().is_empty());
     if ca.is_none() {
-        assert!(std::env::var_os("CI").is_none(), "MARQUEE_TEST_POSTGRES_CA is not set under CI");
-        eprintln!("skipped: set MARQUEE_TEST_POSTGRES_CA to the CA of the test server's TLS certificate");
+        crate::skip_or_fail(
+            "PostgreSQL over TLS",
+            "MARQUEE_TEST_POSTGRES_CA is unset (set it to the CA of the test server's certificate)",
+        );
     }
     ca
 }

@@ -305,8 +305,7 @@ fn a_member_and_a_content_editor_use_the_playground_in_chromium() {
     let (chromium, chromedriver) = match webdriver::browser() {
         Ok(found) => found,
         Err(why) => {
-            assert!(std::env::var_os("CI").is_none(), "{why}: the browser test must run under CI");
-            eprintln!("skipped: the playground browser test: {why}");
+            marquee_testkit::skip_or_fail("the playground browser test", &why.to_string());
             return;
         }
     };
