@@ -74,7 +74,8 @@ pub fn serve(
     env: &BotEnv,
     key: &EndpointEnv,
     listen: &str,
-    (content, sentence): (Option<&Path>, Option<&Path>),
+    content: Option<&Path>,
+    sentence: Option<&Path>,
     watch: bool,
     metrics: Option<&str>,
 ) -> Result<(), Failure> {

@@ -351,7 +351,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Serve { listen, metrics, watch, content, sentence, key, env } => {
             let content = content.content.as_deref();
             watch_needs_content(watch, content)?;
-            bot::serve(&env, &key, &listen, (content, sentence.dir.as_deref()), watch, metrics.as_deref())
+            bot::serve(&env, &key, &listen, content, sentence.dir.as_deref(), watch, metrics.as_deref())
         }
         Command::Playground { listen, unsafe_listen_anywhere, watch, database, content, sentence, log } => {
             let content = content.content.as_deref();
