@@ -4,7 +4,10 @@
 //! that would run them (candle, ort) bring a hundred crates or a C++ runtime to a bot that
 //! needs one matrix product.
 
-use safetensors::SafeTensors;
+use safetensors::tensor::Metadata;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 
 const WIDTH: usize = 384;
 const HEADS: usize = 12;
@@ -47,58 +50,33 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// The weights from a `model.safetensors` of all-MiniLM-L6-v2 (f32); a tensor missing, of
-    /// another type or of another shape (another model) is an error naming it.
-    pub fn from_safetensors(bytes: &[u8]) -> Result<Encoder, String> {
-        let tensors = SafeTensors::deserialize(bytes).map_err(|e| format!("not a safetensors file: {e}"))?;
-        let prefix = if tensors.names().iter().any(|n| n.starts_with("bert.")) { "bert." } else { "" };
-        // `columns`: the tensor's last dimension, which every use below relies on; `None` for
-        // the embedding tables, whose row count is the vocabulary's or the positions'.
-        let get = |name: &str, shape: &[Option<usize>]| -> Result<Vec<f32>, String> {
-            let t = tensors.tensor(&format!("{prefix}{name}")).map_err(|e| format!("{name}: {e}"))?;
-            if t.dtype() != safetensors::Dtype::F32 {
-                return Err(format!("{name}: {:?}, not f32", t.dtype()));
-            }
-            let fits = t.shape().len() == shape.len()
-                && t.shape().iter().zip(shape).all(|(d, s)| s.is_none_or(|s| *d == s));
-            if !fits {
-                return Err(format!("{name}: shape {:?}, not that of all-MiniLM-L6-v2", t.shape()));
-            }
-            Ok(t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
-        };
-        let linear = |name: &str, inputs: usize, outputs: usize| -> Result<Linear, String> {
-            Ok(Linear {
-                weight: get(&format!("{name}.weight"), &[Some(outputs), Some(inputs)])?,
-                bias: get(&format!("{name}.bias"), &[Some(outputs)])?,
-            })
-        };
-        let norm = |name: &str| -> Result<Norm, String> {
-            Ok(Norm {
-                gain: get(&format!("{name}.weight"), &[Some(WIDTH)])?,
-                bias: get(&format!("{name}.bias"), &[Some(WIDTH)])?,
-            })
-        };
+    /// The weights from a `model.safetensors` file of all-MiniLM-L6-v2 (f32); a tensor missing,
+    /// of another type or of another shape (another model) is an error naming it. The tensors
+    /// are read one by one, so loading holds the weights once, not the file beside them.
+    pub fn from_file(path: &Path) -> Result<Encoder, String> {
+        let mut t = Tensors::open(path)?;
         let mut layers = Vec::with_capacity(LAYERS);
         for l in 0..LAYERS {
             let p = format!("encoder.layer.{l}");
             layers.push(Layer {
-                query: linear(&format!("{p}.attention.self.query"), WIDTH, WIDTH)?,
-                key: linear(&format!("{p}.attention.self.key"), WIDTH, WIDTH)?,
-                value: linear(&format!("{p}.attention.self.value"), WIDTH, WIDTH)?,
-                attention_out: linear(&format!("{p}.attention.output.dense"), WIDTH, WIDTH)?,
-                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                intermediate: linear(&format!("{p}.intermediate.dense"), WIDTH, FEED_FORWARD)?,
-                output: linear(&format!("{p}.output.dense"), FEED_FORWARD, WIDTH)?,
-                output_norm: norm(&format!("{p}.output.LayerNorm"))?,
+                query: t.linear(&format!("{p}.attention.self.query"), WIDTH, WIDTH)?,
+                key: t.linear(&format!("{p}.attention.self.key"), WIDTH, WIDTH)?,
+                value: t.linear(&format!("{p}.attention.self.value"), WIDTH, WIDTH)?,
+                attention_out: t.linear(&format!("{p}.attention.output.dense"), WIDTH, WIDTH)?,
+                attention_norm: t.norm(&format!("{p}.attention.output.LayerNorm"))?,
+                intermediate: t.linear(&format!("{p}.intermediate.dense"), WIDTH, FEED_FORWARD)?,
+                output: t.linear(&format!("{p}.output.dense"), FEED_FORWARD, WIDTH)?,
+                output_norm: t.norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
-        let positions = get("embeddings.position_embeddings.weight", &[None, Some(WIDTH)])?;
+        // `None`: the embedding tables' row counts are the vocabulary's and the positions'.
+        let positions = t.read("embeddings.position_embeddings.weight", &[None, Some(WIDTH)])?;
         Ok(Encoder {
-            words: get("embeddings.word_embeddings.weight", &[None, Some(WIDTH)])?,
+            words: t.read("embeddings.word_embeddings.weight", &[None, Some(WIDTH)])?,
             max_tokens: positions.len() / WIDTH,
             positions,
-            token_type: get("embeddings.token_type_embeddings.weight", &[None, Some(WIDTH)])?,
-            embedding_norm: norm("embeddings.LayerNorm")?,
+            token_type: t.read("embeddings.token_type_embeddings.weight", &[None, Some(WIDTH)])?,
+            embedding_norm: t.norm("embeddings.LayerNorm")?,
             layers,
         })
     }
@@ -225,4 +203,89 @@ fn layer_norm(row: &mut [f32], norm: &Norm) {
 /// BERT's exact GELU.
 fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + libm::erff(x / std::f32::consts::SQRT_2))
+}
+
+/// A safetensors file read tensor by tensor: its header parsed and checked by the `safetensors`
+/// crate (whose own reader wants the whole file in memory, or mapped), each tensor's bytes read
+/// from the file when asked for.
+struct Tensors {
+    file: File,
+    path: String,
+    /// "bert." when the names carry the model class's prefix (as some exports do).
+    prefix: &'static str,
+    /// Where the tensors' data begins in the file.
+    data: u64,
+    header: Metadata,
+}
+
+impl Tensors {
+    fn open(path: &Path) -> Result<Tensors, String> {
+        let shown = path.display().to_string();
+        let bad = |why: String| format!("{shown}: not a safetensors file: {why}");
+        let mut file = File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+        let size = file.metadata().map_err(|e| format!("{shown}: {e}"))?.len();
+        let mut n = [0u8; 8];
+        file.read_exact(&mut n).map_err(|e| bad(e.to_string()))?;
+        let n = u64::from_le_bytes(n);
+        // The format's own bound on a header (100 MB); a longer one is not a header.
+        if n > 100_000_000 || 8 + n > size {
+            return Err(bad(format!("a header of {n} bytes in a file of {size}")));
+        }
+        let mut header = vec![0u8; n as usize];
+        file.read_exact(&mut header).map_err(|e| bad(e.to_string()))?;
+        let header: Metadata = serde_json::from_slice(&header).map_err(|e| bad(e.to_string()))?;
+        if 8 + n + header.data_len() as u64 != size {
+            return Err(bad(format!(
+                "its header describes {} bytes of tensors, the file holds {}",
+                header.data_len(),
+                size - 8 - n
+            )));
+        }
+        let prefix = if header.offset_keys().iter().any(|k| k.starts_with("bert.")) { "bert." } else { "" };
+        Ok(Tensors { file, path: shown, prefix, data: 8 + n, header })
+    }
+
+    fn linear(&mut self, name: &str, inputs: usize, outputs: usize) -> Result<Linear, String> {
+        Ok(Linear {
+            weight: self.read(&format!("{name}.weight"), &[Some(outputs), Some(inputs)])?,
+            bias: self.read(&format!("{name}.bias"), &[Some(outputs)])?,
+        })
+    }
+
+    fn norm(&mut self, name: &str) -> Result<Norm, String> {
+        Ok(Norm {
+            gain: self.read(&format!("{name}.weight"), &[Some(WIDTH)])?,
+            bias: self.read(&format!("{name}.bias"), &[Some(WIDTH)])?,
+        })
+    }
+
+    /// The f32 tensor `name` (without the prefix), which must have `shape` (`None`: any length
+    /// in that dimension): the last dimension, which every use relies on, always given.
+    fn read(&mut self, name: &str, shape: &[Option<usize>]) -> Result<Vec<f32>, String> {
+        let full = format!("{}{name}", self.prefix);
+        let info = self.header.info(&full).ok_or_else(|| format!("{}: no tensor {full}", self.path))?;
+        if info.dtype != safetensors::Dtype::F32 {
+            return Err(format!("{name}: {:?}, not f32", info.dtype));
+        }
+        let fits = info.shape.len() == shape.len()
+            && info.shape.iter().zip(shape).all(|(d, s)| s.is_none_or(|s| *d == s));
+        let (start, end) = info.data_offsets;
+        if !fits || end - start != 4 * info.shape.iter().product::<usize>() {
+            return Err(format!("{name}: shape {:?}, not that of all-MiniLM-L6-v2", info.shape));
+        }
+        self.file
+            .seek(SeekFrom::Start(self.data + start as u64))
+            .map_err(|e| format!("{}: {e}", self.path))?;
+        let mut out = Vec::with_capacity((end - start) / 4);
+        // A chunk at a time: the weights are held once, as f32, not also as bytes.
+        let mut chunk = vec![0u8; 1 << 16];
+        let mut left = end - start;
+        while left > 0 {
+            let take = left.min(chunk.len());
+            self.file.read_exact(&mut chunk[..take]).map_err(|e| format!("{}: {name}: {e}", self.path))?;
+            out.extend(chunk[..take].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+            left -= take;
+        }
+        Ok(out)
+    }
 }

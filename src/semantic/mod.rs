@@ -26,7 +26,7 @@ impl SentenceModel {
         let vocab =
             String::from_utf8(read("vocab.txt")?).map_err(|_| "vocab.txt is not UTF-8".to_string())?;
         let tokenizer = wordpiece::WordPiece::from_vocab(&vocab)?;
-        let encoder = encoder::Encoder::from_safetensors(&read("model.safetensors")?)?;
+        let encoder = encoder::Encoder::from_file(&dir.join("model.safetensors"))?;
         // Files of two different models: a token id past the word table would be read out of
         // bounds at the first query.
         if tokenizer.vocabulary() > encoder.vocabulary() {

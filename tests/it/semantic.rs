@@ -61,9 +61,13 @@ fn a_directory_without_the_model_is_named_in_the_error() {
     let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![2, 2], &small).unwrap();
     let bytes =
         safetensors::serialize([("encoder.layer.0.attention.self.query.weight", view)], None).unwrap();
-    std::fs::write(dir.join("model.safetensors"), bytes).unwrap();
+    std::fs::write(dir.join("model.safetensors"), &bytes).unwrap();
     let err = SentenceModel::load(&dir).err().expect("another shape");
     assert!(err.contains("attention.self.query.weight") && err.contains("shape [2, 2]"), "{err}");
+    // A file cut short (a download stopped): its header describes more than it holds.
+    std::fs::write(dir.join("model.safetensors"), &bytes[..bytes.len() - 4]).unwrap();
+    let err = SentenceModel::load(&dir).err().expect("cut short");
+    assert!(err.contains("not a safetensors file") && err.contains("the file holds 12"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
