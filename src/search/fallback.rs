@@ -48,6 +48,9 @@ pub struct Fallback {
     model: Arc<SentenceModel>,
     stories: Arc<OnceLock<Vec<Vec<f32>>>>,
     worker: Mutex<Option<JoinHandle<()>>>,
+    /// The last query read and its vector: a command whose filters found nothing searches the
+    /// same words again without them (`commands::without_filters`), and need not read them twice.
+    last: Mutex<Option<(String, Arc<Vec<f32>>)>>,
 }
 
 /// What the sentence model makes of a query and one story.
@@ -81,7 +84,7 @@ impl Fallback {
         if worker.is_none() {
             tracing::warn!("could not start the story vectors' thread: answering lexically");
         }
-        Fallback { model, stories, worker: Mutex::new(worker) }
+        Fallback { model, stories, worker: Mutex::new(worker), last: Mutex::new(None) }
     }
 
     /// Blocks until the story vectors are ready (the command line and the fit, which answer one
@@ -92,11 +95,25 @@ impl Fallback {
         }
     }
 
+    /// The query's vector, read once for the same words asked twice in a row.
+    fn vector(&self, query: &str) -> Arc<Vec<f32>> {
+        let last = || self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((text, v)) = last().as_ref() {
+            if text == query {
+                return v.clone();
+            }
+        }
+        // Read outside the lock: other queries go on meanwhile.
+        let v = Arc::new(self.model.embed(query));
+        *last() = Some((query.to_string(), v.clone()));
+        v
+    }
+
     /// The meaning of `query` beside story `doc`, or `None` while the story vectors are not ready.
     pub fn meaning(&self, query: &str, doc: u32) -> Option<Meaning> {
         let stories = self.stories.get()?;
-        let q = self.model.embed(query);
-        let dot = |s: &Vec<f32>| s.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>();
+        let q = self.vector(query);
+        let dot = |s: &Vec<f32>| s.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f32>();
         let cosine = dot(stories.get(doc as usize)?);
         let rival = stories
             .iter()
