@@ -12,7 +12,8 @@
 //! answers nothing (the near-topic questions are close to every story).
 //!
 //! Each story's vector (its title, aliases, summary, tags, services, people and roles) is
-//! computed once per catalog on a thread of its own, a fifth of a second per story on one core;
+//! computed once per catalog in the background, a fifth of a second per story on one core (spread
+//! over the machine's cores);
 //! until they are ready, and in catalogs above `MAX_ITEMS`, the decision answers alone. A query's
 //! vector costs 20–90 ms, growing with its length (`cargo bench --bench fallback`): autocomplete
 //! never asks for one.
@@ -64,7 +65,7 @@ pub struct Meaning {
 }
 
 impl Fallback {
-    /// Starts computing the story vectors of `items` on a thread of its own.
+    /// Starts computing the story vectors of `items` in the background.
     pub fn start(model: Arc<SentenceModel>, items: &[Item]) -> Fallback {
         let texts: Vec<String> = items.iter().map(story_text).collect();
         let stories = Arc::new(OnceLock::new());
@@ -73,7 +74,8 @@ impl Fallback {
             .name("story-vectors".into())
             .spawn(move || {
                 let started = std::time::Instant::now();
-                let _ = s.set(texts.iter().map(|t| m.embed(t)).collect());
+                // Every core: the answers wait on these, and nothing else runs long at start.
+                let _ = s.set(crate::parallel::map(&texts, true, |t| m.embed(t)));
                 tracing::info!(
                     stories = texts.len(),
                     seconds = started.elapsed().as_secs_f32(),
