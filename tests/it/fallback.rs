@@ -36,18 +36,21 @@ fn a_question_the_words_leave_unsure_is_answered_by_its_meaning() {
     assert_eq!(first(engine, query).as_deref(), Some("route53-multi-region"));
 }
 
-/// Near-topic and off-topic questions are near every story in meaning: the fallback must not
-/// answer them.
+/// Near-topic questions are near every story in meaning: the fallback must not answer them. Each
+/// is one the decision leaves unsure (its likeliest story at p >= 0.05, where the fallback reads
+/// it; checked first, so the test reads the fallback and not the words alone).
 #[test]
 fn near_topic_questions_stay_silent_with_the_fallback() {
     let Some(engine) = engine() else { return };
     for query in [
-        "best sci-fi series on netflix right now",
         "is netflix down for anyone else",
-        "what's a good laptop for coding",
         "which aws region is cheapest",
-        "recommend me a documentary about space",
+        "which streaming service has the best 4k quality",
+        "what instance type should my minecraft server use",
+        "does aws route 53 support dnssec",
     ] {
+        let likeliest = engine.judge(query, &SearchOptions::limit(3)).first().map_or(0.0, |j| j.probability);
+        assert!(likeliest >= 0.05, "{query:?}: p {likeliest}, not one the fallback reads");
         assert_eq!(first(engine, query), None, "{query:?}");
     }
 }
