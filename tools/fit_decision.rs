@@ -129,6 +129,15 @@ struct Linear {
     bias: f64,
 }
 
+impl Row {
+    /// Whether the decision answers this candidate, at probability `p` and these thresholds:
+    /// likely enough (or sure), and clear of any crowd (as `decide::verdict`).
+    fn answered(&self, p: f64, answer_at: Answer) -> bool {
+        let at = if self.crowded { answer_at.1 } else { answer_at.0 };
+        (p >= at || self.sure) && self.clear
+    }
+}
+
 impl Linear {
     fn p(&self, x: &[f64; D]) -> f64 {
         let z = self.bias + x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>();
@@ -333,8 +342,7 @@ fn main() {
     println!("answer at p >= {:.2} (crowded: {:.2}), offer at p >= {offer_at:.2}", answer_at.0, answer_at.1);
     if args.iter().any(|a| a == "--misses") {
         for q in &queries {
-            let at = |r: &Row| if r.crowded { answer_at.1 } else { answer_at.0 };
-            let answered = q.candidates.iter().find(|r| (model.p(r) >= at(r) || r.sure) && r.clear);
+            let answered = q.candidates.iter().find(|r| r.answered(model.p(r), answer_at));
             match (q.on_topic, answered) {
                 (false, Some(_)) => println!("  off-topic answered: {:?}", q.text),
                 (true, None) => println!("  on-topic silent: {:?}", q.text),
@@ -566,10 +574,9 @@ fn probabilities(model: &Model, queries: &[&Query]) -> Vec<Vec<f64>> {
 
 /// `figures` with the probabilities computed once (the threshold search tries thousands of pairs).
 fn figures_at(queries: &[&Query], probabilities: &[Vec<f64>], answer_at: Answer, offer_at: f64) -> Figures {
-    let at = |r: &Row| if r.crowded { answer_at.1 } else { answer_at.0 };
     let mut f = Figures::default();
     for (q, ps) in queries.iter().zip(probabilities) {
-        let answered = q.candidates.iter().zip(ps).find(|(r, &p)| (p >= at(r) || r.sure) && r.clear);
+        let answered = q.candidates.iter().zip(ps).find(|(r, &p)| r.answered(p, answer_at));
         let offered = q.candidates.iter().zip(ps).find(|(r, &p)| r.suggestible && p >= offer_at);
         if q.on_topic {
             f.on += 1;

@@ -41,8 +41,7 @@ pub fn unsure(engine: &Engine, queries: &[Query], judge: impl Fn(usize, &Query) 
     let mut out = Vec::new();
     for (k, q) in queries.iter().enumerate().filter(|(_, q)| q.catalog == "bundled") {
         let (ps, answer_at) = judge(k, q);
-        let at = |crowded: bool| if crowded { answer_at.1 } else { answer_at.0 };
-        let answered = q.candidates.iter().zip(&ps).any(|(r, &p)| (p >= at(r.crowded) || r.sure) && r.clear);
+        let answered = q.candidates.iter().zip(&ps).any(|(r, &p)| r.answered(p, answer_at));
         let best = q.candidates.iter().zip(&ps).filter(|(r, _)| r.clear).max_by(|a, b| a.1.total_cmp(b.1));
         let Some((r, &p)) = best.filter(|(_, &p)| !answered && p >= FALLBACK_FROM) else { continue };
         let meaning = engine.meaning(&q.text, &r.id).expect("the story vectors are ready");

@@ -293,7 +293,7 @@ impl Router {
                 })
                 .unwrap_or_else(|_| {
                     error!(?request, "answering panicked");
-                    failure(lang, matches!(request, commands::CatalogRequest::Autocomplete { .. }))
+                    failure(lang, typing)
                 });
                 metrics.observe(label, &request, &response, started.elapsed());
                 now(callback_body(&response))

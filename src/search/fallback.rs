@@ -3,20 +3,20 @@
 //!
 //! It runs only for a query the decision left unanswered while its likeliest candidate still has
 //! some chance (`weights::FALLBACK_FROM`): 7.5 % of the labelled queries (3 % of the on-topic
-//! ones, 20 % of the off-topic ones, in the bundled readings of the fitted sets). A second logistic model (`weights::FALLBACK_WEIGHTS`, fitted by
-//! `tools/fit_decision.rs` on the bundled readings of the fitted sets) reads the first model's
-//! log-odds, the cosine of the query with that story, its lead over the story nearest after it,
-//! and two products of these, and answers at the first model's own threshold. With each fitted
-//! set left out it answers 7 more of them right first, 2 wrong and 3 off-topic (weights.rs). Lexical evidence
-//! stays in charge: a story the ranking never found is never answered, and a high cosine alone
-//! answers nothing (the near-topic questions are close to every story).
+//! ones, 20 % of the off-topic ones, in the bundled readings of the fitted sets). A second
+//! logistic model (`weights::FALLBACK_WEIGHTS`, fitted by `tools/fit_decision.rs` on those
+//! readings) reads the first model's log-odds, the cosine of the query with that story, its lead
+//! over the story nearest after it, and two products of these, and answers at the first model's
+//! own threshold. With each fitted set left out it answers 7 more of them right first, 2 wrong
+//! and 3 off-topic (weights.rs). Lexical evidence stays in charge: a story the ranking never
+//! found is never answered, and a high cosine alone answers nothing (the near-topic questions
+//! are close to every story).
 //!
 //! Each story's vector (its title, aliases, summary, tags, services, people and roles) is
-//! computed once per catalog in the background, a fifth of a second per story on one core (spread
-//! over the machine's cores);
-//! until they are ready, and in catalogs above `MAX_ITEMS`, the decision answers alone. A query's
-//! vector costs 20–90 ms, growing with its length (`cargo bench --bench fallback`): autocomplete
-//! never asks for one.
+//! computed once per catalog in the background, a fifth of a second per story on one core,
+//! spread over the machine's cores; until they are ready, and in catalogs above `MAX_ITEMS`, the
+//! decision answers alone. A query's vector costs 20–90 ms, growing with its length (`cargo
+//! bench --bench fallback`): autocomplete never asks for one.
 
 use super::weights;
 use crate::catalog::Item;
@@ -30,7 +30,7 @@ use std::thread::JoinHandle;
 pub const MAX_ITEMS: usize = 1_000;
 
 /// The text a story's vector is read from: its names and prose, in English.
-pub fn story_text(item: &Item) -> String {
+fn story_text(item: &Item) -> String {
     let mut parts: Vec<&str> = vec![&item.title];
     parts.extend(item.aliases.iter().map(String::as_str));
     parts.push(&item.summary);

@@ -216,7 +216,7 @@ use rerank::{Names, Ranked};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use decide::{term_name, terms, FEATURES, TERMS};
-pub use fallback::{features as fallback_features, story_text, Meaning};
+pub use fallback::{features as fallback_features, Meaning};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shared::{when_changed, SharedEngine};
 
@@ -373,8 +373,7 @@ impl Engine {
     /// (`tools/fit_decision.rs`). `None` without a model or while its story vectors are computed.
     #[doc(hidden)]
     pub fn meaning(&self, query: &str, id: &str) -> Option<Meaning> {
-        let doc = self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok()?;
-        self.fallback.get()?.meaning(query::truncate(query), doc as u32)
+        self.fallback.get()?.meaning(query::truncate(query), self.doc(id)?)
     }
 
     pub fn items(&self) -> &[Item] {
@@ -413,7 +412,12 @@ impl Engine {
     }
 
     pub fn get(&self, id: &str) -> Option<&Item> {
-        self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok().map(|i| &self.items[i])
+        self.doc(id).map(|d| &self.items[d as usize])
+    }
+
+    /// The document number of the item `id` (items are sorted by id).
+    fn doc(&self, id: &str) -> Option<u32> {
+        self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok().map(|d| d as u32)
     }
 
     /// The answer to `query`: gather → score → re-rank → decide (see the module docs).
