@@ -85,13 +85,12 @@ fn main() {
     timed(&engine, &queries[..50]);
     let (mut without, mut with) = (timed(&lexical, &queries), timed(&engine, &queries));
     // The queries the model read: the ones it made slower by more than a few milliseconds.
-    let read: Vec<Duration> = with
+    let mut read: Vec<Duration> = with
         .iter()
         .zip(&without)
         .filter(|(w, l)| **w > **l + Duration::from_millis(5))
         .map(|(w, _)| *w)
         .collect();
-    let mut read = read;
     read.sort();
     without.sort();
     with.sort();
