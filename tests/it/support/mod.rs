@@ -52,7 +52,7 @@ pub fn unseen_cases(name: &str) -> Vec<Case> {
 }
 
 /// The unseen sets that may be tuned on, and the one that never is (reported last).
-pub const UNSEEN_SETS: [&str; 15] = [
+pub const UNSEEN_SETS: [&str; 17] = [
     "paraphrase",
     "paraphrase-2",
     "facts-roles",
@@ -68,6 +68,8 @@ pub const UNSEEN_SETS: [&str; 15] = [
     "chatter-negatives",
     "paraphrase-5",
     "paraphrase-6",
+    "paraphrase-7",
+    "facts-roles-3",
 ];
 /// Sets never tuned on and never read by the fit, reported last: holdout-final (2026-12-05),
 /// holdout-fresh (paraphrases, fact and role questions, negatives; written 2026-12-06) and
@@ -83,8 +85,10 @@ pub const UNSEEN_SETS: [&str; 15] = [
 /// fit read paraphrase-6; 2026-12-07) and holdout-tenth (paraphrase, fact or role and long chat
 /// questions with negatives, by a tenth writer, 2026-12-07; reported last) and holdout-eleventh
 /// (a paraphrase, a fact or role question and a chatty message per story with negatives, by an
-/// eleventh writer, before the first run of the sentence model's fallback; 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 11] = [
+/// eleventh writer, before the first run of the sentence model's fallback; 2026-12-07) and
+/// holdout-twelfth (the same styles, by a twelfth writer, before the fit read paraphrase-7 and
+/// facts-roles-3; 2026-12-07).
+pub const UNSEEN_HOLDOUTS: [&str; 12] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -95,6 +99,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 11] = [
     "holdout-eighth",
     "holdout-ninth",
     "holdout-eleventh",
+    "holdout-twelfth",
     "holdout-tenth",
 ];
 
