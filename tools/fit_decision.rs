@@ -33,7 +33,7 @@ mod fit_fallback;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-const SETS: [&str; 19] = [
+const SETS: [&str; 21] = [
     "tests/queries-dev.toml",
     "tests/queries-extra.toml",
     "tests/queries-chat.toml",
@@ -53,6 +53,8 @@ const SETS: [&str; 19] = [
     "tests/queries-unseen/chatter-negatives.toml",
     "tests/queries-unseen/paraphrase-5.toml",
     "tests/queries-unseen/paraphrase-6.toml",
+    "tests/queries-unseen/paraphrase-7.toml",
+    "tests/queries-unseen/facts-roles-3.toml",
 ];
 /// Wrong stories answered first, as a share of on-topic queries, that the answer thresholds may
 /// allow: the target (3 %). The fitted thresholds land far below it (0.6 % fitted on all, 1.2 %
@@ -67,8 +69,11 @@ const MAX_WRONG_FIRST: f64 = 0.03;
 /// 0.954 with 0.948, 0.946, 0.945, 0.939 and 0.930 silent; 5 % then. With 19 sets (paraphrase-6
 /// read, 2026-12-07), 4.5 %, 4.75 %, 5 % and 5.5 % answered right first 0.943, 0.946, 0.948 and
 /// 0.950 with 0.945, 0.939, 0.938 and 0.928 silent: 4.5 % it is. (At 8da442a, with fewer and
-/// easier negatives, 5 % left only 0.935 silent and 4 % was chosen.)
-const MAX_OFF_TOPIC_ANSWERED: f64 = 0.045;
+/// easier negatives, 5 % left only 0.935 silent and 4 % was chosen.) With 21 sets (paraphrase-7
+/// and facts-roles-3 read, with harder near-topic negatives) and the `elsewhere` feature
+/// (2026-12-07), 4 %, 4.5 % and 5 % answered right first 0.950, 0.951 and 0.952 with 0.940,
+/// 0.936 and 0.930 silent: 4 % (with the lexicon as it landed, 0.950 with 0.944 silent).
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
 /// L2 penalty on the standardised weights: keeps the correlated terms from trading huge opposite
 /// weights on a few hundred queries. Chosen with each set left out in turn at the 4 % bound (on
 /// the average of the two catalogs, 8da442a's features but for the per-catalog bound): 3, 10 and

@@ -19,7 +19,7 @@ use super::rerank::Ranked;
 use super::weights;
 
 /// The features of a candidate, as `features` computes them.
-pub const FEATURES: [&str; 18] = [
+pub const FEATURES: [&str; 19] = [
     "coverage",
     "named",
     "focus",
@@ -38,6 +38,7 @@ pub const FEATURES: [&str; 18] = [
     "together",
     "figure",
     "figure_asked",
+    "elsewhere",
 ];
 pub type Features = [f32; FEATURES.len()];
 
@@ -117,6 +118,7 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> F
         r.together,
         r.figure,
         f32::from(u8::from(parsed.figure.is_some())),
+        f32::from(u8::from(parsed.elsewhere)),
     ]
 }
 
@@ -214,7 +216,7 @@ mod tests {
         // Distinct primes: every product of two of them is distinct too.
         let primes = [
             2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0, 19.0, 23.0, 29.0, 31.0, 37.0, 41.0, 43.0, 47.0, 53.0, 59.0,
-            61.0,
+            61.0, 67.0,
         ];
         let x: Features = primes;
         let value = |name: &str| x[FEATURES.iter().position(|f| *f == name).unwrap()];

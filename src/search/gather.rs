@@ -2,7 +2,7 @@
 //! from the postings (no scan of the catalog) and summed up as one `Candidate`.
 
 use super::index::Index;
-use super::intent::{figure_asked, is_filler, Figure};
+use super::intent::{figure_asked, is_elsewhere, is_filler, Figure};
 use super::query::{self, Slot};
 use super::text::raw_words;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -40,6 +40,9 @@ pub struct Parsed {
     pub figure: Option<Figure>,
     /// The message holds chat filler ("anyone", "haha", "thx"): it is talk, not a list of words.
     pub chatty: bool,
+    /// The message asks about something no story holds: another company, a show's cast, a bill,
+    /// a job (`intent::is_elsewhere`, a word of which the catalog holds no form).
+    pub elsewhere: bool,
 }
 
 impl Parsed {
@@ -49,6 +52,7 @@ impl Parsed {
         let raw = raw_words(query::truncate(query));
         let figure = figure_asked(&raw);
         let chatty = raw.iter().any(|w| is_filler(w));
+        let elsewhere = raw.iter().any(|w| is_elsewhere(w) && index.forms_of(w).is_empty());
         let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
         let counted = |s: &&Slot| s.counts && !(browsing && s.alternatives.is_empty());
         let total_weight: f32 = slots.iter().filter(counted).map(|s| s.weight).sum();
@@ -63,6 +67,7 @@ impl Parsed {
             asked,
             figure,
             chatty,
+            elsewhere,
         })
     }
 }

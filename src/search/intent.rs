@@ -54,6 +54,45 @@ pub fn is_filler(word: &str) -> bool {
     )
 }
 
+/// Whether a folded word asks about something a catalog of engineering stories does not hold:
+/// another company or service as the subject ("how does hulu stream…"), a viewer's question
+/// about a show ("who plays…", "the cast"), an account, a bill or a price, a job or pay. Such a
+/// word beside words a story holds ("the crown", "streaming", "aws") is how a near-topic
+/// question differs from a paraphrase, and the decision weighs it (`Parsed::elsewhere`). It
+/// counts only where the catalog holds no form of the word (`Index::forms_of`), so a catalog
+/// that tells of Oracle or of AWS accounts still finds them. General English, nothing about
+/// any catalog entry or query; `tests` checks that no word of the bundled catalog or of
+/// content/synonyms.toml is here.
+pub fn is_elsewhere(word: &str) -> bool {
+    matches!(
+        word,
+        // Other media, tech and cloud companies and services.
+        "disney" | "hulu" | "hbo" | "peacock" | "paramount" | "crunchyroll" | "roku" | "spotify"
+            | "twitch" | "tiktok" | "airbnb" | "lyft" | "doordash" | "pinterest"
+            | "snapchat" | "instagram" | "facebook" | "whatsapp" | "google" | "microsoft"
+            | "azure" | "gcp" | "ibm" | "alibaba" | "tencent" | "samsung" | "apple" | "tesla"
+            | "twitter" | "reddit" | "linkedin" | "slack" | "zoom" | "dropbox" | "salesforce"
+            | "shopify" | "cloudflare" | "akamai" | "fastly" | "digitalocean" | "heroku"
+            | "vercel" | "linode" | "hetzner" | "hotstar" | "primevideo"
+            // A viewer's questions about shows.
+            | "actor" | "actors" | "actress" | "actresses" | "cast" | "starring" | "starred"
+            | "plays" | "played" | "trailer" | "trailers" | "spoiler" | "spoilers" | "renewed"
+            | "imdb" | "emmy" | "emmys" | "oscar" | "oscars"
+            // Accounts, bills and prices.
+            | "password" | "billing" | "refund" | "invoice"
+            | "charged" | "payment" | "cheapest"
+            | "coupon" | "discount"
+            // Jobs and pay, the company's shares.
+            | "salary" | "salaries"
+            | "recruiter" | "internship" | "intern" | "layoffs"
+            | "stock" | "ceo" | "cfo" | "headcount"
+            // The same in German, French, Spanish and Portuguese.
+            | "schauspieler" | "gehalt" | "preis" | "passwort" | "acteur" | "actrice" | "salaire"
+            | "prix" | "salario" | "precio" | "contrasena" | "ator" | "atriz"
+            | "preco" | "senha"
+    )
+}
+
 /// Chat idioms whose words ask nothing ("why did netflix move to the cloud in the first
 /// place", "how many members does netflix have these days"): each word alone may mean something
 /// ("day" is in a title), the phrase never does. Folded words, stopwords kept.
@@ -316,6 +355,33 @@ mod tests {
                         item.id
                     );
                 }
+            }
+        }
+    }
+
+    /// A word that asks about something no story holds must not be one the bundled catalog
+    /// tells of, in any language, nor one its vocabulary relates to a catalog word: there it
+    /// would mark a member's own words for a story as a question about something else.
+    #[test]
+    fn no_word_of_the_bundled_catalog_or_its_vocabulary_asks_elsewhere() {
+        let catalog = Catalog::bundled().unwrap();
+        let mut texts: Vec<&String> = Vec::new();
+        for item in &catalog.items {
+            texts.extend([&item.title, &item.summary]);
+            texts.extend(item.aliases.iter().chain(&item.tags).chain(&item.services));
+            texts.extend(item.people.iter().flat_map(|p| std::iter::once(&p.name).chain(&p.role)));
+            for locale in item.locales.values() {
+                texts.extend(locale.title.iter().chain(&locale.summary).chain(&locale.keywords));
+            }
+        }
+        texts.extend(catalog.synonyms.iter().flatten());
+        for (word, members) in &catalog.related {
+            texts.push(word);
+            texts.extend(members);
+        }
+        for text in texts {
+            for w in raw_words(text) {
+                assert!(!is_elsewhere(&w), "{w:?} in {text:?}");
             }
         }
     }
