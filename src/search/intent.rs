@@ -75,7 +75,7 @@ pub fn is_elsewhere(word: &str) -> bool {
             | "shopify" | "cloudflare" | "akamai" | "fastly" | "digitalocean" | "heroku"
             | "vercel" | "linode" | "hetzner" | "hotstar" | "primevideo"
             // A viewer's questions about shows.
-            | "actor" | "actors" | "actress" | "actresses" | "cast" | "starring" | "starred"
+            | "actor" | "actors" | "actress" | "actresses" | "starring" | "starred"
             | "plays" | "played" | "trailer" | "trailers" | "spoiler" | "spoilers" | "renewed"
             | "imdb" | "emmy" | "emmys" | "oscar" | "oscars"
             // Accounts, bills and prices.
