@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use env::{BotEnv, DatabaseEnv, EndpointEnv, LogEnv, TokenEnv};
 use failure::Failure;
 use marquee::catalog::{Catalog, Kind, LoadError, SYNONYMS_FILE};
+use marquee::commands::message_text;
 use marquee::config::{Settings, TOKEN_VAR};
 use marquee::search::{Engine, Outcome, SearchOptions};
 use marquee::semantic::SentenceModel;
@@ -486,11 +487,13 @@ fn search(args: SearchArgs) -> Result<(), Failure> {
     if args.stdin {
         for line in std::io::stdin().lock().lines() {
             let line = line.context("reading queries from standard input")?;
-            let outcome = engine.search(&line, &options);
+            let outcome = engine.search(&message_text::query_words(&line), &options);
             writeln!(out, "{}", serde_json::to_string(&json_hits(&outcome))?)?;
         }
     } else {
-        let query = args.query.join(" ");
+        // Read as the bot reads a member's question: mentions, references and links are not words.
+        let typed = args.query.join(" ");
+        let query = message_text::query_words(&typed);
         let outcome = engine.search(&query, &options);
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&json_hits(&outcome))?)?;

@@ -28,6 +28,17 @@ pub fn searchable(content: &str) -> String {
         .join(" ")
 }
 
+/// The words of a query to search for: `searchable(query)`, or the query as typed when it holds
+/// nothing else, so that "nothing matches" can echo what was typed.
+pub fn query_words(query: &str) -> std::borrow::Cow<'_, str> {
+    let words = searchable(query);
+    if words.is_empty() {
+        std::borrow::Cow::Borrowed(query)
+    } else {
+        std::borrow::Cow::Owned(words)
+    }
+}
+
 /// What Discord writes between `<` and `>` for a reference: `@id`, `@!id`, `@&id`, `#id`,
 /// `/name:id`, `:name:id`, `a:name:id`, `t:stamp[:style]`, `id:…` (guild navigation), or a link.
 fn is_reference(inner: &str) -> bool {

@@ -199,9 +199,8 @@ fn answer(engine: &Engine, request: &CatalogRequest, lang: Lang) -> (Response, O
             // Mentions, channel references, custom emoji and links are not words of a question
             // (a role mention's 18 digits would count against every story as a word none holds);
             // a query of nothing else is searched as typed, to be echoed in "nothing matches".
-            let words = message_text::searchable(query);
-            let query = if words.is_empty() { query } else { &words };
-            let (reply, item) = find(engine, lang, *command, query, *kind, *year);
+            let query = message_text::query_words(query);
+            let (reply, item) = find(engine, lang, *command, &query, *kind, *year);
             return card(reply, item);
         }
         CatalogRequest::FindInMessage { text } => {

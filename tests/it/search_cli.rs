@@ -48,6 +48,23 @@ fn stdin_mode_answers_one_line_per_query_in_order() {
     assert_eq!(lines[3][0]["id"], "reinvent-2017-ec2-tuning");
 }
 
+/// `marquee search` reads a question as the bot does: a mention, `@everyone` and a link are not
+/// words of it, on the command line and on standard input alike.
+#[test]
+fn search_reads_mentions_and_links_as_the_bot_does() {
+    let (_, plain, _) = marquee(&["search", "--json", "the crown"], None);
+    let (code, marked, _) =
+        marquee(&["search", "--json", "<@123456789012345678> the crown @everyone https://x.example/a"], None);
+    assert_eq!(code, 0);
+    assert_eq!(marked, plain);
+    let (_, lines, _) =
+        marquee(&["search", "--stdin", "--json"], Some("<#42> spinnaker <:party:99>\nspinnaker\n"));
+    let lines: Vec<&str> = lines.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0], lines[1]);
+    assert!(lines[0].contains("reinvent-2020-spinnaker"), "{}", lines[0]);
+}
+
 #[test]
 fn kind_filter_on_the_command_line() {
     let (code, out, _) = marquee(&["search", "ses", "--kind", "quote", "--json"], None);
