@@ -40,7 +40,7 @@ pub struct Parsed {
     pub figure: Option<Figure>,
     /// The message holds chat filler ("anyone", "haha", "thx"): it is talk, not a list of words.
     pub chatty: bool,
-    /// The message asks about something no story holds: another company, a show's cast, a bill,
+    /// The message asks about something no story holds: another company, a show's actors, a bill,
     /// a job (`intent::is_elsewhere`, a word of which the catalog holds no form).
     pub elsewhere: bool,
 }

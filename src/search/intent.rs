@@ -56,7 +56,7 @@ pub fn is_filler(word: &str) -> bool {
 
 /// Whether a folded word asks about something a catalog of engineering stories does not hold:
 /// another company or service as the subject ("how does hulu stream…"), a viewer's question
-/// about a show ("who plays…", "the cast"), an account, a bill or a price, a job or pay. Such a
+/// about a show ("who plays…", "the actors"), an account, a bill or a price, a job or pay. Such a
 /// word beside words a story holds ("the crown", "streaming", "aws") is how a near-topic
 /// question differs from a paraphrase, and the decision weighs it (`Parsed::elsewhere`). It
 /// counts only where the catalog holds no form of the word (`Index::forms_of`), so a catalog

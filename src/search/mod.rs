@@ -132,7 +132,7 @@
 //! the query one passage of the item matches (its names as one passage, each sentence of a
 //! summary as another, `Index::passages`), *figure*: the same share among sentences stating the
 //! figure a fact question asks for, whether the query asks for one, and *elsewhere*: whether it
-//! asks about something no story holds (another company, a show's cast, a bill, a job:
+//! asks about something no story holds (another company, a show's actors, a bill, a job:
 //! `intent::is_elsewhere`, a word of which the catalog holds no form) — and a logistic model over them and
 //! the product of every pair of them (`decide::terms`) gives the probability that it is the story
 //! asked for. There are two models: one for candidates in a
