@@ -52,7 +52,7 @@ pub fn unseen_cases(name: &str) -> Vec<Case> {
 }
 
 /// The unseen sets that may be tuned on, and the one that never is (reported last).
-pub const UNSEEN_SETS: [&str; 17] = [
+pub const UNSEEN_SETS: [&str; 19] = [
     "paraphrase",
     "paraphrase-2",
     "facts-roles",
@@ -70,6 +70,8 @@ pub const UNSEEN_SETS: [&str; 17] = [
     "paraphrase-6",
     "paraphrase-7",
     "facts-roles-3",
+    "paraphrase-8",
+    "facts-roles-4",
 ];
 /// Sets never tuned on and never read by the fit, reported last: holdout-final (2026-12-05),
 /// holdout-fresh (paraphrases, fact and role questions, negatives; written 2026-12-06) and
@@ -87,8 +89,10 @@ pub const UNSEEN_SETS: [&str; 17] = [
 /// (a paraphrase, a fact or role question and a chatty message per story with negatives, by an
 /// eleventh writer, before the first run of the sentence model's fallback; 2026-12-07) and
 /// holdout-twelfth (the same styles, by a twelfth writer, before the fit read paraphrase-7 and
-/// facts-roles-3; 2026-12-07).
-pub const UNSEEN_HOLDOUTS: [&str; 12] = [
+/// facts-roles-3; 2026-12-07) and holdout-thirteenth (a mix of those styles with questions in
+/// other languages, by a thirteenth writer, before the fit read paraphrase-8 and facts-roles-4;
+/// 2026-12-08).
+pub const UNSEEN_HOLDOUTS: [&str; 13] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -100,6 +104,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 12] = [
     "holdout-ninth",
     "holdout-eleventh",
     "holdout-twelfth",
+    "holdout-thirteenth",
     "holdout-tenth",
 ];
 
