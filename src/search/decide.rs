@@ -19,7 +19,7 @@ use super::rerank::Ranked;
 use super::weights;
 
 /// The features of a candidate, as `features` computes them.
-pub const FEATURES: [&str; 19] = [
+pub const FEATURES: [&str; 20] = [
     "coverage",
     "named",
     "focus",
@@ -39,6 +39,7 @@ pub const FEATURES: [&str; 19] = [
     "figure",
     "figure_asked",
     "elsewhere",
+    "now",
 ];
 pub type Features = [f32; FEATURES.len()];
 
@@ -119,6 +120,7 @@ pub fn features(parsed: &Parsed, r: &Ranked, unseen_idf: f32, leader: bool) -> F
         r.figure,
         f32::from(u8::from(parsed.figure.is_some())),
         f32::from(u8::from(parsed.elsewhere)),
+        f32::from(u8::from(parsed.now)),
     ]
 }
 
@@ -216,7 +218,7 @@ mod tests {
         // Distinct primes: every product of two of them is distinct too.
         let primes = [
             2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0, 19.0, 23.0, 29.0, 31.0, 37.0, 41.0, 43.0, 47.0, 53.0, 59.0,
-            61.0, 67.0,
+            61.0, 67.0, 71.0,
         ];
         let x: Features = primes;
         let value = |name: &str| x[FEATURES.iter().position(|f| *f == name).unwrap()];

@@ -2,7 +2,7 @@
 //! from the postings (no scan of the catalog) and summed up as one `Candidate`.
 
 use super::index::Index;
-use super::intent::{figure_asked, is_elsewhere, is_filler, Figure};
+use super::intent::{asks_now, figure_asked, is_elsewhere, is_filler, Figure};
 use super::query::{self, Slot};
 use super::text::raw_words;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -43,6 +43,9 @@ pub struct Parsed {
     /// The message asks about something no story holds: another company, a show's actors, a bill,
     /// a job (`intent::is_elsewhere`, a word of which the catalog holds no form).
     pub elsewhere: bool,
+    /// The message asks about the present or the future ("right now", "next season"), which an
+    /// archive of stories cannot answer (`intent::asks_now`).
+    pub now: bool,
 }
 
 impl Parsed {
@@ -53,6 +56,7 @@ impl Parsed {
         let figure = figure_asked(&raw);
         let chatty = raw.iter().any(|w| is_filler(w));
         let elsewhere = raw.iter().any(|w| is_elsewhere(w) && index.forms_of(w).is_empty());
+        let now = asks_now(&raw);
         let browsing = slots.iter().filter(|s| s.counts && !s.alternatives.is_empty()).all(|s| s.asks_kind);
         let counted = |s: &&Slot| s.counts && !(browsing && s.alternatives.is_empty());
         let total_weight: f32 = slots.iter().filter(counted).map(|s| s.weight).sum();
@@ -68,6 +72,7 @@ impl Parsed {
             figure,
             chatty,
             elsewhere,
+            now,
         })
     }
 }

@@ -93,6 +93,53 @@ pub fn is_elsewhere(word: &str) -> bool {
     )
 }
 
+/// Phrases that ask about the present or what is to come ("best series on netflix right now",
+/// "when is the next season out", "is netflix hiring this year", "how many episodes so far").
+/// The catalog is an archive of stories told at one time; what holds today, or will next
+/// season, is news it cannot answer, however many of its words the question shares. A member's
+/// own plans ("a game day next week") are not here: they frame a request for a story. Folded
+/// words, stopwords kept; English, German, French, Spanish and Portuguese.
+const NOW: &[&[&str]] = &[
+    &["right", "now"],
+    &["currently"],
+    &["today"],
+    &["tonight"],
+    &["this", "year"],
+    &["this", "weekend"],
+    &["next", "season"],
+    &["next", "year"],
+    &["upcoming"],
+    &["latest"],
+    &["so", "far"],
+    &["coming", "out"],
+    &["come", "out"],
+    &["at", "the", "moment"],
+    &["heute"],
+    &["jetzt"],
+    &["aktuell"],
+    &["derzeit"],
+    &["aujourd", "hui"],
+    &["actuellement"],
+    &["en", "ce", "moment"],
+    &["hoy"],
+    &["actualmente"],
+    &["ahora", "mismo"],
+    &["hoje"],
+    &["atualmente"],
+    &["agora", "mesmo"],
+];
+
+/// Whether a message, as folded words with stopwords kept (`text::raw_words`), asks about the
+/// present or the future (see `NOW`).
+pub fn asks_now(words: &[String]) -> bool {
+    (0..words.len()).any(|i| NOW.iter().any(|phrase| phrase_at(words, i, phrase)))
+}
+
+/// Whether `phrase` stands in `words` from word `i`.
+fn phrase_at(words: &[String], i: usize, phrase: &[&str]) -> bool {
+    words.get(i..i + phrase.len()).is_some_and(|at| at.iter().zip(phrase).all(|(w, p)| w == p))
+}
+
 /// Chat idioms whose words ask nothing ("why did netflix move to the cloud in the first
 /// place", "how many members does netflix have these days"): each word alone may mean something
 /// ("day" is in a title), the phrase never does. Folded words, stopwords kept.
@@ -136,9 +183,8 @@ pub fn without_idioms(text: &str) -> Option<String> {
     let mut found = false;
     for i in 0..words.len() {
         for idiom in IDIOMS {
-            let end = i + idiom.len();
-            if end <= words.len() && words[i..end].iter().zip(*idiom).all(|(w, p)| w == p) {
-                keep[i..end].iter_mut().for_each(|k| *k = false);
+            if phrase_at(&words, i, idiom) {
+                keep[i..i + idiom.len()].iter_mut().for_each(|k| *k = false);
                 found = true;
             }
         }
@@ -356,6 +402,31 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A question about now or what is to come is told from a story's words, in each language,
+    /// and a member's own plans or a story's past are not.
+    #[test]
+    fn questions_about_now_are_told_from_plans_and_stories() {
+        let now = |q: &str| asks_now(&raw_words(q));
+        for q in [
+            "best sci-fi series on netflix right now",
+            "when is the next season of the crown coming out?",
+            "is netflix hiring this year",
+            "how many episodes has the podcast published so far",
+            "qui est le pdg de netflix aujourd'hui ?",
+            "was kostet eine g5 instanz heute",
+        ] {
+            assert!(now(q), "{q:?}");
+        }
+        for q in [
+            "we're doing a dr game day next week and want the netflix region failover talk",
+            "how did netflix produce the crown during the pandemic",
+            "the podcast about creative talent working from anywhere",
+            "far from the main region, remote artists still need fast desktops",
+        ] {
+            assert!(!now(q), "{q:?}");
         }
     }
 

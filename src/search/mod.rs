@@ -133,7 +133,9 @@
 //! summary as another, `Index::passages`), *figure*: the same share among sentences stating the
 //! figure a fact question asks for, whether the query asks for one, and *elsewhere*: whether it
 //! asks about something no story holds (another company, a show's actors, a bill, a job:
-//! `intent::is_elsewhere`, a word of which the catalog holds no form) — and a logistic model over them and
+//! `intent::is_elsewhere`, a word of which the catalog holds no form), and *now*: whether it asks
+//! about the present or the future ("right now", "next season": `intent::asks_now`), which an
+//! archive of stories cannot answer — and a logistic model over them and
 //! the product of every pair of them (`decide::terms`) gives the probability that it is the story
 //! asked for. There are two models: one for candidates in a
 //! crowd of chance matches (more than 32 candidates match as much of the query, as among 100 000
