@@ -100,8 +100,8 @@ pub fn is_elsewhere(word: &str) -> bool {
 /// else: "today" and "currently" also ask how things stand ("what does netflix use aws for
 /// today", which the overview answers), "latest" asks for the newest story, "so far" and a
 /// member's own plans ("a game day next week") frame a request for one, and "when did it come
-/// out" asks a story's year. Folded words, stopwords
-/// kept; English, German, French, Spanish and Portuguese.
+/// out" asks a story's year. Folded words, stopwords kept; English, German, French, Spanish and
+/// Portuguese.
 const NOW: &[&[&str]] = &[
     &["right", "now"],
     &["tonight"],
