@@ -23,8 +23,9 @@
 //! the holdout-*.toml sets, which are not in `SETS` and never read here (they are the sets
 //! reported last, never tuned on).
 //! `--check` fits and prints without writing. `--bounds B,B…` prints, for each off-topic bound,
-//! the figures of each set left out in turn, and writes nothing. `--dump FILE` writes every row as CSV (and beside it
-//! `FILE.ids`, each row's item id and query text) for trying models and features outside this tool.
+//! the figures of each set left out in turn, and writes nothing. `--dump FILE` writes every row
+//! as CSV (and beside it `FILE.ids`, each row's item id and query text) for trying models and
+//! features outside this tool.
 
 use marquee::catalog::Catalog;
 use marquee::search::{term_name, terms, Engine, SearchOptions, FEATURES, TERMS};
@@ -315,8 +316,7 @@ fn main() {
             args[i + 1].split(',').map(|b| b.parse().expect("--bounds 0.035,0.04")).collect();
         let mut by_bound = vec![Figures::default(); bounds.len()];
         for set in 0..SETS.len() {
-            let train: Vec<&Query> = queries.iter().filter(|q| q.set != set).collect();
-            let test: Vec<&Query> = queries.iter().filter(|q| q.set == set).collect();
+            let (train, test) = leave_out(&queries, set);
             let model = fit(&train);
             for (bound, f) in bounds.iter().zip(&mut by_bound) {
                 let (answer_at, offer_at) = thresholds(&model, &train, *bound);
@@ -360,8 +360,7 @@ fn main() {
     // the decision makes of a set it has not read, for the fallback's fit.
     let mut unseen: Vec<Option<fit_fallback::Judging>> = vec![None; queries.len()];
     for (i, set) in SETS.iter().enumerate() {
-        let train: Vec<&Query> = queries.iter().filter(|q| q.set != i).collect();
-        let test: Vec<&Query> = queries.iter().filter(|q| q.set == i).collect();
+        let (train, test) = leave_out(&queries, i);
         let model = fit(&train);
         let (answer_at, offer_at) = thresholds(&model, &train, MAX_OFF_TOPIC_ANSWERED);
         for (k, q) in queries.iter().enumerate().filter(|(_, q)| q.set == i) {
@@ -592,6 +591,11 @@ impl Figures {
             self.off
         )
     }
+}
+
+/// The queries of every set but `set` (to fit on), and those of `set` (to judge).
+fn leave_out(queries: &[Query], set: usize) -> (Vec<&Query>, Vec<&Query>) {
+    queries.iter().partition(|q| q.set != set)
 }
 
 /// What the engine's decision does with these queries at these thresholds (as `Engine::search`:

@@ -8,9 +8,9 @@
 //! readings) reads the first model's log-odds, the cosine of the query with that story, its lead
 //! over the story nearest after it, and two products of these, and answers at the first model's
 //! own threshold. With each fitted set left out it answers 19 more of them right first, 1 wrong
-//! and 2 off-topic (2026-12-08; weights.rs). Lexical evidence stays in charge: a story the ranking never
-//! found is never answered, and a high cosine alone answers nothing (the near-topic questions
-//! are close to every story).
+//! and 2 off-topic (2026-12-08; weights.rs). Lexical evidence stays in charge: a story the
+//! ranking never found is never answered, and a high cosine alone answers nothing (the
+//! near-topic questions are close to every story).
 //!
 //! Each story's vector (its title, aliases, summary, tags, services, people and roles) is
 //! computed once per catalog in the background, a fifth of a second per story on one core,
