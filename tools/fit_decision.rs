@@ -391,6 +391,7 @@ fn main() {
     }
     println!("  {:>12} {:+.4} {:+.4}", "bias", model.plain.bias, model.crowded.bias);
     // The sentence model's second opinion, behind the decision just fitted.
+    let mut shipped = None;
     let fallback = match std::env::var_os("MARQUEE_SENTENCE_MODEL") {
         Some(dir) => {
             let sentences = marquee::semantic::SentenceModel::load(std::path::Path::new(&dir))
@@ -399,10 +400,21 @@ fn main() {
             assert!(bundled.use_sentence_model(std::sync::Arc::new(sentences)));
             bundled.wait_for_sentence_model();
             let fitted = |_: usize, q: &Query| (q.candidates.iter().map(|r| model.p(r)).collect(), answer_at);
-            let seen = fit_fallback::unsure(bundled, &queries, fitted);
-            let unseen = fit_fallback::unsure(bundled, &queries, |k, _| {
+            // The fitted sets' queries, but for any a holdout holds too (`fit_fallback::shipped`).
+            let held_out = holdout_queries(root);
+            let labelled: Vec<(String, Vec<String>, usize)> = cases
+                .iter()
+                .zip(&set_of_case)
+                .filter(|(c, _)| !held_out.contains(&c.query))
+                .map(|(c, &set)| (c.query.clone(), c.expect.clone(), set))
+                .collect();
+            let examples = fit_fallback::examples(bundled, &labelled);
+            let mut vectors = std::collections::HashMap::new();
+            let seen = fit_fallback::unsure(bundled, &examples, &mut vectors, &queries, fitted);
+            let unseen = fit_fallback::unsure(bundled, &examples, &mut vectors, &queries, |k, _| {
                 unseen[k].clone().expect("every set left out")
             });
+            shipped = Some(fit_fallback::shipped(&examples));
             let readings = queries.iter().filter(|q| q.catalog == "bundled").count();
             let fallback = fit_fallback::fit(&seen, &unseen, answer_at.0, readings);
             for line in &fallback.figures {
@@ -433,6 +445,26 @@ fn main() {
     )
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("wrote {}", path.display());
+    let path = root.join("src/search/examples.bin");
+    let shipped = shipped.expect("fitted with the fallback");
+    std::fs::write(&path, shipped.to_bytes()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    println!("wrote {} ({} labelled messages)", path.display(), shipped.len());
+}
+
+/// Every query of the holdouts (tests/queries-unseen/holdout-*.toml), which the fit never reads.
+fn holdout_queries(root: &std::path::Path) -> std::collections::HashSet<String> {
+    let dir = root.join("tests/queries-unseen");
+    let mut out = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a readable directory").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.starts_with("holdout-") && name.ends_with(".toml") {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let cases: Cases = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            out.extend(cases.case.into_iter().map(|c| c.query));
+        }
+    }
+    out
 }
 
 /// Both models, each fitted on its own rows.

@@ -169,12 +169,14 @@
 //! talks), the words ask nothing beyond the filter, and the filtered list is the answer.
 //!
 //! **A second opinion** (fallback.rs), with a sentence model given (`Engine::use_sentence_model`,
-//! MARQUEE_SENTENCE_MODEL): a query nothing answers whose likeliest candidate clear of any crowd
-//! has p ≥ `weights::FALLBACK_FROM` is read by all-MiniLM-L6-v2, and a second logistic model over
-//! the first one's log-odds, the query's cosine with that candidate's story and its lead over the
-//! nearest other story answers that candidate at the decision's own threshold. It reads the
-//! bundled catalog's unsure few (7.5 % of the labelled queries), never autocomplete, never a
-//! catalog of over `fallback::MAX_ITEMS` items.
+//! MARQUEE_SENTENCE_MODEL): a query the decision answers with p under `weights::SECOND_UNTIL`, or
+//! leaves unanswered while its likeliest candidate clear of any crowd has p ≥
+//! `weights::FALLBACK_FROM`, is read by all-MiniLM-L6-v2. A second logistic model over the first
+//! one's log-odds, the query's cosine with that candidate's story, its lead over the nearest
+//! other story, and how near the query lies to labelled messages asking for that story and to
+//! labelled chat (examples.rs) keeps, withdraws or gives the answer at the decision's own
+//! threshold, before the rules below read the verdicts. It reads the unsure few (13 % of the
+//! labelled queries), never autocomplete, never a catalog of over `fallback::MAX_ITEMS` items.
 //!
 //! One rule stays structural because no labelled set can show it: when more than 32 candidates
 //! match as much of the query, chance matches exist (100 000 items reuse the catalog's words), and
@@ -199,6 +201,7 @@
 
 mod complete;
 mod decide;
+mod examples;
 mod fallback;
 mod gather;
 mod given_names;
@@ -220,9 +223,11 @@ use rerank::{Names, Ranked};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use decide::{term_name, terms, FEATURES, TERMS};
-pub use fallback::{features as fallback_features, Meaning};
+pub use examples::{Example, Examples, Neighbours};
+pub use fallback::{features as fallback_features, features_with as second_features, Meaning};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shared::{when_changed, SharedEngine};
+pub use weights::SECOND_UNTIL;
 
 /// A word held by at least this share of the items is the catalog's theme, not a topic that
 /// tells stories apart (see `Engine::held_by_most`): "netflix" is in every bundled story, "aws"
@@ -373,11 +378,18 @@ impl Engine {
         }
     }
 
-    /// What the sentence model makes of `query` beside the item `id`: for fitting the fallback
-    /// (`tools/fit_decision.rs`). `None` without a model or while its story vectors are computed.
+    /// The sentence model's vector of `query`, as the second opinion reads it: for fitting it
+    /// (`tools/fit_decision.rs`). `None` without a model.
     #[doc(hidden)]
-    pub fn meaning(&self, query: &str, id: &str) -> Option<Meaning> {
-        self.fallback.get()?.meaning(query::truncate(query), self.doc(id)?)
+    pub fn query_vector(&self, query: &str) -> Option<Arc<Vec<f32>>> {
+        Some(self.fallback.get()?.query_vector(query::truncate(query)))
+    }
+
+    /// What the sentence model makes of a query's vector `q` beside the item `id` (for the fit).
+    /// `None` without a model or while its story vectors are computed.
+    #[doc(hidden)]
+    pub fn meaning_of(&self, q: &[f32], id: &str) -> Option<Meaning> {
+        self.fallback.get()?.meaning_of(q, self.doc(id)?)
     }
 
     pub fn items(&self) -> &[Item] {
@@ -439,6 +451,13 @@ impl Engine {
         // answer.
         let browsing_filtered = full_matches > 0 && self.passing(options) == Some(full_matches);
         let mut verdicts = decide::verdicts(&parsed, &ranked, unseen);
+        // Where the decision is unsure, the sentence model's second opinion has the last word
+        // on its model's verdict; the rules below then read what stands.
+        match self.second_opinion(query, &ranked, &verdicts) {
+            Some((k, true)) => verdicts[k].answer = true,
+            Some((_, false)) => verdicts.iter_mut().for_each(|v| v.answer = false),
+            None => {}
+        }
         for (v, r) in verdicts.iter_mut().zip(&ranked) {
             v.answer |= browsing_filtered && r.candidate.tier() == 2;
         }
@@ -462,11 +481,6 @@ impl Engine {
             let a = ranked[first];
             for (r, v) in ranked.iter().zip(verdicts.iter_mut()).skip(first + 1) {
                 v.answer |= v.clear && r.score >= TIED * a.score && matches_alike(r, &a);
-            }
-        }
-        if !verdicts.iter().any(|v| v.answer) {
-            if let Some(k) = self.second_opinion(query, &ranked, &verdicts) {
-                verdicts[k].answer = true;
             }
         }
         let answered = verdicts.iter().any(|v| v.answer);
@@ -541,21 +555,42 @@ impl Engine {
         Outcome { hits, suggestions: Vec::new() }
     }
 
-    /// With nothing answered, the candidate the sentence model's second opinion answers
-    /// (`fallback.rs`): the likeliest one clear of any crowd, when it has some chance
-    /// (`weights::FALLBACK_FROM`) and the second model finds it likely enough.
-    fn second_opinion(&self, query: &str, ranked: &[Ranked], verdicts: &[decide::Verdict]) -> Option<usize> {
+    /// The sentence model's second opinion (`fallback.rs`) where the decision is unsure: of the
+    /// candidate it answers with p under `weights::SECOND_UNTIL` (not sure by its words), or with
+    /// nothing answered of the likeliest candidate clear of any crowd at `weights::FALLBACK_FROM`
+    /// or more. `(k, true)`: answer candidate `k`; `(k, false)`: leave the query unanswered.
+    /// `None`: the decision's verdict stands (no model, story vectors not ready, sure or too
+    /// unlikely a candidate, or an answer to a story no labelled message asks for).
+    fn second_opinion(
+        &self,
+        query: &str,
+        ranked: &[Ranked],
+        verdicts: &[decide::Verdict],
+    ) -> Option<(usize, bool)> {
         let fallback = self.fallback.get()?;
-        let (k, v) = verdicts
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.clear)
-            .max_by(|a, b| a.1.probability.total_cmp(&b.1.probability))?;
-        if v.probability < weights::FALLBACK_FROM {
+        let answered = verdicts.iter().position(|v| v.answer);
+        let k = match answered {
+            Some(k) if verdicts[k].sure || verdicts[k].probability >= weights::SECOND_UNTIL => return None,
+            Some(k) => k,
+            None => {
+                let (k, v) = verdicts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.clear)
+                    .max_by(|a, b| a.1.probability.total_cmp(&b.1.probability))?;
+                if v.probability < weights::FALLBACK_FROM {
+                    return None;
+                }
+                k
+            }
+        };
+        let doc = ranked[k].candidate.doc;
+        let reading = fallback.reading(query::truncate(query), doc, &self.items[doc as usize].id)?;
+        if answered.is_some() && reading.neighbours.is_none() {
             return None;
         }
-        let meaning = fallback.meaning(query::truncate(query), ranked[k].candidate.doc)?;
-        (fallback::probability(v.probability, meaning) >= weights::FALLBACK_ANSWER_AT).then_some(k)
+        let p = fallback::probability(verdicts[k].probability, reading);
+        Some((k, p >= weights::FALLBACK_ANSWER_AT))
     }
 
     /// Every ranked candidate for `query` with the decision's view of it, best first.
