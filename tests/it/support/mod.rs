@@ -92,8 +92,9 @@ pub const UNSEEN_SETS: [&str; 20] = [
 /// holdout-twelfth (the same styles, by a twelfth writer, before the fit read paraphrase-7 and
 /// facts-roles-3; 2026-12-07) and holdout-thirteenth (a mix of those styles with questions in
 /// other languages, by a thirteenth writer, before the fit read paraphrase-8 and facts-roles-4;
-/// 2026-12-08).
-pub const UNSEEN_HOLDOUTS: [&str; 13] = [
+/// 2026-12-08) and holdout-fourteenth (the same mix, by a fourteenth writer, before its first run
+/// on the second opinion that reads labelled messages; 2026-12-08).
+pub const UNSEEN_HOLDOUTS: [&str; 14] = [
     "holdout-final",
     "holdout-fresh",
     "holdout-exam",
@@ -106,6 +107,7 @@ pub const UNSEEN_HOLDOUTS: [&str; 13] = [
     "holdout-eleventh",
     "holdout-twelfth",
     "holdout-thirteenth",
+    "holdout-fourteenth",
     "holdout-tenth",
 ];
 
