@@ -84,8 +84,10 @@ const MAX_WRONG_FIRST: f64 = 0.03;
 /// `--bounds`), 3 %, 3.5 %, 4 % and 4.5 % answered right first 0.939, 0.945, 0.947 and 0.950 with
 /// 0.955, 0.951, 0.947 and 0.938 silent: 4 %. (The 23 sets without `now`, at 4 %: 0.943 with
 /// 0.946 silent.) With 24 sets (troubles read, 2026-12-08), 3.5 %, 4 % and 4.5 %: 0.942, 0.945 and
-/// 0.948 with 0.949, 0.941 and 0.939 silent: 4 % still.
-const MAX_OFF_TOPIC_ANSWERED: f64 = 0.04;
+/// 0.948 with 0.949, 0.941 and 0.939 silent: 4 % still. With 26 sets (borrowed-words and mixed-2
+/// read, 2026-12-08), 3.5 %, 4 %, 4.5 % and 5 %: 0.937, 0.939, 0.942 and 0.944 with 0.949, 0.944,
+/// 0.941 and 0.936 silent: 4.5 %.
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.045;
 /// L2 penalty on the standardised weights: keeps the correlated terms from trading huge opposite
 /// weights on a few hundred queries. Chosen with each set left out in turn at the 4 % bound (on
 /// the average of the two catalogs, 8da442a's features but for the per-catalog bound): 3, 10 and

@@ -204,7 +204,10 @@ pub fn fit(seen: &[Unsure], unseen: &[Unsure], answer_at: f64, readings: usize) 
         "Each set left out, the decision alone answers of these {}.",
         tally(&|u, _| u.answered)
     ));
-    for t in [0.5, answer_at, 0.6, 0.7] {
+    let mut at = vec![0.5, answer_at, 0.6, 0.7];
+    at.sort_by(f64::total_cmp);
+    at.dedup_by(|a, b| (*a - *b).abs() < 0.005);
+    for t in at {
         figures.push(format!(
             "... with the second opinion answering at {t:.2}: {}.",
             tally(&|u, p| p.map_or(u.answered, |p| p >= t))

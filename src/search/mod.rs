@@ -175,7 +175,7 @@
 //! one's log-odds, the query's cosine with that candidate's story, its lead over the nearest
 //! other story, and how near the query lies to labelled messages asking for that story and to
 //! labelled chat (examples.rs) keeps, withdraws or gives the answer at the decision's own
-//! threshold, before the rules below read the verdicts. It reads the unsure few (13 % of the
+//! threshold, before the rules below read the verdicts. It reads the unsure few (14 % of the
 //! labelled queries), never autocomplete, never a catalog of over `fallback::MAX_ITEMS` items.
 //!
 //! One rule stays structural because no labelled set can show it: when more than 32 candidates
