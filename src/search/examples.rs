@@ -74,12 +74,6 @@ impl Examples {
         self.examples.iter()
     }
 
-    /// Whether any message asks for story `id`: the second opinion reads neighbours only for a
-    /// story the messages know (a catalog of one's own has none).
-    pub fn knows(&self, id: &str) -> bool {
-        self.examples.iter().any(|e| e.stories.iter().any(|s| s == id))
-    }
-
     /// The neighbours of vector `query` for candidate `id`; `None` when no message asks for `id`.
     pub fn neighbours(&self, query: &[f32], id: &str) -> Option<Neighbours> {
         self.neighbours_but(query, id, |_, _| false)
@@ -236,6 +230,5 @@ mod tests {
         let n = examples.neighbours_but(&q, "crown", |e, _| e.text == "c").unwrap();
         assert!(n.off_topic == 0.0, "{n:?}");
         assert!(examples.neighbours(&q, "podcast").is_none());
-        assert!(examples.knows("ses") && !examples.knows("podcast"));
     }
 }
