@@ -230,10 +230,9 @@ fn main() {
     let mut cases = Vec::new();
     let mut set_of_case = Vec::new();
     for (i, set) in SETS.iter().enumerate() {
-        let text = std::fs::read_to_string(root.join(set)).unwrap_or_else(|e| panic!("{set}: {e}"));
-        let set_cases: Cases = toml::from_str(&text).unwrap_or_else(|e| panic!("{set}: {e}"));
-        set_of_case.extend(std::iter::repeat_n(i, set_cases.case.len()));
-        cases.extend(set_cases.case);
+        let set_cases = read_cases(&root.join(set));
+        set_of_case.extend(std::iter::repeat_n(i, set_cases.len()));
+        cases.extend(set_cases);
     }
     let mut queries = Vec::new();
     for (catalog, engine) in &engines {
@@ -463,12 +462,16 @@ fn holdout_queries(root: &std::path::Path) -> std::collections::HashSet<String> 
         let path = entry.expect("a readable directory").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if name.starts_with("holdout-") && name.ends_with(".toml") {
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let cases: Cases = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            out.extend(cases.case.into_iter().map(|c| c.query));
+            out.extend(read_cases(&path).into_iter().map(|c| c.query));
         }
     }
     out
+}
+
+/// The cases of one query set; a set that cannot be read or parsed stops the fit, naming it.
+fn read_cases(path: &std::path::Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str::<Cases>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).case
 }
 
 /// Both models, each fitted on its own rows.

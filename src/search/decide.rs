@@ -134,7 +134,13 @@ pub fn probability(x: &Features, crowded: bool) -> f32 {
     } else {
         (&weights::WEIGHTS, weights::BIAS)
     };
-    let z: f32 = bias + terms(x).iter().zip(weights.iter()).map(|(x, w)| x * w).sum::<f32>();
+    logistic(bias, weights, &terms(x))
+}
+
+/// A logistic model's probability: the sigmoid of `bias` plus the weighted `inputs` (this
+/// decision's, and the second opinion's in `fallback.rs`).
+pub(super) fn logistic(bias: f32, weights: &[f32], inputs: &[f32]) -> f32 {
+    let z: f32 = bias + inputs.iter().zip(weights).map(|(x, w)| x * w).sum::<f32>();
     1.0 / (1.0 + (-z).exp())
 }
 

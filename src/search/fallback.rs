@@ -27,6 +27,7 @@
 //! 3.7 MB once read). A query's vector costs 20–90 ms, growing with its length (`cargo bench
 //! --bench fallback`): autocomplete never asks for one.
 
+use super::decide::logistic;
 use super::examples::{Examples, Neighbours};
 use super::weights;
 use crate::catalog::Item;
@@ -116,7 +117,7 @@ impl Fallback {
     }
 
     /// The query's vector, read once for the same words asked twice in a row.
-    fn vector(&self, query: &str) -> Arc<Vec<f32>> {
+    pub fn query_vector(&self, query: &str) -> Arc<Vec<f32>> {
         let last = || self.last.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((text, v)) = last().as_ref() {
             if text == query {
@@ -132,14 +133,9 @@ impl Fallback {
     /// The meaning of `query` beside story `doc` (whose id is `id`), or `None` while the story
     /// vectors are not ready.
     pub fn reading(&self, query: &str, doc: u32, id: &str) -> Option<Reading> {
-        let q = self.vector(query);
+        let q = self.query_vector(query);
         let meaning = self.meaning_of(&q, doc)?;
         Some(Reading { meaning, neighbours: self.examples.neighbours(&q, id) })
-    }
-
-    /// The query's vector (for the fit, which reads the labelled messages itself).
-    pub fn query_vector(&self, query: &str) -> Arc<Vec<f32>> {
-        self.vector(query)
     }
 
     /// The cosine of vector `q` with story `doc`, and its lead over every other story.
@@ -185,23 +181,8 @@ pub fn features_with(p: f32, m: Meaning, n: Neighbours) -> [f32; 8] {
 /// the model that reads them (and may overrule an answer of the decision); without, the one that
 /// reads meaning alone (and only ever answers).
 pub fn probability(p: f32, r: Reading) -> f32 {
-    let z = match r.neighbours {
-        Some(n) => {
-            weights::SECOND_BIAS
-                + features_with(p, r.meaning, n)
-                    .iter()
-                    .zip(weights::SECOND_WEIGHTS)
-                    .map(|(x, w)| x * w)
-                    .sum::<f32>()
-        }
-        None => {
-            weights::FALLBACK_BIAS
-                + features(p, r.meaning)
-                    .iter()
-                    .zip(weights::FALLBACK_WEIGHTS)
-                    .map(|(x, w)| x * w)
-                    .sum::<f32>()
-        }
-    };
-    1.0 / (1.0 + (-z).exp())
+    match r.neighbours {
+        Some(n) => logistic(weights::SECOND_BIAS, &weights::SECOND_WEIGHTS, &features_with(p, r.meaning, n)),
+        None => logistic(weights::FALLBACK_BIAS, &weights::FALLBACK_WEIGHTS, &features(p, r.meaning)),
+    }
 }
